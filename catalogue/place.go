@@ -1,0 +1,92 @@
+package catalogue
+
+import "time"
+
+// Place is a lieu de médiation numérique. Its JSON form uses the field names
+// of the national standard v1.0.2, with multi-valued fields as arrays, plus
+// Maillage's own fields and the read-only fields set by the server.
+type Place struct {
+	// Read-only, set by the server.
+	ID      string    `json:"id"`
+	APID    string    `json:"ap_id,omitempty"`
+	Network Network   `json:"network"`
+	Updated time.Time `json:"updated"`
+	// HoursError says why Horaires could not be understood; the text is kept.
+	HoursError string `json:"horaires_erreur,omitempty"`
+	// DistanceKm is set in search results near a point.
+	DistanceKm *float64 `json:"distance_km,omitempty"`
+
+	// The national standard v1.0.2.
+	Pivot                   string   `json:"pivot"`
+	Nom                     string   `json:"nom"`
+	Adresse                 string   `json:"adresse"`
+	ComplementAdresse       string   `json:"complement_adresse,omitempty"`
+	CodePostal              string   `json:"code_postal"`
+	Commune                 string   `json:"commune"`
+	CodeINSEE               string   `json:"code_insee,omitempty"`
+	Latitude                *float64 `json:"latitude,omitempty"`
+	Longitude               *float64 `json:"longitude,omitempty"`
+	Typologie               []string `json:"typologie,omitempty"`
+	Telephone               string   `json:"telephone,omitempty"`
+	Courriels               []string `json:"courriels,omitempty"`
+	SiteWeb                 []string `json:"site_web,omitempty"`
+	Horaires                string   `json:"horaires,omitempty"`
+	PresentationResume      string   `json:"presentation_resume,omitempty"`
+	PresentationDetail      string   `json:"presentation_detail,omitempty"`
+	Source                  string   `json:"source,omitempty"`
+	StructureParente        string   `json:"structure_parente,omitempty"`
+	Services                []string `json:"services,omitempty"`
+	Publics                 []string `json:"publics_specifiquement_adresses,omitempty"`
+	PriseEnCharge           []string `json:"prise_en_charge_specifique,omitempty"`
+	Frais                   []string `json:"frais_a_charge,omitempty"`
+	Dispositifs             []string `json:"dispositif_programmes_nationaux,omitempty"`
+	FormationsLabels        []string `json:"formations_labels,omitempty"`
+	AutresLabels            []string `json:"autres_formations_labels,omitempty"`
+	ModalitesAcces          []string `json:"modalites_acces,omitempty"`
+	ModalitesAccompagnement []string `json:"modalites_accompagnement,omitempty"`
+	Itinerance              []string `json:"itinerance,omitempty"`
+	FicheAccesLibre         string   `json:"fiche_acces_libre,omitempty"`
+	PriseRDV                string   `json:"prise_rdv,omitempty"`
+	DateMaj                 string   `json:"date_maj"`
+
+	// Maillage's own fields.
+	ChampsIntervention []string `json:"champs_intervention,omitempty"`
+	Equipements        []string `json:"equipements,omitempty"`
+}
+
+// Network tells which network published a record.
+type Network struct {
+	Name  string `json:"name"`
+	Actor string `json:"actor,omitempty"`
+	Local bool   `json:"local"`
+}
+
+// Departement returns the département code of the place ("13", "2A",
+// "971"), from its INSEE code when it has one, else from its postal code.
+// It returns "" when neither tells.
+func (p *Place) Departement() string {
+	return departement(p.CodeINSEE, p.CodePostal)
+}
+
+func departement(insee, postal string) string {
+	switch {
+	case len(insee) == 5 && (insee[:2] == "97" || insee[:2] == "98"):
+		return insee[:3]
+	case len(insee) == 5:
+		return insee[:2]
+	case len(postal) != 5:
+		return ""
+	case postal[:2] == "97" || postal[:2] == "98":
+		return postal[:3]
+	case postal[:2] == "20" && postal < "20200":
+		return "2A"
+	case postal[:2] == "20":
+		return "2B"
+	}
+	return postal[:2]
+}
+
+// HasCoordinates reports whether the place can be put on a map.
+func (p *Place) HasCoordinates() bool {
+	return p.Latitude != nil && p.Longitude != nil && !(*p.Latitude == 0 && *p.Longitude == 0)
+}

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Config is the configuration of serve: flags, each with an environment
+// variable.
+type Config struct {
+	Data         string
+	Listen       string
+	URL          string // public base URL; "http://" + Listen when empty
+	Name         string // stored at first start, or when set explicitly
+	Handle       string
+	NameSet      bool // Name came from a flag or the environment
+	HandleSet    bool
+	Relay        bool
+	AllowPrivate bool
+}
+
+var handlePattern = regexp.MustCompile(`^[a-z0-9_]{1,64}$`)
+
+// parseServeFlags reads serve's flags, with defaults from getenv.
+func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	var cfg Config
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.Data, "data", envOr(getenv, "MAILLAGE_DATA", "./data"), "data directory (MAILLAGE_DATA)")
+	fs.StringVar(&cfg.Listen, "listen", envOr(getenv, "MAILLAGE_LISTEN", "localhost:8080"), "listen address (MAILLAGE_LISTEN)")
+	fs.StringVar(&cfg.URL, "url", getenv("MAILLAGE_URL"), "public base URL (MAILLAGE_URL)")
+	fs.StringVar(&cfg.Name, "name", envOr(getenv, "MAILLAGE_NAME", "Mon réseau"), "network name (MAILLAGE_NAME)")
+	fs.StringVar(&cfg.Handle, "handle", envOr(getenv, "MAILLAGE_HANDLE", "reseau"), "actor handle (MAILLAGE_HANDLE)")
+	relay, err := envBool(getenv, "MAILLAGE_RELAY")
+	if err != nil {
+		return cfg, err
+	}
+	private, err := envBool(getenv, "MAILLAGE_ALLOW_PRIVATE")
+	if err != nil {
+		return cfg, err
+	}
+	fs.BoolVar(&cfg.Relay, "relay", relay, "re-share what followed networks publish (MAILLAGE_RELAY)")
+	fs.BoolVar(&cfg.AllowPrivate, "allow-private", private, "allow loopback and private addresses (MAILLAGE_ALLOW_PRIVATE)")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("argument inattendu « %s »", fs.Arg(0))
+	}
+	cfg.NameSet = getenv("MAILLAGE_NAME") != ""
+	cfg.HandleSet = getenv("MAILLAGE_HANDLE") != ""
+	fs.Visit(func(f *flag.Flag) {
+		cfg.NameSet = cfg.NameSet || f.Name == "name"
+		cfg.HandleSet = cfg.HandleSet || f.Name == "handle"
+	})
+	return cfg, cfg.validate()
+}
+
+func (cfg *Config) validate() error {
+	if _, _, err := net.SplitHostPort(cfg.Listen); err != nil {
+		return fmt.Errorf("--listen : adresse HOTE:PORT attendue (%q)", cfg.Listen)
+	}
+	if cfg.URL != "" {
+		u, err := url.Parse(cfg.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			return fmt.Errorf("--url : URL de base http(s) sans chemin attendue, par exemple https://reseau.example (%q)", cfg.URL)
+		}
+		cfg.URL = strings.TrimSuffix(cfg.URL, "/")
+	}
+	if strings.TrimSpace(cfg.Name) == "" {
+		return fmt.Errorf("--name ne peut pas être vide")
+	}
+	if !handlePattern.MatchString(cfg.Handle) {
+		return fmt.Errorf("--handle : lettres minuscules, chiffres et _ seulement (%q)", cfg.Handle)
+	}
+	return nil
+}
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func envBool(getenv func(string) string, key string) (bool, error) {
+	v := getenv(key)
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("%s : true ou false attendu (%q)", key, v)
+	}
+	return b, nil
+}

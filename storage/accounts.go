@@ -1,0 +1,152 @@
+package storage
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Roles of an account.
+const (
+	RoleAdmin  = "admin"
+	RoleEditor = "editor"
+)
+
+// User is an account of the admin pages.
+type User struct {
+	Email        string    `json:"email"`
+	Role         string    `json:"role"`
+	PasswordHash []byte    `json:"password_hash"`
+	Created      time.Time `json:"created"`
+}
+
+// Token is an API token; only its SHA-256 is stored.
+type Token struct {
+	Label   string    `json:"label"`
+	Role    string    `json:"role"`
+	Created time.Time `json:"created"`
+}
+
+// ErrBadCredentials is returned when an email and password do not match.
+var ErrBadCredentials = errors.New("bad credentials")
+
+// MinPasswordLength is the shortest password AddUser accepts.
+const MinPasswordLength = 10
+
+// AddUser creates an account with a bcrypt hash of password. It fails with
+// ErrConflict if the email is taken.
+func (s *Store) AddUser(email, role, password string) error {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if !strings.Contains(email, "@") {
+		return fmt.Errorf("adresse électronique invalide « %s »", email)
+	}
+	if role != RoleAdmin && role != RoleEditor {
+		return fmt.Errorf("rôle inconnu « %s » (admin ou editor)", role)
+	}
+	if len([]rune(password)) < MinPasswordLength {
+		return fmt.Errorf("mot de passe trop court : %d caractères au moins", MinPasswordLength)
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	if err != nil {
+		return fmt.Errorf("hash password: %w", err)
+	}
+	u := User{Email: email, Role: role, PasswordHash: hash, Created: s.now().UTC()}
+	data, err := json.Marshal(u)
+	if err != nil {
+		return err
+	}
+	return s.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketUsers)
+		if b.Get([]byte(email)) != nil {
+			return fmt.Errorf("user %s: %w", email, ErrConflict)
+		}
+		return b.Put([]byte(email), data)
+	}, nil)
+}
+
+// Authenticate returns the user whose email and password match, or
+// ErrBadCredentials.
+func (s *Store) Authenticate(email, password string) (*User, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	var u User
+	err := s.db.View(func(tx *bolt.Tx) error {
+		data := tx.Bucket(bucketUsers).Get([]byte(email))
+		if data == nil {
+			return ErrBadCredentials
+		}
+		return json.Unmarshal(data, &u)
+	})
+	if errors.Is(err, ErrBadCredentials) {
+		// Spend the same time as a wrong password.
+		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
+		return nil, err
+	}
+	if err != nil {
+		return nil, err
+	}
+	if bcrypt.CompareHashAndPassword(u.PasswordHash, []byte(password)) != nil {
+		return nil, ErrBadCredentials
+	}
+	return &u, nil
+}
+
+// dummyHash is compared against when the email is unknown, so that the
+// answer takes as long as for a known email.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("maillage-dummy-password"), bcrypt.DefaultCost)
+	return h
+})
+
+// CreateToken makes a new random API token with the given label and role,
+// stores its hash and returns the token, which is never stored.
+func (s *Store) CreateToken(label, role string) (string, error) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	token := "mlg_" + base64.RawURLEncoding.EncodeToString(b[:])
+	data, err := json.Marshal(Token{Label: label, Role: role, Created: s.now().UTC()})
+	if err != nil {
+		return "", err
+	}
+	err = s.update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketTokens).Put(tokenKey(token), data)
+	}, nil)
+	if err != nil {
+		return "", fmt.Errorf("store token: %w", err)
+	}
+	return token, nil
+}
+
+// CheckToken returns the token record of a token, or ErrNotFound.
+func (s *Store) CheckToken(token string) (*Token, error) {
+	var t Token
+	key := tokenKey(token)
+	err := s.db.View(func(tx *bolt.Tx) error {
+		k, data := tx.Bucket(bucketTokens).Cursor().Seek(key)
+		if k == nil || subtle.ConstantTimeCompare(k, key) != 1 {
+			return ErrNotFound
+		}
+		return json.Unmarshal(data, &t)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+func tokenKey(token string) []byte {
+	sum := sha256.Sum256([]byte(token))
+	return []byte(hex.EncodeToString(sum[:]))
+}

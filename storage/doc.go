@@ -1,0 +1,8 @@
+// Package storage keeps one Maillage instance in one bbolt file: places,
+// events, their indexes, ActivityPub ids, accounts and API tokens, the
+// schema version and its migrations, and the outgoing delivery queue.
+//
+// It is the only package that imports bbolt. It speaks catalogue types and
+// keeps catalogue's in-memory search index in step with what is committed.
+// It must not import net/http handlers, go-fed or the ui package.
+package storage

@@ -1,0 +1,182 @@
+package storage
+
+import (
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/maillage/maillage/catalogue"
+)
+
+// CreateEvent stores a new local event, which the caller has normalised
+// and validated. Its Lieu (a place id or ActivityPub id) must be in the
+// catalogue, else a *catalogue.ValidationError names the field. It sets
+// the event's id, ActivityPub id, network and update time, and replaces
+// Lieu by the place's id.
+func (s *Store) CreateEvent(e *catalogue.Event) error {
+	return s.CreateEvents([]*catalogue.Event{e})
+}
+
+// UpdateEvent replaces the local event id by e, as CreateEvent does. It
+// fails with ErrNotFound, or ErrReadOnly for another network's event.
+func (s *Store) UpdateEvent(id string, e *catalogue.Event) error {
+	err := s.update(func(tx *bolt.Tx) error {
+		old, err := getEvent(tx, id)
+		if err != nil {
+			return err
+		}
+		if !old.Network.Local {
+			return fmt.Errorf("event %s: %w", id, ErrReadOnly)
+		}
+		if err := resolvePlace(tx, e); err != nil {
+			return err
+		}
+		e.ID, e.APID, e.Network = old.ID, old.APID, old.Network
+		e.Updated = s.now().UTC()
+		return putRecord(tx, bucketEvents, id, e, kindEvent, eventEntries(old), eventEntries(e))
+	}, func() { s.index.PutEvent(e) })
+	if err != nil {
+		return fmt.Errorf("update event: %w", err)
+	}
+	s.decorateEvent(e)
+	return nil
+}
+
+// DeleteEvent deletes the local event id. It fails with ErrNotFound or
+// ErrReadOnly.
+func (s *Store) DeleteEvent(id string) error {
+	err := s.update(func(tx *bolt.Tx) error {
+		old, err := getEvent(tx, id)
+		if err != nil {
+			return err
+		}
+		if !old.Network.Local {
+			return fmt.Errorf("event %s: %w", id, ErrReadOnly)
+		}
+		return deleteRecord(tx, bucketEvents, id, eventEntries(old))
+	}, func() { s.index.RemoveEvent(id) })
+	if err != nil {
+		return fmt.Errorf("delete event: %w", err)
+	}
+	return nil
+}
+
+// resolvePlace replaces e.Lieu, a place id or ActivityPub id, by the id.
+func resolvePlace(tx *bolt.Tx, e *catalogue.Event) error {
+	id, ok := resolve(tx, kindPlace, e.Lieu)
+	if !ok {
+		return &catalogue.ValidationError{Fields: map[string]string{"lieu": "lieu inconnu dans le catalogue « " + e.Lieu + " »"}}
+	}
+	e.Lieu = id
+	return nil
+}
+
+// Event returns the event whose id or ActivityPub id is ref, or
+// ErrNotFound.
+func (s *Store) Event(ref string) (*catalogue.Event, error) {
+	var e *catalogue.Event
+	err := s.db.View(func(tx *bolt.Tx) error {
+		id, ok := resolve(tx, kindEvent, ref)
+		if !ok {
+			return fmt.Errorf("event %s: %w", ref, ErrNotFound)
+		}
+		var err error
+		e, err = getEvent(tx, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.decorateEvent(e)
+	return e, nil
+}
+
+// EventPage is a page of event occurrences: a recurring event appears once
+// per occurrence, with that occurrence's Debut and Fin.
+type EventPage struct {
+	Items []*catalogue.Event
+	Total int
+	Next  string
+}
+
+// Events answers a page of event occurrences matching q. q.Place may be a
+// place id or ActivityPub id; an unknown place matches nothing.
+func (s *Store) Events(q catalogue.EventQuery) (EventPage, error) {
+	if q.Place != "" {
+		err := s.db.View(func(tx *bolt.Tx) error {
+			id, ok := resolve(tx, kindPlace, q.Place)
+			if !ok {
+				return ErrNotFound
+			}
+			q.Place = id
+			return nil
+		})
+		if err != nil {
+			return EventPage{Items: []*catalogue.Event{}}, nil
+		}
+	}
+	q.Network = s.localRef(q.Network)
+	hits, err := s.index.Events(q)
+	if err != nil {
+		return EventPage{}, err
+	}
+	page := EventPage{Total: hits.Total, Next: hits.Next, Items: make([]*catalogue.Event, 0, len(hits.Hits))}
+	err = s.db.View(func(tx *bolt.Tx) error {
+		for _, h := range hits.Hits {
+			e, err := getEvent(tx, h.ID)
+			if err != nil {
+				return err
+			}
+			e.Debut, e.Fin = h.Debut, h.Fin
+			page.Items = append(page.Items, e)
+		}
+		return nil
+	})
+	if err != nil {
+		return EventPage{}, fmt.Errorf("read events: %w", err)
+	}
+	for _, e := range page.Items {
+		s.decorateEvent(e)
+	}
+	return page, nil
+}
+
+func (s *Store) decorateEvent(e *catalogue.Event) {
+	if e.Network.Local {
+		e.Network = s.localNetwork()
+	}
+}
+
+// CreateEvents stores many new local events in one transaction, as
+// CreateEvent does for one: all are stored, or none.
+func (s *Store) CreateEvents(es []*catalogue.Event) error {
+	now := s.now().UTC()
+	for _, e := range es {
+		e.ID = newID()
+		e.APID = s.baseURL + "/evenements/" + e.ID
+		e.Network = catalogue.Network{Local: true}
+		e.Updated = now
+	}
+	err := s.update(func(tx *bolt.Tx) error {
+		for _, e := range es {
+			if err := resolvePlace(tx, e); err != nil {
+				return err
+			}
+			if err := putRecord(tx, bucketEvents, e.ID, e, kindEvent, nil, eventEntries(e)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, func() {
+		for _, e := range es {
+			s.index.PutEvent(e)
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("create events: %w", err)
+	}
+	for _, e := range es {
+		s.decorateEvent(e)
+	}
+	return nil
+}

@@ -1,0 +1,163 @@
+package storage
+
+import (
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/maillage/maillage/catalogue"
+)
+
+// CreatePlace stores a new local place, which the caller has normalised
+// and validated. It sets the place's id, ActivityPub id, network and
+// update time.
+func (s *Store) CreatePlace(p *catalogue.Place) error {
+	return s.CreatePlaces([]*catalogue.Place{p})
+}
+
+// UpdatePlace replaces the local place id by p, which the caller has
+// normalised and validated. It fails with ErrNotFound, or ErrReadOnly for
+// another network's place.
+func (s *Store) UpdatePlace(id string, p *catalogue.Place) error {
+	err := s.update(func(tx *bolt.Tx) error {
+		old, err := getPlace(tx, id)
+		if err != nil {
+			return err
+		}
+		if !old.Network.Local {
+			return fmt.Errorf("place %s: %w", id, ErrReadOnly)
+		}
+		p.ID, p.APID, p.Network = old.ID, old.APID, old.Network
+		p.Updated = s.now().UTC()
+		return putRecord(tx, bucketPlaces, id, p, kindPlace, placeEntries(old), placeEntries(p))
+	}, func() { s.index.PutPlace(p) })
+	if err != nil {
+		return fmt.Errorf("update place: %w", err)
+	}
+	s.decoratePlace(p)
+	return nil
+}
+
+// DeletePlace deletes the local place id. It fails with ErrNotFound,
+// ErrReadOnly, or ErrConflict while events still take place there.
+func (s *Store) DeletePlace(id string) error {
+	err := s.update(func(tx *bolt.Tx) error {
+		old, err := getPlace(tx, id)
+		if err != nil {
+			return err
+		}
+		if !old.Network.Local {
+			return fmt.Errorf("place %s: %w", id, ErrReadOnly)
+		}
+		if k, _ := tx.Bucket(bucketEventsByPlace).Cursor().Seek([]byte(id + "/")); hasPrefix(k, id+"/") {
+			return fmt.Errorf("place %s has events: %w", id, ErrConflict)
+		}
+		return deleteRecord(tx, bucketPlaces, id, placeEntries(old))
+	}, func() { s.index.RemovePlace(id) })
+	if err != nil {
+		return fmt.Errorf("delete place: %w", err)
+	}
+	return nil
+}
+
+// Place returns the place whose id or ActivityPub id is ref, or
+// ErrNotFound.
+func (s *Store) Place(ref string) (*catalogue.Place, error) {
+	var p *catalogue.Place
+	err := s.db.View(func(tx *bolt.Tx) error {
+		id, ok := resolve(tx, kindPlace, ref)
+		if !ok {
+			return fmt.Errorf("place %s: %w", ref, ErrNotFound)
+		}
+		var err error
+		p, err = getPlace(tx, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.decoratePlace(p)
+	return p, nil
+}
+
+// PlacePage is a page of places.
+type PlacePage struct {
+	Items []*catalogue.Place
+	Total int
+	Next  string
+}
+
+// Places answers a page of places matching q. A bad cursor gives
+// catalogue.ErrBadCursor.
+func (s *Store) Places(q catalogue.PlaceQuery) (PlacePage, error) {
+	q.Network = s.localRef(q.Network)
+	hits, err := s.index.Places(q)
+	if err != nil {
+		return PlacePage{}, err
+	}
+	page := PlacePage{Total: hits.Total, Next: hits.Next, Items: make([]*catalogue.Place, 0, len(hits.IDs))}
+	err = s.db.View(func(tx *bolt.Tx) error {
+		for i, id := range hits.IDs {
+			p, err := getPlace(tx, id)
+			if err != nil {
+				return err
+			}
+			if hits.Distances != nil {
+				d := hits.Distances[i]
+				p.DistanceKm = &d
+			}
+			page.Items = append(page.Items, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return PlacePage{}, fmt.Errorf("read places: %w", err)
+	}
+	for _, p := range page.Items {
+		s.decoratePlace(p)
+	}
+	return page, nil
+}
+
+// decoratePlace fills the network of a local place with the instance's
+// current name and actor.
+func (s *Store) decoratePlace(p *catalogue.Place) {
+	if p.Network.Local {
+		p.Network = s.localNetwork()
+	}
+}
+
+func hasPrefix(k []byte, prefix string) bool {
+	return len(k) >= len(prefix) && string(k[:len(prefix)]) == prefix
+}
+
+// CreatePlaces stores many new local places in one transaction, as
+// CreatePlace does for one: all are stored, or none.
+func (s *Store) CreatePlaces(ps []*catalogue.Place) error {
+	now := s.now().UTC()
+	for _, p := range ps {
+		p.ID = newID()
+		p.APID = s.baseURL + "/lieux/" + p.ID
+		p.Network = catalogue.Network{Local: true}
+		p.Updated = now
+	}
+	err := s.update(func(tx *bolt.Tx) error {
+		for _, p := range ps {
+			if err := putRecord(tx, bucketPlaces, p.ID, p, kindPlace, nil, placeEntries(p)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, func() {
+		for _, p := range ps {
+			s.index.PutPlace(p)
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("create places: %w", err)
+	}
+	for _, p := range ps {
+		s.decoratePlace(p)
+	}
+	return nil
+}

@@ -1,0 +1,145 @@
+package storage
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/maillage/maillage/catalogue"
+)
+
+// Kinds of record, as stored in the objects bucket before the record id.
+const (
+	kindPlace = 'p'
+	kindEvent = 'e'
+)
+
+// entry is one index key of a record.
+type entry struct {
+	bucket []byte
+	key    []byte
+}
+
+func placeEntries(p *catalogue.Place) []entry {
+	var es []entry
+	for _, s := range p.Services {
+		es = append(es, entry{bucketPlacesByService, joinKey(s, p.ID)})
+	}
+	if d := p.Departement(); d != "" {
+		es = append(es, entry{bucketPlacesByDept, joinKey(d, p.CodeINSEE, p.ID)})
+	}
+	if p.APID != "" {
+		es = append(es, entry{bucketObjects, []byte(p.APID)})
+	}
+	return es
+}
+
+func eventEntries(e *catalogue.Event) []entry {
+	es := []entry{
+		{bucketEventsByStart, eventStartKey(e.Debut, e.ID)},
+		{bucketEventsByPlace, joinKey(e.Lieu, e.ID)},
+	}
+	if e.APID != "" {
+		es = append(es, entry{bucketObjects, []byte(e.APID)})
+	}
+	return es
+}
+
+// eventStartKey orders events by start time, then id.
+func eventStartKey(start time.Time, id string) []byte {
+	return append([]byte(start.UTC().Format("20060102T150405Z")+"/"), id...)
+}
+
+func joinKey(parts ...string) []byte {
+	var b []byte
+	for i, p := range parts {
+		if i > 0 {
+			b = append(b, '/')
+		}
+		b = append(b, p...)
+	}
+	return b
+}
+
+// objectValue is what the objects bucket holds for a record.
+func objectValue(kind byte, id string) []byte {
+	return append([]byte{kind}, id...)
+}
+
+// putRecord writes a record under id in bucket, replacing the index
+// entries of old (nil for a new record) by those of the new one.
+func putRecord(tx *bolt.Tx, bucket []byte, id string, record any, kind byte, oldEntries, newEntries []entry) error {
+	for _, e := range oldEntries {
+		if err := tx.Bucket(e.bucket).Delete(e.key); err != nil {
+			return err
+		}
+	}
+	for _, e := range newEntries {
+		var v []byte
+		if bytes.Equal(e.bucket, bucketObjects) {
+			v = objectValue(kind, id)
+		}
+		if err := tx.Bucket(e.bucket).Put(e.key, v); err != nil {
+			return err
+		}
+	}
+	data, err := json.Marshal(record)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", id, err)
+	}
+	return tx.Bucket(bucket).Put([]byte(id), data)
+}
+
+// deleteRecord removes a record and its index entries.
+func deleteRecord(tx *bolt.Tx, bucket []byte, id string, entries []entry) error {
+	for _, e := range entries {
+		if err := tx.Bucket(e.bucket).Delete(e.key); err != nil {
+			return err
+		}
+	}
+	return tx.Bucket(bucket).Delete([]byte(id))
+}
+
+func getPlace(tx *bolt.Tx, id string) (*catalogue.Place, error) {
+	data := tx.Bucket(bucketPlaces).Get([]byte(id))
+	if data == nil {
+		return nil, fmt.Errorf("place %s: %w", id, ErrNotFound)
+	}
+	var p catalogue.Place
+	if err := json.Unmarshal(data, &p); err != nil {
+		return nil, fmt.Errorf("decode place %s: %w", id, err)
+	}
+	return &p, nil
+}
+
+func getEvent(tx *bolt.Tx, id string) (*catalogue.Event, error) {
+	data := tx.Bucket(bucketEvents).Get([]byte(id))
+	if data == nil {
+		return nil, fmt.Errorf("event %s: %w", id, ErrNotFound)
+	}
+	var e catalogue.Event
+	if err := json.Unmarshal(data, &e); err != nil {
+		return nil, fmt.Errorf("decode event %s: %w", id, err)
+	}
+	return &e, nil
+}
+
+// resolve finds the id of a record of the given kind from its id or its
+// ActivityPub id.
+func resolve(tx *bolt.Tx, kind byte, ref string) (string, bool) {
+	bucket := bucketPlaces
+	if kind == kindEvent {
+		bucket = bucketEvents
+	}
+	if tx.Bucket(bucket).Get([]byte(ref)) != nil {
+		return ref, true
+	}
+	v := tx.Bucket(bucketObjects).Get([]byte(ref))
+	if len(v) > 1 && v[0] == kind {
+		return string(v[1:]), true
+	}
+	return "", false
+}

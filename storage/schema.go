@@ -1,0 +1,67 @@
+package storage
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// schemaVersion is the version of the layout described in this file. Open
+// migrates an older file up to it, one step at a time.
+const schemaVersion = 1
+
+// Bucket names. Every bucket is created at Open, in one transaction.
+var (
+	bucketMeta   = []byte("meta")   // key → value: schema version, instance settings
+	bucketPlaces = []byte("places") // place id → JSON catalogue.Place
+	bucketEvents = []byte("events") // event id → JSON catalogue.Event
+
+	// Indexes, written in the same transaction as their record.
+	bucketPlacesByService = []byte("places_by_service") // service "/" place id → nil
+	bucketPlacesByDept    = []byte("places_by_dept")    // département "/" code INSEE "/" place id → nil
+	bucketEventsByStart   = []byte("events_by_start")   // eventStartKey → nil
+	bucketEventsByPlace   = []byte("events_by_place")   // place id "/" event id → nil
+	bucketObjects         = []byte("objects")           // ActivityPub id → kind byte + record id
+
+	bucketUsers      = []byte("users")      // email → JSON user
+	bucketTokens     = []byte("tokens")     // SHA-256 of the token → JSON token
+	bucketDeliveries = []byte("deliveries") // due time + sequence → JSON delivery (filled by federation)
+)
+
+var allBuckets = [][]byte{
+	bucketMeta, bucketPlaces, bucketEvents,
+	bucketPlacesByService, bucketPlacesByDept, bucketEventsByStart, bucketEventsByPlace, bucketObjects,
+	bucketUsers, bucketTokens, bucketDeliveries,
+}
+
+var keySchemaVersion = []byte("schema_version")
+
+// migrations[v] upgrades a file from version v to v+1. Version 0 is an empty
+// file: creating the buckets is all it needs.
+var migrations = []func(tx *bolt.Tx) error{
+	0: func(*bolt.Tx) error { return nil },
+}
+
+// migrate creates the buckets and brings the schema up to schemaVersion.
+func migrate(tx *bolt.Tx) error {
+	for _, name := range allBuckets {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	meta := tx.Bucket(bucketMeta)
+	version := uint64(0)
+	if v := meta.Get(keySchemaVersion); v != nil {
+		version = binary.BigEndian.Uint64(v)
+	}
+	if version > schemaVersion {
+		return fmt.Errorf("schema version %d is newer than this program's (%d): upgrade maillage", version, schemaVersion)
+	}
+	for ; version < schemaVersion; version++ {
+		if err := migrations[version](tx); err != nil {
+			return fmt.Errorf("migrate schema from version %d: %w", version, err)
+		}
+	}
+	return meta.Put(keySchemaVersion, binary.BigEndian.AppendUint64(nil, schemaVersion))
+}

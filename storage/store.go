@@ -1,0 +1,128 @@
+package storage
+
+import (
+	"crypto/rand"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/maillage/maillage/catalogue"
+)
+
+// Errors returned by the Store, wrapped with context; match them with errors.Is.
+var (
+	ErrNotFound = errors.New("not found")
+	// ErrConflict means the change contradicts what is stored (a place
+	// that still has events, an email already taken).
+	ErrConflict = errors.New("conflict")
+	// ErrReadOnly means the record belongs to another network.
+	ErrReadOnly = errors.New("record of another network")
+	// ErrLocked means another process holds the database.
+	ErrLocked = errors.New("database locked by another process")
+)
+
+// FileName is the name of the bbolt file inside the data directory.
+const FileName = "maillage.db"
+
+// Options configure Open.
+type Options struct {
+	// BaseURL is the instance's public URL, without a trailing slash; the
+	// ActivityPub ids of local records are built from it.
+	BaseURL string
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// LockTimeout is how long Open waits for another process to release
+	// the file; 200 ms when zero.
+	LockTimeout time.Duration
+}
+
+// Store is one instance's database and its search index. It is safe for
+// concurrent use. Close it when done.
+type Store struct {
+	db      *bolt.DB
+	index   *catalogue.Index
+	baseURL string
+	now     func() time.Time
+
+	name atomic.Value // string: the network's name, cached for every read
+
+	// writeMu makes "commit, then update the index" atomic with respect
+	// to other writers, so the index applies changes in commit order.
+	writeMu sync.Mutex
+}
+
+// Open opens (creating if needed) the database in the directory dir,
+// migrates it, and builds the search index from it. It fails with
+// ErrLocked at once if another process holds the file.
+func Open(dir string, opts Options) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	timeout := opts.LockTimeout
+	if timeout == 0 {
+		timeout = 200 * time.Millisecond
+	}
+	path := filepath.Join(dir, FileName)
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, FreelistType: bolt.FreelistMapType})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("open %s: %w", path, ErrLocked)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	s := &Store{db: db, baseURL: strings.TrimSuffix(opts.BaseURL, "/"), now: opts.Now}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if err := db.Update(migrate); err != nil {
+		db.Close()
+		return nil, err
+	}
+	st, err := s.Settings()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.name.Store(st.Name)
+	if err := s.loadIndex(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database. In-flight calls must have returned.
+func (s *Store) Close() error {
+	return s.db.Close()
+}
+
+// update runs fn in a write transaction and then, once committed, after;
+// both under writeMu so the index sees changes in commit order.
+func (s *Store) update(fn func(tx *bolt.Tx) error, after func()) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if err := s.db.Update(fn); err != nil {
+		return err
+	}
+	if after != nil {
+		after()
+	}
+	return nil
+}
+
+// newID returns a random, URL-safe record id.
+func newID() string {
+	var b [10]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
+}

@@ -1,0 +1,92 @@
+package ui
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/maillage/maillage/storage"
+)
+
+// DefaultMaxBody is the largest request body accepted when Config.MaxBody
+// is zero.
+const DefaultMaxBody = 1 << 20
+
+// Config is what the web layer needs. Store is required.
+type Config struct {
+	Store   *storage.Store
+	Logger  *slog.Logger     // slog.Default() when nil
+	Now     func() time.Time // time.Now when nil
+	MaxBody int64            // DefaultMaxBody when zero
+}
+
+type server struct {
+	store   *storage.Store
+	log     *slog.Logger
+	now     func() time.Time
+	maxBody int64
+}
+
+// New returns the HTTP handler of an instance.
+func New(cfg Config) http.Handler {
+	s := &server{store: cfg.Store, log: cfg.Logger, now: cfg.Now, maxBody: cfg.MaxBody}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.maxBody == 0 {
+		s.maxBody = DefaultMaxBody
+	}
+
+	r := mux.NewRouter()
+	r.HandleFunc("/healthz", s.healthz).Methods(http.MethodGet, http.MethodHead)
+
+	api := r.PathPrefix("/api/v1").Subrouter()
+	api.HandleFunc("/places", s.listPlaces).Methods(http.MethodGet)
+	api.HandleFunc("/places", s.auth(s.createPlace)).Methods(http.MethodPost)
+	api.HandleFunc("/places/{id}", s.getPlace).Methods(http.MethodGet)
+	api.HandleFunc("/places/{id}", s.auth(s.updatePlace)).Methods(http.MethodPut)
+	api.HandleFunc("/places/{id}", s.auth(s.deletePlace)).Methods(http.MethodDelete)
+	api.HandleFunc("/events", s.listEvents).Methods(http.MethodGet)
+	api.HandleFunc("/events", s.auth(s.createEvent)).Methods(http.MethodPost)
+	api.HandleFunc("/events/{id}", s.getEvent).Methods(http.MethodGet)
+	api.HandleFunc("/events/{id}", s.auth(s.updateEvent)).Methods(http.MethodPut)
+	api.HandleFunc("/events/{id}", s.auth(s.deleteEvent)).Methods(http.MethodDelete)
+	api.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, apiError{Error: "ressource inconnue"})
+	})
+	api.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusMethodNotAllowed, apiError{Error: "méthode non permise"})
+	})
+	return s.logRequests(r)
+}
+
+func (s *server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+// logRequests logs one line per request.
+func (s *server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+			"duration", time.Since(start))
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
