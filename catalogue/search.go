@@ -256,7 +256,7 @@ type placeFilter struct {
 	near              *LatLon
 	radius            float64
 	dLat, dLon        float64 // bounding box of the radius, in degrees
-	openAt            time.Time
+	openAt            *Moment
 }
 
 func (x *Index) placeFilter(q PlaceQuery) placeFilter {
@@ -270,7 +270,7 @@ func (x *Index) placeFilter(q PlaceQuery) placeFilter {
 		dept:       q.Departement,
 		near:       q.Near,
 		radius:     q.RadiusKm,
-		openAt:     q.OpenAt,
+		openAt:     momentOf(q.OpenAt),
 	}
 	// An unknown value matches nothing, rather than everything.
 	if len(q.Services) > 0 && f.services == 0 {
@@ -309,7 +309,7 @@ func (f *placeFilter) match(d *placeDoc) (float64, bool) {
 			return 0, false
 		}
 	}
-	if !f.openAt.IsZero() && (d.hours == nil || !d.hours.OpenAt(f.openAt)) {
+	if f.openAt != nil && (d.hours == nil || !d.hours.OpenDuring(*f.openAt)) {
 		return 0, false
 	}
 	return dist, true
@@ -391,4 +391,13 @@ func DistanceKm(a, b LatLon) float64 {
 	dLon := (b.Lon - a.Lon) * rad
 	h := math.Sin(dLat/2)*math.Sin(dLat/2) + math.Cos(a.Lat*rad)*math.Cos(b.Lat*rad)*math.Sin(dLon/2)*math.Sin(dLon/2)
 	return 2 * r * math.Asin(math.Min(1, math.Sqrt(h)))
+}
+
+// momentOf is nil for the zero time: no opening-hours filter.
+func momentOf(t time.Time) *Moment {
+	if t.IsZero() {
+		return nil
+	}
+	m := MomentOf(t)
+	return &m
 }
