@@ -311,8 +311,9 @@ func TestSearchFilters(t *testing.T) {
 		{"near=43.29,5.57&radius_km=60", "Espace France Services d'Aubagne,Médiathèques de Marseille,Fablab de Toulon"},
 		{"service=Aide+aux+d%C3%A9marches+administratives&departement=13", "Espace France Services d'Aubagne,Médiathèques de Marseille"},
 		{"service=Aide+aux+d%C3%A9marches+administratives&public=Seniors&near=43.3,5.4&radius_km=30", "Espace France Services d'Aubagne"},
-		{"open_now=1&departement=13", "Espace France Services d'Aubagne"},                   // Monday 10:00: the médiathèque opens Tu-Sa
-		{"open_at=2026-07-14T10:00:00%2B02:00&departement=13", "Médiathèques de Marseille"}, // Bastille Day: PH
+		{"open_now=1&departement=13", "Espace France Services d'Aubagne"},                          // Monday 10:00: the médiathèque opens Tu-Sa
+		{"open_at=2026-07-14T11:30:00%2B02:00&departement=13", "Espace France Services d'Aubagne"}, // Bastille Day: the médiathèque says PH off
+		{"open_at=2026-07-15T11:30:00%2B02:00&departement=13", "Espace France Services d'Aubagne,Médiathèques de Marseille"},
 		{"network=https://ailleurs.example/actor", ""},
 	} {
 		if got := strings.Join(in.names(c.query), ","); got != c.want {
