@@ -33,8 +33,11 @@ func (s *Store) UpdateEvent(id string, e *catalogue.Event) error {
 		}
 		e.ID, e.APID, e.Network = old.ID, old.APID, old.Network
 		e.Updated = s.now().UTC()
-		return putRecord(tx, bucketEvents, id, e, kindEvent, eventEntries(old), eventEntries(e))
-	}, func() { s.index.PutEvent(e) })
+		if err := putRecord(tx, bucketEvents, id, e, kindEvent, eventEntries(old), eventEntries(e)); err != nil {
+			return err
+		}
+		return s.publishEvent(tx, VerbUpdate, e)
+	}, func() { s.index.PutEvent(e); s.wake() })
 	if err != nil {
 		return fmt.Errorf("update event: %w", err)
 	}
@@ -53,8 +56,11 @@ func (s *Store) DeleteEvent(id string) error {
 		if !old.Network.Local {
 			return fmt.Errorf("event %s: %w", id, ErrReadOnly)
 		}
-		return deleteRecord(tx, bucketEvents, id, eventEntries(old))
-	}, func() { s.index.RemoveEvent(id) })
+		if err := deleteRecord(tx, bucketEvents, id, eventEntries(old)); err != nil {
+			return err
+		}
+		return s.publishEvent(tx, VerbDelete, old)
+	}, func() { s.index.RemoveEvent(id); s.wake() })
 	if err != nil {
 		return fmt.Errorf("delete event: %w", err)
 	}
@@ -165,12 +171,16 @@ func (s *Store) CreateEvents(es []*catalogue.Event) error {
 			if err := putRecord(tx, bucketEvents, e.ID, e, kindEvent, nil, eventEntries(e)); err != nil {
 				return err
 			}
+			if err := s.publishEvent(tx, VerbCreate, e); err != nil {
+				return err
+			}
 		}
 		return nil
 	}, func() {
 		for _, e := range es {
 			s.index.PutEvent(e)
 		}
+		s.wake()
 	})
 	if err != nil {
 		return fmt.Errorf("create events: %w", err)
@@ -179,4 +189,16 @@ func (s *Store) CreateEvents(es []*catalogue.Event) error {
 		s.decorateEvent(e)
 	}
 	return nil
+}
+
+// publishEvent publishes a change of a local event with its place.
+func (s *Store) publishEvent(tx *bolt.Tx, verb string, e *catalogue.Event) error {
+	if s.publisher.Load() == nil {
+		return nil
+	}
+	p, err := getPlace(tx, e.Lieu)
+	if err != nil {
+		return err
+	}
+	return s.publish(tx, Change{Verb: verb, Place: p, Event: e})
 }

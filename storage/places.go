@@ -29,8 +29,11 @@ func (s *Store) UpdatePlace(id string, p *catalogue.Place) error {
 		}
 		p.ID, p.APID, p.Network = old.ID, old.APID, old.Network
 		p.Updated = s.now().UTC()
-		return putRecord(tx, bucketPlaces, id, p, kindPlace, placeEntries(old), placeEntries(p))
-	}, func() { s.index.PutPlace(p) })
+		if err := putRecord(tx, bucketPlaces, id, p, kindPlace, placeEntries(old), placeEntries(p)); err != nil {
+			return err
+		}
+		return s.publish(tx, Change{Verb: VerbUpdate, Place: p})
+	}, func() { s.index.PutPlace(p); s.wake() })
 	if err != nil {
 		return fmt.Errorf("update place: %w", err)
 	}
@@ -52,8 +55,11 @@ func (s *Store) DeletePlace(id string) error {
 		if k, _ := tx.Bucket(bucketEventsByPlace).Cursor().Seek([]byte(id + "/")); hasPrefix(k, id+"/") {
 			return fmt.Errorf("place %s has events: %w", id, ErrConflict)
 		}
-		return deleteRecord(tx, bucketPlaces, id, placeEntries(old))
-	}, func() { s.index.RemovePlace(id) })
+		if err := deleteRecord(tx, bucketPlaces, id, placeEntries(old)); err != nil {
+			return err
+		}
+		return s.publish(tx, Change{Verb: VerbDelete, Place: old})
+	}, func() { s.index.RemovePlace(id); s.wake() })
 	if err != nil {
 		return fmt.Errorf("delete place: %w", err)
 	}
@@ -146,12 +152,16 @@ func (s *Store) CreatePlaces(ps []*catalogue.Place) error {
 			if err := putRecord(tx, bucketPlaces, p.ID, p, kindPlace, nil, placeEntries(p)); err != nil {
 				return err
 			}
+			if err := s.publish(tx, Change{Verb: VerbCreate, Place: p}); err != nil {
+				return err
+			}
 		}
 		return nil
 	}, func() {
 		for _, p := range ps {
 			s.index.PutPlace(p)
 		}
+		s.wake()
 	})
 	if err != nil {
 		return fmt.Errorf("create places: %w", err)

@@ -9,7 +9,7 @@ import (
 
 // schemaVersion is the version of the layout described in this file. Open
 // migrates an older file up to it, one step at a time.
-const schemaVersion = 1
+const schemaVersion = 2
 
 // Bucket names. Every bucket is created at Open, in one transaction.
 var (
@@ -26,7 +26,15 @@ var (
 
 	bucketUsers      = []byte("users")      // email → JSON user
 	bucketTokens     = []byte("tokens")     // SHA-256 of the token → JSON token
-	bucketDeliveries = []byte("deliveries") // due time + sequence → JSON delivery (filled by federation)
+	bucketDeliveries = []byte("deliveries") // due time + sequence → JSON Delivery
+
+	// Federation, from schema version 2.
+	bucketFollowers  = []byte("followers")  // actor IRI → JSON Follower
+	bucketFollowing  = []byte("following")  // actor IRI → JSON Following
+	bucketActors     = []byte("actors")     // actor or key IRI → JSON RemoteActor (a cache)
+	bucketActivities = []byte("activities") // id of a processed incoming activity → Unix time
+	bucketOutbox     = []byte("outbox")     // sequence (hex) → JSON activity sent
+	bucketTombstones = []byte("tombstones") // ActivityPub id of a deleted local record → JSON Tombstone
 )
 
 var allBuckets = [][]byte{
@@ -35,12 +43,25 @@ var allBuckets = [][]byte{
 	bucketUsers, bucketTokens, bucketDeliveries,
 }
 
+// federationBuckets are created by the migration to version 2.
+var federationBuckets = [][]byte{
+	bucketFollowers, bucketFollowing, bucketActors, bucketActivities, bucketOutbox, bucketTombstones,
+}
+
 var keySchemaVersion = []byte("schema_version")
 
 // migrations[v] upgrades a file from version v to v+1. Version 0 is an empty
 // file: creating the buckets is all it needs.
 var migrations = []func(tx *bolt.Tx) error{
 	0: func(*bolt.Tx) error { return nil },
+	1: func(tx *bolt.Tx) error {
+		for _, name := range federationBuckets {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
 }
 
 // migrate creates the buckets and brings the schema up to schemaVersion.

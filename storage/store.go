@@ -54,6 +54,9 @@ type Store struct {
 
 	name atomic.Value // string: the network's name, cached for every read
 
+	publisher atomic.Pointer[Publisher]
+	notify    atomic.Pointer[func()]
+
 	// writeMu makes "commit, then update the index" atomic with respect
 	// to other writers, so the index applies changes in commit order.
 	writeMu sync.Mutex

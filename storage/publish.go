@@ -1,0 +1,283 @@
+package storage
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/maillage/maillage/catalogue"
+)
+
+// Verbs of a Change.
+const (
+	VerbCreate = "Create"
+	VerbUpdate = "Update"
+	VerbDelete = "Delete"
+)
+
+// Change is a committed change of a local record, as a Publisher sees it.
+type Change struct {
+	Verb  string
+	Place *catalogue.Place // set for places, and for events: the event's place
+	Event *catalogue.Event // set for events
+	Time  time.Time
+}
+
+// Publisher turns a local change into the JSON activity sent to the
+// followers. The federation package sets it; it runs inside the write
+// transaction, so the activity is queued atomically with the change.
+type Publisher func(c Change) ([]byte, error)
+
+// SetPublisher makes every later local change queue an activity for each
+// distinct inbox of the accepted followers, and keep it in the outbox.
+func (s *Store) SetPublisher(p Publisher) { s.publisher.Store(&p) }
+
+// Tombstone is what remains of a deleted local record.
+type Tombstone struct {
+	FormerType string    `json:"former_type"` // "Place" or "Event"
+	Deleted    time.Time `json:"deleted"`
+}
+
+// publish queues the activity of a change, in tx.
+func (s *Store) publish(tx *bolt.Tx, c Change) error {
+	p := s.publisher.Load()
+	if p == nil {
+		return nil
+	}
+	c.Time = s.now().UTC()
+	if c.Place != nil && c.Place.Network.Local {
+		place := *c.Place
+		place.Network = s.localNetwork()
+		c.Place = &place
+	}
+	if c.Event != nil {
+		ev := *c.Event
+		ev.Network = s.localNetwork()
+		c.Event = &ev
+	}
+	activity, err := (*p)(c)
+	if err != nil {
+		return fmt.Errorf("build activity: %w", err)
+	}
+	if c.Verb == VerbDelete {
+		apID, kind := "", "Place"
+		if c.Event != nil {
+			apID, kind = c.Event.APID, "Event"
+		} else {
+			apID = c.Place.APID
+		}
+		if err := putJSON(tx.Bucket(bucketTombstones), apID, Tombstone{FormerType: kind, Deleted: c.Time}); err != nil {
+			return err
+		}
+	}
+	outbox := tx.Bucket(bucketOutbox)
+	seq, err := outbox.NextSequence()
+	if err != nil {
+		return err
+	}
+	if err := outbox.Put(seqKey(seq), activity); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	return tx.Bucket(bucketFollowers).ForEach(func(k, v []byte) error {
+		var f Follower
+		if err := json.Unmarshal(v, &f); err != nil {
+			return fmt.Errorf("decode follower %s: %w", k, err)
+		}
+		inbox := f.DeliveryInbox()
+		if f.State != FollowAccepted || seen[inbox] {
+			return nil
+		}
+		seen[inbox] = true
+		return enqueue(tx, inbox, activity, c.Time)
+	})
+}
+
+func seqKey(seq uint64) []byte {
+	return fmt.Appendf(nil, "%016x", seq)
+}
+
+// TombstoneOf returns the tombstone of a deleted local record, or
+// ErrNotFound.
+func (s *Store) TombstoneOf(apID string) (Tombstone, error) {
+	var t Tombstone
+	err := s.db.View(func(tx *bolt.Tx) error { return getJSON(tx.Bucket(bucketTombstones), apID, &t) })
+	return t, err
+}
+
+// OutboxPage returns up to n activities of the outbox, newest first,
+// before the sequence number before (0 for the newest), and the total.
+func (s *Store) OutboxPage(before uint64, n int) (items []json.RawMessage, next uint64, total int, err error) {
+	err = s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketOutbox)
+		total = b.Stats().KeyN
+		c := b.Cursor()
+		var k, v []byte
+		if before == 0 {
+			k, v = c.Last()
+		} else {
+			c.Seek(seqKey(before))
+			k, v = c.Prev()
+		}
+		for ; k != nil && len(items) < n; k, v = c.Prev() {
+			items = append(items, append(json.RawMessage(nil), v...))
+			fmt.Sscanf(string(k), "%x", &next)
+		}
+		if k == nil {
+			next = 0
+		}
+		return nil
+	})
+	return items, next, total, err
+}
+
+// PutRemotePlace stores or replaces a place published by another network,
+// identified by its ActivityPub id, as part of processing activityID (which
+// must not have been processed before: ErrDuplicate). It fails with
+// ErrForbidden when that ap_id is local or belongs to another actor.
+func (s *Store) PutRemotePlace(activityID string, p *catalogue.Place) error {
+	p.Network.Local = false
+	p.Updated = p.Updated.UTC()
+	err := s.update(func(tx *bolt.Tx) error {
+		if err := markActivity(tx, activityID, s.now()); err != nil {
+			return err
+		}
+		var old *catalogue.Place
+		if id, ok := resolve(tx, kindPlace, p.APID); ok {
+			var err error
+			if old, err = getPlace(tx, id); err != nil {
+				return err
+			}
+			if old.Network.Local || old.Network.Actor != p.Network.Actor {
+				return fmt.Errorf("place %s: %w", p.APID, ErrForbidden)
+			}
+			p.ID = old.ID
+		} else if tx.Bucket(bucketObjects).Get([]byte(p.APID)) != nil {
+			return fmt.Errorf("%s is not a place: %w", p.APID, ErrForbidden)
+		} else {
+			p.ID = newID()
+		}
+		var oldEntries []entry
+		if old != nil {
+			oldEntries = placeEntries(old)
+		}
+		return putRecord(tx, bucketPlaces, p.ID, p, kindPlace, oldEntries, placeEntries(p))
+	}, func() { s.index.PutPlace(p) })
+	if err != nil {
+		return fmt.Errorf("store remote place: %w", err)
+	}
+	return nil
+}
+
+// PutRemoteEvent stores or replaces an event published by another network,
+// as PutRemotePlace does. Its Lieu is the ActivityPub id of a place
+// already stored.
+func (s *Store) PutRemoteEvent(activityID string, e *catalogue.Event) error {
+	e.Network.Local = false
+	e.Updated = e.Updated.UTC()
+	err := s.update(func(tx *bolt.Tx) error {
+		if err := markActivity(tx, activityID, s.now()); err != nil {
+			return err
+		}
+		if err := resolvePlace(tx, e); err != nil {
+			return err
+		}
+		var old *catalogue.Event
+		if id, ok := resolve(tx, kindEvent, e.APID); ok {
+			var err error
+			if old, err = getEvent(tx, id); err != nil {
+				return err
+			}
+			if old.Network.Local || old.Network.Actor != e.Network.Actor {
+				return fmt.Errorf("event %s: %w", e.APID, ErrForbidden)
+			}
+			e.ID = old.ID
+		} else if tx.Bucket(bucketObjects).Get([]byte(e.APID)) != nil {
+			return fmt.Errorf("%s is not an event: %w", e.APID, ErrForbidden)
+		} else {
+			e.ID = newID()
+		}
+		var oldEntries []entry
+		if old != nil {
+			oldEntries = eventEntries(old)
+		}
+		return putRecord(tx, bucketEvents, e.ID, e, kindEvent, oldEntries, eventEntries(e))
+	}, func() { s.index.PutEvent(e) })
+	if err != nil {
+		return fmt.Errorf("store remote event: %w", err)
+	}
+	return nil
+}
+
+// DeleteRemote deletes the place or event apID of the network actor, with
+// a place's events. It fails with ErrForbidden when actor does not own it;
+// an unknown apID is not an error (it may never have reached us).
+func (s *Store) DeleteRemote(activityID, actor, apID string) error {
+	var removedPlace, removedEvents []string
+	err := s.update(func(tx *bolt.Tx) error {
+		if err := markActivity(tx, activityID, s.now()); err != nil {
+			return err
+		}
+		if id, ok := resolve(tx, kindEvent, apID); ok {
+			e, err := getEvent(tx, id)
+			if err != nil {
+				return err
+			}
+			if e.Network.Local || e.Network.Actor != actor {
+				return fmt.Errorf("event %s: %w", apID, ErrForbidden)
+			}
+			removedEvents = append(removedEvents, id)
+			return deleteRecord(tx, bucketEvents, id, eventEntries(e))
+		}
+		id, ok := resolve(tx, kindPlace, apID)
+		if !ok {
+			return nil
+		}
+		p, err := getPlace(tx, id)
+		if err != nil {
+			return err
+		}
+		if p.Network.Local || p.Network.Actor != actor {
+			return fmt.Errorf("place %s: %w", apID, ErrForbidden)
+		}
+		events, err := eventsAt(tx, id)
+		if err != nil {
+			return err
+		}
+		for _, e := range events {
+			if err := deleteRecord(tx, bucketEvents, e.ID, eventEntries(e)); err != nil {
+				return err
+			}
+			removedEvents = append(removedEvents, e.ID)
+		}
+		removedPlace = append(removedPlace, id)
+		return deleteRecord(tx, bucketPlaces, id, placeEntries(p))
+	}, func() {
+		for _, id := range removedEvents {
+			s.index.RemoveEvent(id)
+		}
+		for _, id := range removedPlace {
+			s.index.RemovePlace(id)
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("delete remote record: %w", err)
+	}
+	return nil
+}
+
+func eventsAt(tx *bolt.Tx, placeID string) ([]*catalogue.Event, error) {
+	var out []*catalogue.Event
+	c := tx.Bucket(bucketEventsByPlace).Cursor()
+	prefix := placeID + "/"
+	for k, _ := c.Seek([]byte(prefix)); hasPrefix(k, prefix); k, _ = c.Next() {
+		e, err := getEvent(tx, string(k[len(prefix):]))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
