@@ -1,0 +1,237 @@
+package federation
+
+import (
+	"bytes"
+	"context"
+	"crypto/rsa"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/go-fed/activity/streams"
+	"github.com/go-fed/activity/streams/vocab"
+
+	"github.com/maillage/maillage/storage"
+)
+
+// actorCacheTTL is how long a fetched actor or key is trusted before it is
+// fetched again.
+const actorCacheTTL = 24 * time.Hour
+
+// get fetches an ActivityPub document with a signed GET.
+func (s *Service) get(ctx context.Context, iri string) (map[string]any, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, iri, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", ContentType+`, application/ld+json; profile="https://www.w3.org/ns/activitystreams"`)
+	if err := Sign(req, s.keyID, s.key, nil, s.now()); err != nil {
+		return nil, err
+	}
+	resp, body, err := s.client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", iri, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("fetch %s: status %d", iri, resp.StatusCode)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", iri, err)
+	}
+	return doc, nil
+}
+
+// post delivers an activity to an inbox with a signed POST. It returns the
+// response status, or an error when the request could not be made.
+func (s *Service) post(ctx context.Context, inbox string, body []byte) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, inbox, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", ContentType)
+	if err := Sign(req, s.keyID, s.key, body, s.now()); err != nil {
+		return nil, err
+	}
+	resp, _, err := s.client.Do(req)
+	return resp, err
+}
+
+// str reads a string, or the id of an embedded object, from a document.
+func str(doc map[string]any, key string) string {
+	switch v := doc[key].(type) {
+	case string:
+		return v
+	case map[string]any:
+		id, _ := v["id"].(string)
+		return id
+	case []any:
+		if len(v) > 0 {
+			if s, ok := v[0].(string); ok {
+				return s
+			}
+		}
+	}
+	return ""
+}
+
+// fetchActor returns a remote actor, from the cache when fresh.
+func (s *Service) fetchActor(ctx context.Context, iri string, refresh bool) (storage.RemoteActor, error) {
+	if a, err := s.store.Actor(iri); err == nil && !refresh && s.now().Sub(a.Fetched) < actorCacheTTL && a.Inbox != "" {
+		return a, nil
+	}
+	doc, err := s.get(ctx, iri)
+	if err != nil {
+		return storage.RemoteActor{}, err
+	}
+	a, err := s.actorFromDoc(ctx, doc)
+	if err != nil {
+		return storage.RemoteActor{}, err
+	}
+	if a.ID != iri {
+		return storage.RemoteActor{}, fmt.Errorf("actor %s answers id %s", iri, a.ID)
+	}
+	return a, s.store.PutActor(a)
+}
+
+// actorFromDoc reads an actor document with go-fed's vocabulary.
+func (s *Service) actorFromDoc(ctx context.Context, doc map[string]any) (storage.RemoteActor, error) {
+	if _, ok := doc["@context"]; !ok {
+		doc["@context"] = nsActivityStreams
+	}
+	t, err := streams.ToType(ctx, doc)
+	if err != nil {
+		return storage.RemoteActor{}, fmt.Errorf("unreadable actor: %w", err)
+	}
+	a := storage.RemoteActor{Type: t.GetTypeName(), Fetched: s.now()}
+	if id := t.GetJSONLDId(); id != nil && id.Get() != nil {
+		a.ID = id.Get().String()
+	}
+	type actorLike interface {
+		GetActivityStreamsInbox() vocab.ActivityStreamsInboxProperty
+		GetActivityStreamsName() vocab.ActivityStreamsNameProperty
+		GetActivityStreamsPreferredUsername() vocab.ActivityStreamsPreferredUsernameProperty
+		GetActivityStreamsOutbox() vocab.ActivityStreamsOutboxProperty
+		GetW3IDSecurityV1PublicKey() vocab.W3IDSecurityV1PublicKeyProperty
+	}
+	actor, ok := t.(actorLike)
+	if !ok || a.ID == "" {
+		return storage.RemoteActor{}, errors.New("not an actor")
+	}
+	if in := actor.GetActivityStreamsInbox(); in != nil && in.GetIRI() != nil {
+		a.Inbox = in.GetIRI().String()
+	}
+	if out := actor.GetActivityStreamsOutbox(); out != nil && out.GetIRI() != nil {
+		a.Outbox = out.GetIRI().String()
+	}
+	if n := actor.GetActivityStreamsName(); n != nil && n.Len() > 0 && n.At(0).IsXMLSchemaString() {
+		a.Name = n.At(0).GetXMLSchemaString()
+	}
+	if pu := actor.GetActivityStreamsPreferredUsername(); pu != nil && pu.IsXMLSchemaString() {
+		a.PreferredUsername = pu.GetXMLSchemaString()
+	}
+	if pk := actor.GetW3IDSecurityV1PublicKey(); pk != nil {
+		for it := pk.Begin(); it != pk.End(); it = it.Next() {
+			k := it.Get()
+			if k == nil || k.GetJSONLDId() == nil || k.GetW3IDSecurityV1PublicKeyPem() == nil {
+				continue
+			}
+			a.KeyID = k.GetJSONLDId().Get().String()
+			a.PublicKeyPEM = k.GetW3IDSecurityV1PublicKeyPem().Get()
+			break
+		}
+	}
+	if ep, ok := doc["endpoints"].(map[string]any); ok {
+		a.SharedInbox, _ = ep["sharedInbox"].(string)
+	}
+	a.Places, _ = doc["places"].(string)
+	a.Events, _ = doc["events"].(string)
+	for _, iri := range []string{a.Inbox, a.SharedInbox, a.Outbox, a.KeyID, a.Places, a.Events} {
+		if iri != "" && hostOf(iri) != hostOf(a.ID) {
+			return storage.RemoteActor{}, fmt.Errorf("actor %s points to another host: %s", a.ID, iri)
+		}
+	}
+	if a.Inbox == "" {
+		return storage.RemoteActor{}, fmt.Errorf("actor %s has no inbox", a.ID)
+	}
+	return a, nil
+}
+
+// resolveKey is the KeyResolver of incoming signatures: the key id is the
+// actor's IRI with a fragment (Mastodon, Maillage) or a document of its own.
+func (s *Service) resolveKey(ctx context.Context, keyID string, refresh bool) (*rsa.PublicKey, string, error) {
+	u, err := url.Parse(keyID)
+	if err != nil || hostOf(keyID) == "" {
+		return nil, "", fmt.Errorf("bad keyId %q", keyID)
+	}
+	u.Fragment = ""
+	actorIRI := u.String()
+	a, err := s.fetchActor(ctx, actorIRI, refresh)
+	if err != nil {
+		// The key may be a document of its own whose owner is the actor.
+		doc, gerr := s.get(ctx, actorIRI)
+		owner := ""
+		if gerr == nil {
+			owner = str(doc, "owner")
+		}
+		if owner == "" || hostOf(owner) != hostOf(keyID) {
+			return nil, "", fmt.Errorf("key %s: %w", keyID, err)
+		}
+		if a, err = s.fetchActor(ctx, owner, refresh); err != nil {
+			return nil, "", err
+		}
+	}
+	if a.KeyID != keyID {
+		return nil, "", fmt.Errorf("actor %s does not have key %s", a.ID, keyID)
+	}
+	pub, err := DecodePublicKey(a.PublicKeyPEM)
+	if err != nil {
+		return nil, "", fmt.Errorf("key %s: %w", keyID, err)
+	}
+	return pub, a.ID, nil
+}
+
+// resolveHandle turns "handle@host" or an actor URL into an actor IRI.
+func (s *Service) resolveHandle(ctx context.Context, target string) (string, error) {
+	target = strings.TrimPrefix(strings.TrimSpace(target), "@")
+	if strings.HasPrefix(target, "https://") || strings.HasPrefix(target, "http://") {
+		return target, nil
+	}
+	handle, host, ok := strings.Cut(target, "@")
+	if !ok || handle == "" || host == "" || strings.ContainsAny(host, "/?#@") {
+		return "", fmt.Errorf("adresse « %s » illisible : attendu nom@hôte ou l'URL d'un acteur", target)
+	}
+	scheme := "https"
+	if s.cfg.AllowPrivate {
+		scheme = "http" // local networks and tests rarely have certificates
+	}
+	wf := scheme + "://" + host + "/.well-known/webfinger?resource=" + url.QueryEscape("acct:"+handle+"@"+host)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, wf, nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Accept", "application/jrd+json")
+	resp, body, err := s.client.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("WebFinger %s : %w", host, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("WebFinger %s : statut %d", host, resp.StatusCode)
+	}
+	var jrd struct {
+		Links []struct{ Rel, Type, Href string }
+	}
+	if err := json.Unmarshal(body, &jrd); err != nil {
+		return "", fmt.Errorf("WebFinger %s : %w", host, err)
+	}
+	for _, l := range jrd.Links {
+		if l.Rel == "self" && (strings.Contains(l.Type, "activity+json") || strings.Contains(l.Type, "ld+json")) {
+			return l.Href, nil
+		}
+	}
+	return "", fmt.Errorf("WebFinger %s : aucun acteur ActivityPub pour %s", host, target)
+}

@@ -1,0 +1,264 @@
+package federation
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/go-fed/activity/pub"
+
+	"github.com/maillage/maillage/catalogue"
+	"github.com/maillage/maillage/storage"
+)
+
+// inbox receives activities. Every POST must carry a valid HTTP signature
+// of the activity's actor (401 otherwise, so that peers trying another
+// signature scheme first fall back to ours). Nothing is changed unless
+// the activity is well formed, signed by its actor, about objects of the
+// actor's own host, and new.
+func (s *Service) inbox(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		http.Error(w, "activity too large", http.StatusRequestEntityTooLarge)
+		return
+	}
+	if err != nil {
+		http.Error(w, "unreadable body", http.StatusBadRequest)
+		return
+	}
+	_, owner, err := Verify(r.Context(), r, body, s.resolveKey, s.now())
+	if err != nil {
+		s.log.Warn("inbox: signature refused", "remote", r.RemoteAddr, "err", err)
+		http.Error(w, "signature refused: "+err.Error(), http.StatusUnauthorized)
+		return
+	}
+	if err := s.receive(r.Context(), owner, body); err != nil {
+		status := statusOf(err)
+		if errors.Is(err, storage.ErrDuplicate) {
+			w.WriteHeader(http.StatusAccepted) // already done: a redelivery
+			return
+		}
+		if status == http.StatusInternalServerError {
+			s.log.Error("inbox", "actor", owner, "err", err)
+		} else {
+			s.log.Warn("inbox: activity refused", "actor", owner, "status", status, "err", err)
+		}
+		http.Error(w, err.Error(), status)
+		return
+	}
+	w.WriteHeader(http.StatusAccepted)
+}
+
+// receive processes an activity whose signature says it comes from signer.
+func (s *Service) receive(ctx context.Context, signer string, body []byte) error {
+	var doc map[string]any
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return httpError(http.StatusBadRequest, "malformed JSON: %v", err)
+	}
+	t, err := toType(ctx, doc)
+	if err != nil {
+		return httpError(http.StatusBadRequest, "not an activity: %v", err)
+	}
+	iri, err := pub.GetId(t)
+	if err != nil || iri == nil || !iri.IsAbs() {
+		return httpError(http.StatusBadRequest, "activity without a usable id")
+	}
+	id, kind, actor := iri.String(), t.GetTypeName(), str(doc, "actor")
+	switch {
+	case kind == "" || actor == "":
+		return httpError(http.StatusBadRequest, "activity without id, type or actor")
+	case actor != signer:
+		return httpError(http.StatusUnauthorized, "activity of %s signed by %s", actor, signer)
+	case hostOf(id) != hostOf(actor):
+		return httpError(http.StatusBadRequest, "activity id %s is not on the actor's host", id)
+	}
+	switch kind {
+	case "Follow":
+		return s.onFollow(ctx, id, actor, doc)
+	case "Undo":
+		return s.onUndo(ctx, id, actor, doc)
+	case "Accept", "Reject":
+		return s.onAnswer(ctx, id, kind, actor, doc)
+	case "Create", "Update":
+		return s.onPut(ctx, id, actor, doc)
+	case "Delete":
+		return s.onDelete(id, actor, doc)
+	}
+	return nil // other activities (Like, Announce of others…) are ignored
+}
+
+func (s *Service) onFollow(ctx context.Context, id, actor string, doc map[string]any) error {
+	if str(doc, "object") != s.actor {
+		return httpError(http.StatusBadRequest, "Follow of someone else")
+	}
+	a, err := s.fetchActor(ctx, actor, false)
+	if err != nil {
+		return httpError(http.StatusBadGateway, "cannot fetch follower %s: %v", actor, err)
+	}
+	if err := s.store.MarkActivity(id); err != nil {
+		return err
+	}
+	f := storage.Follower{Actor: actor, Inbox: a.Inbox, SharedInbox: a.SharedInbox, FollowID: id, State: storage.FollowPending, Since: s.now()}
+	if !s.cfg.ManualApproval {
+		f.State = storage.FollowAccepted
+	}
+	if err := s.store.PutFollower(f); err != nil {
+		return err
+	}
+	if f.State == storage.FollowAccepted {
+		return s.answerFollow(f, "Accept")
+	}
+	return nil
+}
+
+// answerFollow sends Accept or Reject for a follower's Follow.
+func (s *Service) answerFollow(f storage.Follower, kind string) error {
+	follow := map[string]any{"id": f.FollowID, "type": "Follow", "actor": f.Actor, "object": s.actor}
+	a := s.activity(kind, s.newActivityID(), follow, f.Actor)
+	body, err := json.Marshal(withContext(a))
+	if err != nil {
+		return err
+	}
+	return s.store.Enqueue(f.Inbox, body)
+}
+
+// AnswerFollower accepts or rejects a pending follower (manual approval).
+func (s *Service) AnswerFollower(actor string, accept bool) (storage.Follower, error) {
+	f, err := s.store.Follower(actor)
+	if err != nil {
+		return f, err
+	}
+	kind := "Reject"
+	f.State = storage.FollowRejected
+	if accept {
+		f.State, kind = storage.FollowAccepted, "Accept"
+	}
+	if err := s.store.PutFollower(f); err != nil {
+		return f, err
+	}
+	if !accept {
+		defer s.store.DeleteFollower(actor)
+	}
+	return f, s.answerFollow(f, kind)
+}
+
+func (s *Service) onUndo(ctx context.Context, id, actor string, doc map[string]any) error {
+	obj, _ := doc["object"].(map[string]any)
+	if obj == nil || str(obj, "type") != "Follow" {
+		return nil
+	}
+	if str(obj, "actor") != actor {
+		return httpError(http.StatusForbidden, "Undo of another actor's Follow")
+	}
+	if err := s.store.MarkActivity(id); err != nil {
+		return err
+	}
+	return s.store.DeleteFollower(actor)
+}
+
+// onAnswer handles the Accept or Reject of one of our Follows.
+func (s *Service) onAnswer(ctx context.Context, id, kind, actor string, doc map[string]any) error {
+	f, err := s.store.FollowingActor(actor)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil // an answer to nothing we asked
+	}
+	if err != nil {
+		return err
+	}
+	if followID := str(doc, "object"); followID != f.ID {
+		return httpError(http.StatusBadRequest, "%s of an unknown Follow %s", kind, followID)
+	}
+	if err := s.store.MarkActivity(id); err != nil {
+		return err
+	}
+	f.State = storage.FollowRejected
+	if kind == "Accept" {
+		f.State = storage.FollowAccepted
+	}
+	if err := s.store.PutFollowing(f); err != nil {
+		return err
+	}
+	if kind == "Accept" {
+		s.startBackfill(actor)
+	}
+	return nil
+}
+
+// network describes a remote actor as the provenance of its records.
+func (s *Service) network(ctx context.Context, actor string) catalogue.Network {
+	a, err := s.fetchActor(ctx, actor, false)
+	name := a.Name
+	if err != nil || name == "" {
+		name = a.PreferredUsername
+	}
+	if name == "" {
+		name = hostOf(actor)
+	}
+	return catalogue.Network{Name: name, Actor: actor}
+}
+
+// onPut stores a place or event created or updated by a network we follow.
+func (s *Service) onPut(ctx context.Context, id, actor string, doc map[string]any) error {
+	f, err := s.store.FollowingActor(actor)
+	if err != nil || f.State != storage.FollowAccepted {
+		return httpError(http.StatusForbidden, "%s is not a network this instance follows", actor)
+	}
+	obj, _ := doc["object"].(map[string]any)
+	if obj == nil {
+		return httpError(http.StatusBadRequest, "the object must be embedded")
+	}
+	obj["@context"] = doc["@context"]
+	return s.putObject(ctx, id, actor, obj)
+}
+
+// putObject stores a remote Place or Event of actor.
+func (s *Service) putObject(ctx context.Context, activityID, actor string, obj map[string]any) error {
+	network := s.network(ctx, actor)
+	switch str(obj, "type") {
+	case "Place":
+		p, err := placeFromObject(ctx, obj, network)
+		if err != nil {
+			return httpError(http.StatusBadRequest, "%v", err)
+		}
+		if hostOf(p.APID) != hostOf(actor) {
+			return httpError(http.StatusForbidden, "place %s is not on the host of %s", p.APID, actor)
+		}
+		return s.store.PutRemotePlace(activityID, p)
+	case "Event":
+		e, p, err := eventFromObject(ctx, obj, network)
+		if err != nil {
+			return httpError(http.StatusBadRequest, "%v", err)
+		}
+		if hostOf(e.APID) != hostOf(actor) || hostOf(p.APID) != hostOf(actor) {
+			return httpError(http.StatusForbidden, "event %s is not on the host of %s", e.APID, actor)
+		}
+		// The embedded place comes first, on its own; then the event.
+		if err := s.store.PutRemotePlace("", p); err != nil {
+			return err
+		}
+		return s.store.PutRemoteEvent(activityID, e)
+	}
+	return nil // other objects (Notes…) are not kept
+}
+
+func (s *Service) onDelete(id, actor string, doc map[string]any) error {
+	object := str(doc, "object")
+	if object == "" {
+		return httpError(http.StatusBadRequest, "Delete without object")
+	}
+	if object == actor {
+		return s.store.MarkActivity(id) // an account deletion: its records stay until unfollowed
+	}
+	if hostOf(object) != hostOf(actor) {
+		return httpError(http.StatusForbidden, "Delete of %s by %s", object, actor)
+	}
+	err := s.store.DeleteRemote(id, actor, object)
+	if err != nil && !errors.Is(err, storage.ErrDuplicate) {
+		return fmt.Errorf("delete %s: %w", object, err)
+	}
+	return err
+}

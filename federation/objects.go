@@ -1,0 +1,315 @@
+package federation
+
+import (
+	"fmt"
+	"html"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/go-fed/activity/streams"
+	"github.com/go-fed/activity/streams/vocab"
+
+	"github.com/maillage/maillage/catalogue"
+)
+
+// The ActivityStreams part of every object is built with go-fed's typed
+// vocabulary, then serialised; the standard's own fields are added under
+// Maillage's namespace.
+
+func mustURL(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		panic(fmt.Sprintf("federation: bad IRI %q: %v", s, err)) // our own IRIs are built from a validated base URL
+	}
+	return u
+}
+
+type (
+	hasID   interface{ SetJSONLDId(vocab.JSONLDIdProperty) }
+	hasName interface {
+		SetActivityStreamsName(vocab.ActivityStreamsNameProperty)
+	}
+	hasSummary interface {
+		SetActivityStreamsSummary(vocab.ActivityStreamsSummaryProperty)
+	}
+	hasContent interface {
+		SetActivityStreamsContent(vocab.ActivityStreamsContentProperty)
+	}
+	hasURL interface {
+		SetActivityStreamsUrl(vocab.ActivityStreamsUrlProperty)
+	}
+	hasTo interface {
+		SetActivityStreamsTo(vocab.ActivityStreamsToProperty)
+	}
+	hasCc interface {
+		SetActivityStreamsCc(vocab.ActivityStreamsCcProperty)
+	}
+	hasAttributedTo interface {
+		SetActivityStreamsAttributedTo(vocab.ActivityStreamsAttributedToProperty)
+	}
+	hasUpdated interface {
+		SetActivityStreamsUpdated(vocab.ActivityStreamsUpdatedProperty)
+	}
+	hasPublished interface {
+		SetActivityStreamsPublished(vocab.ActivityStreamsPublishedProperty)
+	}
+)
+
+func setID(o hasID, id string) {
+	p := streams.NewJSONLDIdProperty()
+	p.Set(mustURL(id))
+	o.SetJSONLDId(p)
+}
+
+func setName(o hasName, s string) {
+	p := streams.NewActivityStreamsNameProperty()
+	p.AppendXMLSchemaString(s)
+	o.SetActivityStreamsName(p)
+}
+
+func setSummary(o hasSummary, s string) {
+	if s == "" {
+		return
+	}
+	p := streams.NewActivityStreamsSummaryProperty()
+	p.AppendXMLSchemaString(s)
+	o.SetActivityStreamsSummary(p)
+}
+
+func setContent(o hasContent, s string) {
+	if s == "" {
+		return
+	}
+	p := streams.NewActivityStreamsContentProperty()
+	p.AppendXMLSchemaString(s)
+	o.SetActivityStreamsContent(p)
+}
+
+func setURL(o hasURL, u string) {
+	p := streams.NewActivityStreamsUrlProperty()
+	p.AppendIRI(mustURL(u))
+	o.SetActivityStreamsUrl(p)
+}
+
+// setAudience addresses an object to the public, with the followers in cc.
+func setAudience(o interface {
+	hasTo
+	hasCc
+}, actor string) {
+	to := streams.NewActivityStreamsToProperty()
+	to.AppendIRI(mustURL(Public))
+	o.SetActivityStreamsTo(to)
+	cc := streams.NewActivityStreamsCcProperty()
+	cc.AppendIRI(mustURL(actor + "/followers"))
+	o.SetActivityStreamsCc(cc)
+}
+
+func setAttributedTo(o hasAttributedTo, actor string) {
+	p := streams.NewActivityStreamsAttributedToProperty()
+	p.AppendIRI(mustURL(actor))
+	o.SetActivityStreamsAttributedTo(p)
+}
+
+func setUpdated(o hasUpdated, t time.Time) {
+	p := streams.NewActivityStreamsUpdatedProperty()
+	p.Set(t.UTC().Truncate(time.Second))
+	o.SetActivityStreamsUpdated(p)
+}
+
+func setPublished(o hasPublished, t time.Time) {
+	p := streams.NewActivityStreamsPublishedProperty()
+	p.Set(t.UTC().Truncate(time.Second))
+	o.SetActivityStreamsPublished(p)
+}
+
+func serialize(t vocab.Type) map[string]any {
+	m, err := streams.Serialize(t)
+	if err != nil {
+		panic(fmt.Sprintf("federation: serialise %s: %v", t.GetTypeName(), err)) // only our own well-formed values reach here
+	}
+	delete(m, "@context")
+	return m
+}
+
+// textToHTML turns plain text into escaped HTML paragraphs.
+func textToHTML(s string) string {
+	var b strings.Builder
+	for _, para := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
+		if para = strings.TrimSpace(para); para != "" {
+			b.WriteString("<p>" + strings.ReplaceAll(html.EscapeString(para), "\n", "<br>") + "</p>")
+		}
+	}
+	return b.String()
+}
+
+// PlaceObject is the ActivityPub Place of a catalogue place, without
+// @context (see Document).
+func PlaceObject(p *catalogue.Place) map[string]any {
+	actor := p.Network.Actor
+	pl := streams.NewActivityStreamsPlace()
+	setID(pl, p.APID)
+	setName(pl, p.Nom)
+	setURL(pl, p.APID)
+	setSummary(pl, p.PresentationResume)
+	setContent(pl, textToHTML(p.PresentationDetail))
+	setAttributedTo(pl, actor)
+	setAudience(pl, actor)
+	setUpdated(pl, p.Updated)
+	if p.HasCoordinates() {
+		lat := streams.NewActivityStreamsLatitudeProperty()
+		lat.Set(*p.Latitude)
+		pl.SetActivityStreamsLatitude(lat)
+		lon := streams.NewActivityStreamsLongitudeProperty()
+		lon.Set(*p.Longitude)
+		pl.SetActivityStreamsLongitude(lon)
+	}
+	m := serialize(pl)
+	street := p.Adresse
+	if p.ComplementAdresse != "" {
+		street += ", " + p.ComplementAdresse
+	}
+	m["address"] = map[string]any{
+		"type": "PostalAddress", "streetAddress": street, "postalCode": p.CodePostal,
+		"addressLocality": p.Commune, "addressCountry": "FR",
+	}
+	fields := map[string]any{
+		"pivot": p.Pivot, "code_insee": p.CodeINSEE, "complement_adresse": p.ComplementAdresse,
+		"typologie": p.Typologie, "telephone": p.Telephone, "courriels": p.Courriels, "site_web": p.SiteWeb,
+		"horaires": p.Horaires, "presentation_resume": p.PresentationResume,
+		"presentation_detail": p.PresentationDetail, "source": p.Source, "structure_parente": p.StructureParente,
+		"services": p.Services, "publics_specifiquement_adresses": p.Publics,
+		"prise_en_charge_specifique": p.PriseEnCharge, "frais_a_charge": p.Frais,
+		"dispositif_programmes_nationaux": p.Dispositifs, "formations_labels": p.FormationsLabels,
+		"autres_formations_labels": p.AutresLabels, "modalites_acces": p.ModalitesAcces,
+		"modalites_accompagnement": p.ModalitesAccompagnement, "itinerance": p.Itinerance,
+		"fiche_acces_libre": p.FicheAccesLibre, "prise_rdv": p.PriseRDV, "date_maj": p.DateMaj,
+		"champs_intervention": p.ChampsIntervention, "equipements": p.Equipements,
+	}
+	for k, v := range fields {
+		switch v := v.(type) {
+		case string:
+			if v != "" {
+				m[k] = v
+			}
+		case []string:
+			if len(v) > 0 {
+				m[k] = v
+			}
+		}
+	}
+	return m
+}
+
+// EventObject is the ActivityPub Event of a catalogue event at place p,
+// shaped like Mobilizon's and Gancio's, without @context.
+func EventObject(e *catalogue.Event, p *catalogue.Place) map[string]any {
+	actor := e.Network.Actor
+	ev := streams.NewActivityStreamsEvent()
+	setID(ev, e.APID)
+	setName(ev, e.Nom)
+	setURL(ev, e.APID)
+	setSummary(ev, EventSummary(e, p))
+	setContent(ev, e.Description)
+	setAttributedTo(ev, actor)
+	setAudience(ev, actor)
+	setUpdated(ev, e.Updated)
+	setPublished(ev, e.Updated)
+	start := streams.NewActivityStreamsStartTimeProperty()
+	start.Set(e.Debut.In(catalogue.Paris))
+	ev.SetActivityStreamsStartTime(start)
+	end := streams.NewActivityStreamsEndTimeProperty()
+	end.Set(e.Fin.In(catalogue.Paris))
+	ev.SetActivityStreamsEndTime(end)
+	mt := streams.NewActivityStreamsMediaTypeProperty()
+	mt.Set("text/html")
+	ev.SetActivityStreamsMediaType(mt)
+	m := serialize(ev)
+	// go-fed writes times in UTC when given a location-less value; keep
+	// the Paris offset, as Mobilizon and Gancio do.
+	m["startTime"] = e.Debut.In(catalogue.Paris).Format(time.RFC3339)
+	m["endTime"] = e.Fin.In(catalogue.Paris).Format(time.RFC3339)
+	m["timezone"] = "Europe/Paris"
+	m["location"] = PlaceObject(p)
+	status := "CONFIRMED"
+	if e.Statut == catalogue.StatusCancelled {
+		status = "CANCELLED"
+	}
+	m["ical:status"] = status
+	if e.Capacite != nil {
+		m["maximumAttendeeCapacity"] = *e.Capacite
+	}
+	for k, v := range map[string][]string{"services": e.Services, "publics": e.Publics, "frais_a_charge": e.Frais} {
+		if len(v) > 0 {
+			m[k] = v
+		}
+	}
+	if e.Inscription != "" {
+		m["inscription"] = e.Inscription
+	}
+	if e.Recurrence != "" {
+		m["recurrence"] = e.Recurrence
+	}
+	return m
+}
+
+var (
+	frenchDays   = [...]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"}
+	frenchMonths = [...]string{"", "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+		"septembre", "octobre", "novembre", "décembre"}
+)
+
+// frenchDate writes "mercredi 2 décembre 2026".
+func frenchDate(t time.Time) string {
+	t = t.In(catalogue.Paris)
+	return fmt.Sprintf("%s %d %s %d", frenchDays[t.Weekday()], t.Day(), frenchMonths[t.Month()], t.Year())
+}
+
+func frenchClock(t time.Time) string {
+	t = t.In(catalogue.Paris)
+	return fmt.Sprintf("%d h %02d", t.Hour(), t.Minute())
+}
+
+// EventSummary is the French line Mastodon shows under an event's name:
+// date, time, place and commune (Mastodon ignores startTime and location).
+func EventSummary(e *catalogue.Event, p *catalogue.Place) string {
+	var b strings.Builder
+	if e.Statut == catalogue.StatusCancelled {
+		b.WriteString("ANNULÉ — ")
+	}
+	b.WriteString(frenchDate(e.Debut))
+	if sameDay(e.Debut, e.Fin) {
+		fmt.Fprintf(&b, ", de %s à %s", frenchClock(e.Debut), frenchClock(e.Fin))
+	} else {
+		fmt.Fprintf(&b, " %s au %s %s", frenchClock(e.Debut), frenchDate(e.Fin), frenchClock(e.Fin))
+	}
+	if e.Recurrence != "" {
+		b.WriteString(" (récurrent)")
+	}
+	if p != nil {
+		fmt.Fprintf(&b, " · %s, %s %s %s", p.Nom, p.Adresse, p.CodePostal, p.Commune)
+	}
+	return b.String()
+}
+
+func sameDay(a, b time.Time) bool {
+	ay, am, ad := a.In(catalogue.Paris).Date()
+	by, bm, bd := b.In(catalogue.Paris).Date()
+	return ay == by && am == bm && ad == bd
+}
+
+// Document adds the @context to an object or activity for sending.
+func Document(obj map[string]any) map[string]any { return withContext(obj) }
+
+// tombstone is what a deleted object's id answers, with status 410.
+func tombstone(id, formerType string, deleted time.Time) map[string]any {
+	ts := streams.NewActivityStreamsTombstone()
+	setID(ts, id)
+	ft := streams.NewActivityStreamsFormerTypeProperty()
+	ft.AppendXMLSchemaString(formerType)
+	ts.SetActivityStreamsFormerType(ft)
+	d := streams.NewActivityStreamsDeletedProperty()
+	d.Set(deleted.UTC().Truncate(time.Second))
+	ts.SetActivityStreamsDeleted(d)
+	return serialize(ts)
+}

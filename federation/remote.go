@@ -1,0 +1,223 @@
+package federation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/go-fed/activity/streams"
+	"github.com/go-fed/activity/streams/vocab"
+
+	"github.com/maillage/maillage/catalogue"
+)
+
+// errNotOurs means an object is of a type Maillage does not keep.
+var errNotOurs = errors.New("not a place or an event")
+
+var tagPattern = regexp.MustCompile(`<[^>]*>`)
+
+// plainText strips tags from remote text fields.
+func plainText(s string) string {
+	return strings.TrimSpace(html.UnescapeString(tagPattern.ReplaceAllString(s, " ")))
+}
+
+func strings_(doc map[string]any, key string) []string {
+	switch v := doc[key].(type) {
+	case string:
+		if v != "" {
+			return []string{plainText(v)}
+		}
+	case []any:
+		var out []string
+		for _, x := range v {
+			if s, ok := x.(string); ok && s != "" {
+				out = append(out, plainText(s))
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func text(doc map[string]any, key string) string {
+	s, _ := doc[key].(string)
+	return plainText(s)
+}
+
+// toType reads a document with go-fed's vocabulary.
+func toType(ctx context.Context, doc map[string]any) (vocab.Type, error) {
+	if _, ok := doc["@context"]; !ok {
+		doc["@context"] = nsActivityStreams
+	}
+	return streams.ToType(ctx, doc)
+}
+
+func firstString(p interface {
+	Len() int
+	At(int) vocab.ActivityStreamsNamePropertyIterator
+}) string {
+	for i := 0; i < p.Len(); i++ {
+		if it := p.At(i); it.IsXMLSchemaString() {
+			return it.GetXMLSchemaString()
+		}
+		if it := p.At(i); it.IsRDFLangString() {
+			for _, v := range it.GetRDFLangString() {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+// placeFromObject reads a remote Place, published by network.
+func placeFromObject(ctx context.Context, doc map[string]any, network catalogue.Network) (*catalogue.Place, error) {
+	t, err := toType(ctx, doc)
+	if err != nil {
+		return nil, fmt.Errorf("unreadable object: %w", err)
+	}
+	pl, ok := t.(vocab.ActivityStreamsPlace)
+	if !ok {
+		return nil, errNotOurs
+	}
+	p := &catalogue.Place{Network: network}
+	if id := pl.GetJSONLDId(); id != nil && id.Get() != nil {
+		p.APID = id.Get().String()
+	}
+	if n := pl.GetActivityStreamsName(); n != nil {
+		p.Nom = plainText(firstString(n))
+	}
+	if lat, lon := pl.GetActivityStreamsLatitude(), pl.GetActivityStreamsLongitude(); lat != nil && lon != nil && lat.IsXMLSchemaFloat() && lon.IsXMLSchemaFloat() {
+		la, lo := lat.Get(), lon.Get()
+		p.Latitude, p.Longitude = &la, &lo
+	}
+	if u := pl.GetActivityStreamsUpdated(); u != nil && u.IsXMLSchemaDateTime() {
+		p.Updated = u.Get()
+	}
+	switch a := doc["address"].(type) {
+	case map[string]any:
+		p.Adresse, p.CodePostal, p.Commune = text(a, "streetAddress"), text(a, "postalCode"), text(a, "addressLocality")
+	case string:
+		p.Adresse = plainText(a) // Gancio sends the address as one string
+	}
+	p.Pivot, p.CodeINSEE, p.ComplementAdresse = text(doc, "pivot"), text(doc, "code_insee"), text(doc, "complement_adresse")
+	if p.ComplementAdresse != "" {
+		p.Adresse = strings.TrimSuffix(p.Adresse, ", "+p.ComplementAdresse)
+	}
+	p.Telephone, p.Horaires, p.PresentationResume = text(doc, "telephone"), text(doc, "horaires"), text(doc, "presentation_resume")
+	p.PresentationDetail, p.Source, p.StructureParente = text(doc, "presentation_detail"), text(doc, "source"), text(doc, "structure_parente")
+	p.FicheAccesLibre, p.PriseRDV, p.DateMaj = text(doc, "fiche_acces_libre"), text(doc, "prise_rdv"), text(doc, "date_maj")
+	p.Typologie, p.Courriels, p.SiteWeb = strings_(doc, "typologie"), strings_(doc, "courriels"), strings_(doc, "site_web")
+	p.Services, p.Publics, p.PriseEnCharge = strings_(doc, "services"), strings_(doc, "publics_specifiquement_adresses"), strings_(doc, "prise_en_charge_specifique")
+	p.Frais, p.Dispositifs, p.FormationsLabels = strings_(doc, "frais_a_charge"), strings_(doc, "dispositif_programmes_nationaux"), strings_(doc, "formations_labels")
+	p.AutresLabels, p.ModalitesAcces = strings_(doc, "autres_formations_labels"), strings_(doc, "modalites_acces")
+	p.ModalitesAccompagnement, p.Itinerance = strings_(doc, "modalites_accompagnement"), strings_(doc, "itinerance")
+	p.ChampsIntervention, p.Equipements = strings_(doc, "champs_intervention"), strings_(doc, "equipements")
+	p.Normalize()
+	switch {
+	case p.APID == "":
+		return nil, errors.New("place without id")
+	case p.Nom == "":
+		return nil, errors.New("place without name")
+	case p.Latitude != nil && (*p.Latitude < -90 || *p.Latitude > 90 || *p.Longitude < -180 || *p.Longitude > 180):
+		return nil, errors.New("place with impossible coordinates")
+	}
+	if p.Updated.IsZero() {
+		p.Updated = time.Now()
+	}
+	return p, nil
+}
+
+// eventFromObject reads a remote Event; its place is returned too, from
+// the embedded location.
+func eventFromObject(ctx context.Context, doc map[string]any, network catalogue.Network) (*catalogue.Event, *catalogue.Place, error) {
+	t, err := toType(ctx, doc)
+	if err != nil {
+		return nil, nil, fmt.Errorf("unreadable object: %w", err)
+	}
+	ev, ok := t.(vocab.ActivityStreamsEvent)
+	if !ok {
+		return nil, nil, errNotOurs
+	}
+	e := &catalogue.Event{Network: network}
+	if id := ev.GetJSONLDId(); id != nil && id.Get() != nil {
+		e.APID = id.Get().String()
+	}
+	if n := ev.GetActivityStreamsName(); n != nil {
+		e.Nom = plainText(firstString(n))
+	}
+	if c := ev.GetActivityStreamsContent(); c != nil && c.Len() > 0 && c.At(0).IsXMLSchemaString() {
+		e.Description = catalogue.SanitizeHTML(c.At(0).GetXMLSchemaString())
+	}
+	// Read times from the document to keep their offset.
+	for key, dst := range map[string]*time.Time{"startTime": &e.Debut, "endTime": &e.Fin} {
+		if s, ok := doc[key].(string); ok {
+			if tm, err := time.Parse(time.RFC3339, s); err == nil {
+				*dst = tm
+			}
+		}
+	}
+	if e.Fin.IsZero() && !e.Debut.IsZero() {
+		e.Fin = e.Debut.Add(2 * time.Hour) // Mastodon-style events may have no end
+	}
+	if u := ev.GetActivityStreamsUpdated(); u != nil && u.IsXMLSchemaDateTime() {
+		e.Updated = u.Get()
+	}
+	status := text(doc, "ical:status")
+	if status == "" {
+		status = text(doc, "status")
+	}
+	if strings.EqualFold(status, "CANCELLED") {
+		e.Statut = catalogue.StatusCancelled
+	}
+	if c, ok := doc["maximumAttendeeCapacity"].(float64); ok && c >= 0 && c < 1e6 {
+		n := int(c)
+		e.Capacite = &n
+	}
+	e.Services, e.Publics, e.Frais = strings_(doc, "services"), strings_(doc, "publics"), strings_(doc, "frais_a_charge")
+	e.Inscription, e.Recurrence = text(doc, "inscription"), text(doc, "recurrence")
+	loc, _ := doc["location"].(map[string]any)
+	if loc == nil {
+		return nil, nil, errors.New("event without an embedded location")
+	}
+	loc["@context"] = doc["@context"]
+	p, err := placeFromObject(ctx, loc, network)
+	if err != nil {
+		return nil, nil, fmt.Errorf("location: %w", err)
+	}
+	e.Lieu = p.APID
+	e.Normalize()
+	if err := e.Validate(); err != nil {
+		// Keep what a peer may send that our rules refuse out of the
+		// stored record rather than refusing the whole event.
+		var verr *catalogue.ValidationError
+		if !errors.As(err, &verr) {
+			return nil, nil, err
+		}
+		for field := range verr.Fields {
+			switch field {
+			case "services":
+				e.Services = nil
+			case "publics":
+				e.Publics = nil
+			case "frais_a_charge":
+				e.Frais = nil
+			case "inscription":
+				e.Inscription = ""
+			case "recurrence":
+				e.Recurrence = ""
+			case "capacite":
+				e.Capacite = nil
+			default:
+				return nil, nil, fmt.Errorf("invalid event: %w", err)
+			}
+		}
+	}
+	if e.Updated.IsZero() {
+		e.Updated = time.Now()
+	}
+	return e, p, nil
+}
