@@ -20,6 +20,8 @@ type Config struct {
 	Logger  *slog.Logger     // slog.Default() when nil
 	Now     func() time.Time // time.Now when nil
 	MaxBody int64            // DefaultMaxBody when zero
+	// Federation, when set, serves ActivityPub and the follow API.
+	Federation Federation
 }
 
 type server struct {
@@ -27,11 +29,12 @@ type server struct {
 	log     *slog.Logger
 	now     func() time.Time
 	maxBody int64
+	fed     Federation
 }
 
 // New returns the HTTP handler of an instance.
 func New(cfg Config) http.Handler {
-	s := &server{store: cfg.Store, log: cfg.Logger, now: cfg.Now, maxBody: cfg.MaxBody}
+	s := &server{store: cfg.Store, log: cfg.Logger, now: cfg.Now, maxBody: cfg.MaxBody, fed: cfg.Federation}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -43,6 +46,9 @@ func New(cfg Config) http.Handler {
 	}
 
 	r := mux.NewRouter()
+	if s.fed != nil {
+		s.fed.Register(r)
+	}
 	r.HandleFunc("/healthz", s.healthz).Methods(http.MethodGet, http.MethodHead)
 
 	api := r.PathPrefix("/api/v1").Subrouter()
@@ -56,6 +62,9 @@ func New(cfg Config) http.Handler {
 	api.HandleFunc("/events/{id}", s.getEvent).Methods(http.MethodGet)
 	api.HandleFunc("/events/{id}", s.auth(s.updateEvent)).Methods(http.MethodPut)
 	api.HandleFunc("/events/{id}", s.auth(s.deleteEvent)).Methods(http.MethodDelete)
+	if s.fed != nil {
+		s.registerFederation(api)
+	}
 	api.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, apiError{Error: "ressource inconnue"})
 	})

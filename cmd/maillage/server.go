@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/maillage/maillage/federation"
 	"github.com/maillage/maillage/storage"
 	"github.com/maillage/maillage/ui"
 )
@@ -25,6 +26,7 @@ type Server struct {
 
 	base  string
 	store *storage.Store
+	fed   *federation.Service
 	http  *http.Server
 	ln    net.Listener
 	done  chan error
@@ -66,8 +68,15 @@ func (s *Server) Open(ctx context.Context) error {
 		s.Close()
 		return err
 	}
+	s.fed, err = federation.New(federation.Config{Store: st, BaseURL: s.base, Logger: s.Logger, Now: s.Now,
+		AllowPrivate: s.Config.AllowPrivate})
+	if err != nil {
+		s.Close()
+		return err
+	}
+	s.fed.Start()
 	s.http = &http.Server{
-		Handler:           ui.New(ui.Config{Store: st, Logger: s.Logger, Now: s.Now}),
+		Handler:           ui.New(ui.Config{Store: st, Logger: s.Logger, Now: s.Now, Federation: s.fed}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       time.Minute,
 		WriteTimeout:      2 * time.Minute,
@@ -133,6 +142,9 @@ func (s *Server) Close() error {
 		}
 	} else if s.ln != nil {
 		s.ln.Close()
+	}
+	if s.fed != nil {
+		s.fed.Close()
 	}
 	if s.store != nil {
 		if err := s.store.Close(); err != nil {

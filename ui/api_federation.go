@@ -1,0 +1,193 @@
+package ui
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"path"
+	"sort"
+
+	"github.com/gorilla/mux"
+
+	"github.com/maillage/maillage/catalogue"
+	"github.com/maillage/maillage/storage"
+)
+
+// Federation is what the web layer needs of the ActivityPub side.
+type Federation interface {
+	// Register adds the ActivityPub routes; they come before the pages.
+	Register(r *mux.Router)
+	Follow(ctx context.Context, target string) (storage.Following, error)
+	Unfollow(ctx context.Context, actor string) error
+	AnswerFollower(actor string, accept bool) (storage.Follower, error)
+}
+
+// followJSON is a follow as the API shows it.
+type followJSON struct {
+	ID    string `json:"id"`
+	Actor string `json:"actor"`
+	State string `json:"state"`
+}
+
+func followOut(f storage.Following) followJSON {
+	return followJSON{ID: path.Base(f.ID), Actor: f.Actor, State: f.State}
+}
+
+// followerID is the opaque id of a follower in the API.
+func followerID(actor string) string {
+	h := sha256.Sum256([]byte(actor))
+	return hex.EncodeToString(h[:8])
+}
+
+func (s *server) registerFederation(api *mux.Router) {
+	api.HandleFunc("/follows", s.auth(s.createFollow)).Methods(http.MethodPost)
+	api.HandleFunc("/follows", s.listFollows).Methods(http.MethodGet)
+	api.HandleFunc("/follows/{id}", s.auth(s.deleteFollow)).Methods(http.MethodDelete)
+	api.HandleFunc("/followers", s.auth(s.listFollowers)).Methods(http.MethodGet)
+	api.HandleFunc("/followers/{id}/accept", s.auth(s.answerFollower(true))).Methods(http.MethodPost)
+	api.HandleFunc("/followers/{id}/reject", s.auth(s.answerFollower(false))).Methods(http.MethodPost)
+	api.HandleFunc("/networks", s.listNetworks).Methods(http.MethodGet)
+}
+
+func (s *server) createFollow(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Target string `json:"target"`
+	}
+	if err := s.decodeBody(w, r, &body); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if body.Target == "" {
+		s.writeError(w, r, &badRequest{msg: "cible manquante", fields: map[string]string{"target": "champ obligatoire : nom@hôte ou l'URL d'un acteur"}})
+		return
+	}
+	f, err := s.fed.Follow(r.Context(), body.Target)
+	if err != nil {
+		writeJSON(w, http.StatusBadGateway, apiError{Error: "impossible de suivre ce réseau : " + err.Error(),
+			Fields: map[string]string{"target": err.Error()}})
+		return
+	}
+	writeJSON(w, http.StatusAccepted, followOut(f))
+}
+
+func (s *server) listFollows(w http.ResponseWriter, r *http.Request) {
+	fs, err := s.store.Followings()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := []followJSON{}
+	for _, f := range fs {
+		out = append(out, followOut(f))
+	}
+	writeJSON(w, http.StatusOK, page[followJSON]{Items: out, Total: len(out)})
+}
+
+func (s *server) deleteFollow(w http.ResponseWriter, r *http.Request) {
+	fs, err := s.store.Followings()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	for _, f := range fs {
+		if path.Base(f.ID) == mux.Vars(r)["id"] {
+			if err := s.fed.Unfollow(r.Context(), f.Actor); err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+	}
+	s.writeError(w, r, storage.ErrNotFound)
+}
+
+type followerJSON struct {
+	ID    string `json:"id"`
+	Actor string `json:"actor"`
+	State string `json:"state"`
+}
+
+func (s *server) listFollowers(w http.ResponseWriter, r *http.Request) {
+	fs, err := s.store.Followers()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := []followerJSON{}
+	for _, f := range fs {
+		out = append(out, followerJSON{ID: followerID(f.Actor), Actor: f.Actor, State: f.State})
+	}
+	writeJSON(w, http.StatusOK, page[followerJSON]{Items: out, Total: len(out)})
+}
+
+func (s *server) answerFollower(accept bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		fs, err := s.store.Followers()
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		for _, f := range fs {
+			if followerID(f.Actor) != mux.Vars(r)["id"] {
+				continue
+			}
+			f, err := s.fed.AnswerFollower(f.Actor, accept)
+			if err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+			writeJSON(w, http.StatusOK, followerJSON{ID: followerID(f.Actor), Actor: f.Actor, State: f.State})
+			return
+		}
+		s.writeError(w, r, storage.ErrNotFound)
+	}
+}
+
+type networkJSON struct {
+	catalogue.Network
+	Places int `json:"places"`
+	Events int `json:"events"`
+}
+
+// listNetworks counts the records of each network this instance holds.
+func (s *server) listNetworks(w http.ResponseWriter, r *http.Request) {
+	actors := map[string]string{s.store.ActorIRI(): ""}
+	fs, err := s.store.Followings()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	for _, f := range fs {
+		if f.State == storage.FollowAccepted {
+			actors[f.Actor] = ""
+		}
+	}
+	var out []networkJSON
+	for actor := range actors {
+		places, err := s.store.Places(catalogue.PlaceQuery{Network: actor, Limit: 1})
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		events, err := s.store.Events(catalogue.EventQuery{Network: actor, From: s.now(), Limit: 1})
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		n := catalogue.Network{Actor: actor, Local: actor == s.store.ActorIRI()}
+		switch {
+		case len(places.Items) > 0:
+			n = places.Items[0].Network
+		case len(events.Items) > 0:
+			n = events.Items[0].Network
+		case n.Local:
+			st, _ := s.store.Settings()
+			n.Name = st.Name
+		}
+		out = append(out, networkJSON{Network: n, Places: places.Total, Events: events.Total})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Local || !out[j].Local && out[i].Name < out[j].Name })
+	writeJSON(w, http.StatusOK, page[networkJSON]{Items: out, Total: len(out)})
+}
