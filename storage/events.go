@@ -2,6 +2,7 @@ package storage
 
 import (
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -201,4 +202,39 @@ func (s *Store) publishEvent(tx *bolt.Tx, verb string, e *catalogue.Event) error
 		return err
 	}
 	return s.publish(tx, Change{Verb: verb, Place: p, Event: e})
+}
+
+// CurrentLocalEvents lists, in id order after the cursor after, up to n
+// local events that still have an occurrence ending after from: the
+// series themselves, not their occurrences, as a new follower needs them.
+// next is the cursor of the following page, empty at the end.
+func (s *Store) CurrentLocalEvents(from time.Time, after string, n int) (events []*catalogue.Event, next string, err error) {
+	err = s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketEvents).Cursor()
+		k, _ := c.First()
+		if after != "" {
+			if k, _ = c.Seek([]byte(after)); k != nil && string(k) == after {
+				k, _ = c.Next()
+			}
+		}
+		for ; k != nil; k, _ = c.Next() {
+			e, err := getEvent(tx, string(k))
+			if err != nil {
+				return err
+			}
+			if !e.Network.Local || e.Fin.Before(from) && (e.Recurrence == "" || len(e.Occurrences(from, from.AddDate(2, 0, 0))) == 0) {
+				continue
+			}
+			if len(events) == n {
+				next = events[n-1].ID
+				return nil
+			}
+			events = append(events, e)
+		}
+		return nil
+	})
+	for _, e := range events {
+		s.decorateEvent(e)
+	}
+	return events, next, err
 }

@@ -51,6 +51,9 @@ type Following struct {
 	Created time.Time `json:"created"`
 	// Backfilled is set once the network's current records were fetched.
 	Backfilled bool `json:"backfilled,omitempty"`
+	// BackfillNext is the next collection page to fetch when a backfill
+	// was interrupted; it resumes there.
+	BackfillNext string `json:"backfill_next,omitempty"`
 }
 
 // RemoteActor is what is cached of a remote actor or key document.

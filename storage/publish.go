@@ -133,90 +133,134 @@ func (s *Store) OutboxPage(before uint64, n int) (items []json.RawMessage, next 
 	return items, next, total, err
 }
 
-// PutRemotePlace stores or replaces a place published by another network,
-// identified by its ActivityPub id, as part of processing activityID (which
-// must not have been processed before: ErrDuplicate). It fails with
-// ErrForbidden when that ap_id is local or belongs to another actor.
-func (s *Store) PutRemotePlace(activityID string, p *catalogue.Place) error {
-	p.Network.Local = false
-	p.Updated = p.Updated.UTC()
-	err := s.update(func(tx *bolt.Tx) error {
+// Remote is a place, or an event with the place it happens at, published
+// by another network.
+type Remote struct {
+	Place *catalogue.Place
+	Event *catalogue.Event // nil for a place alone
+}
+
+// PutRemote stores or replaces records published by another network,
+// identified by their ActivityPub ids, as the processing of activityID
+// (empty for a backfill). It fails with ErrDuplicate when activityID was
+// processed before, and with ErrForbidden when an ap_id is local or
+// belongs to another actor; then nothing is written. Concurrent calls
+// share a transaction (one disk sync for many activities).
+func (s *Store) PutRemote(activityID string, objs ...Remote) error {
+	lieux := make([]string, len(objs))
+	for i, o := range objs {
+		if o.Event != nil {
+			lieux[i] = o.Event.Lieu
+		}
+	}
+	err := s.batch(func(tx *bolt.Tx, t *touched) error {
 		if err := markActivity(tx, activityID, s.now()); err != nil {
 			return err
 		}
-		var old *catalogue.Place
-		if id, ok := resolve(tx, kindPlace, p.APID); ok {
-			var err error
-			if old, err = getPlace(tx, id); err != nil {
+		for i, o := range objs {
+			if err := putRemotePlace(tx, o.Place); err != nil {
 				return err
 			}
-			if old.Network.Local || old.Network.Actor != p.Network.Actor {
-				return fmt.Errorf("place %s: %w", p.APID, ErrForbidden)
+			t.places = append(t.places, o.Place.ID)
+			if o.Event == nil {
+				continue
 			}
-			p.ID = old.ID
-		} else if tx.Bucket(bucketObjects).Get([]byte(p.APID)) != nil {
-			return fmt.Errorf("%s is not a place: %w", p.APID, ErrForbidden)
-		} else {
-			p.ID = newID()
+			o.Event.Lieu = lieux[i] // the ap_id again, when this runs twice
+			if err := putRemoteEvent(tx, o.Event); err != nil {
+				return err
+			}
+			t.events = append(t.events, o.Event.ID)
 		}
-		var oldEntries []entry
-		if old != nil {
-			oldEntries = placeEntries(old)
-		}
-		return putRecord(tx, bucketPlaces, p.ID, p, kindPlace, oldEntries, placeEntries(p))
-	}, func() { s.index.PutPlace(p) })
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("store remote place: %w", err)
+		return fmt.Errorf("store remote record: %w", err)
 	}
 	return nil
 }
 
-// PutRemoteEvent stores or replaces an event published by another network,
-// as PutRemotePlace does. Its Lieu is the ActivityPub id of a place
-// already stored.
+// PutRemotePlace stores a remote place alone; see PutRemote.
+func (s *Store) PutRemotePlace(activityID string, p *catalogue.Place) error {
+	return s.PutRemote(activityID, Remote{Place: p})
+}
+
+// PutRemoteEvent stores a remote event whose Lieu is the ActivityPub id of
+// a place already stored; see PutRemote.
 func (s *Store) PutRemoteEvent(activityID string, e *catalogue.Event) error {
-	e.Network.Local = false
-	e.Updated = e.Updated.UTC()
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.batch(func(tx *bolt.Tx, t *touched) error {
 		if err := markActivity(tx, activityID, s.now()); err != nil {
 			return err
 		}
-		if err := resolvePlace(tx, e); err != nil {
+		if err := putRemoteEvent(tx, e); err != nil {
 			return err
 		}
-		var old *catalogue.Event
-		if id, ok := resolve(tx, kindEvent, e.APID); ok {
-			var err error
-			if old, err = getEvent(tx, id); err != nil {
-				return err
-			}
-			if old.Network.Local || old.Network.Actor != e.Network.Actor {
-				return fmt.Errorf("event %s: %w", e.APID, ErrForbidden)
-			}
-			e.ID = old.ID
-		} else if tx.Bucket(bucketObjects).Get([]byte(e.APID)) != nil {
-			return fmt.Errorf("%s is not an event: %w", e.APID, ErrForbidden)
-		} else {
-			e.ID = newID()
-		}
-		var oldEntries []entry
-		if old != nil {
-			oldEntries = eventEntries(old)
-		}
-		return putRecord(tx, bucketEvents, e.ID, e, kindEvent, oldEntries, eventEntries(e))
-	}, func() { s.index.PutEvent(e) })
+		t.events = append(t.events, e.ID)
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("store remote event: %w", err)
 	}
 	return nil
 }
 
+func putRemotePlace(tx *bolt.Tx, p *catalogue.Place) error {
+	p.Network.Local = false
+	p.Updated = p.Updated.UTC()
+	var old *catalogue.Place
+	if id, ok := resolve(tx, kindPlace, p.APID); ok {
+		var err error
+		if old, err = getPlace(tx, id); err != nil {
+			return err
+		}
+		if old.Network.Local || old.Network.Actor != p.Network.Actor {
+			return fmt.Errorf("place %s: %w", p.APID, ErrForbidden)
+		}
+		p.ID = old.ID
+	} else if tx.Bucket(bucketObjects).Get([]byte(p.APID)) != nil {
+		return fmt.Errorf("%s is not a place: %w", p.APID, ErrForbidden)
+	} else {
+		p.ID = newID()
+	}
+	var oldEntries []entry
+	if old != nil {
+		oldEntries = placeEntries(old)
+	}
+	return putRecord(tx, bucketPlaces, p.ID, p, kindPlace, oldEntries, placeEntries(p))
+}
+
+func putRemoteEvent(tx *bolt.Tx, e *catalogue.Event) error {
+	e.Network.Local = false
+	e.Updated = e.Updated.UTC()
+	if err := resolvePlace(tx, e); err != nil {
+		return err
+	}
+	var old *catalogue.Event
+	if id, ok := resolve(tx, kindEvent, e.APID); ok {
+		var err error
+		if old, err = getEvent(tx, id); err != nil {
+			return err
+		}
+		if old.Network.Local || old.Network.Actor != e.Network.Actor {
+			return fmt.Errorf("event %s: %w", e.APID, ErrForbidden)
+		}
+		e.ID = old.ID
+	} else if tx.Bucket(bucketObjects).Get([]byte(e.APID)) != nil {
+		return fmt.Errorf("%s is not an event: %w", e.APID, ErrForbidden)
+	} else {
+		e.ID = newID()
+	}
+	var oldEntries []entry
+	if old != nil {
+		oldEntries = eventEntries(old)
+	}
+	return putRecord(tx, bucketEvents, e.ID, e, kindEvent, oldEntries, eventEntries(e))
+}
+
 // DeleteRemote deletes the place or event apID of the network actor, with
 // a place's events. It fails with ErrForbidden when actor does not own it;
 // an unknown apID is not an error (it may never have reached us).
 func (s *Store) DeleteRemote(activityID, actor, apID string) error {
-	var removedPlace, removedEvents []string
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.batch(func(tx *bolt.Tx, t *touched) error {
 		if err := markActivity(tx, activityID, s.now()); err != nil {
 			return err
 		}
@@ -228,7 +272,7 @@ func (s *Store) DeleteRemote(activityID, actor, apID string) error {
 			if e.Network.Local || e.Network.Actor != actor {
 				return fmt.Errorf("event %s: %w", apID, ErrForbidden)
 			}
-			removedEvents = append(removedEvents, id)
+			t.events = append(t.events, id)
 			return deleteRecord(tx, bucketEvents, id, eventEntries(e))
 		}
 		id, ok := resolve(tx, kindPlace, apID)
@@ -250,17 +294,10 @@ func (s *Store) DeleteRemote(activityID, actor, apID string) error {
 			if err := deleteRecord(tx, bucketEvents, e.ID, eventEntries(e)); err != nil {
 				return err
 			}
-			removedEvents = append(removedEvents, e.ID)
+			t.events = append(t.events, e.ID)
 		}
-		removedPlace = append(removedPlace, id)
+		t.places = append(t.places, id)
 		return deleteRecord(tx, bucketPlaces, id, placeEntries(p))
-	}, func() {
-		for _, id := range removedEvents {
-			s.index.RemoveEvent(id)
-		}
-		for _, id := range removedPlace {
-			s.index.RemovePlace(id)
-		}
 	})
 	if err != nil {
 		return fmt.Errorf("delete remote record: %w", err)

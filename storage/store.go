@@ -81,6 +81,9 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	// Batched writes (remote activities arriving together) wait at most
+	// this long for company before committing.
+	db.MaxBatchDelay = 2 * time.Millisecond
 	s := &Store{db: db, baseURL: strings.TrimSuffix(opts.BaseURL, "/"), now: opts.Now}
 	if s.now == nil {
 		s.now = time.Now
@@ -119,6 +122,46 @@ func (s *Store) update(fn func(tx *bolt.Tx) error, after func()) error {
 		after()
 	}
 	return nil
+}
+
+// touched lists the records a batched write changed.
+type touched struct{ places, events []string }
+
+// batch runs fn in a write transaction that bbolt may share with other
+// concurrent batch calls, so that many small writes cost one disk sync.
+// fn may run more than once (when another call in the batch fails) and
+// starts each time with an empty touched. Once committed, the touched
+// records are read back and applied to the index under writeMu: reading
+// the committed state, rather than replaying fn's view of it, keeps the
+// index right whatever order concurrent commits finish in.
+func (s *Store) batch(fn func(tx *bolt.Tx, t *touched) error) error {
+	var t touched
+	err := s.db.Batch(func(tx *bolt.Tx) error {
+		t = touched{}
+		return fn(tx, &t)
+	})
+	if err != nil {
+		return err
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	return s.db.View(func(tx *bolt.Tx) error {
+		for _, id := range t.places {
+			if p, err := getPlace(tx, id); err == nil {
+				s.index.PutPlace(p)
+			} else {
+				s.index.RemovePlace(id)
+			}
+		}
+		for _, id := range t.events {
+			if e, err := getEvent(tx, id); err == nil {
+				s.index.PutEvent(e)
+			} else {
+				s.index.RemoveEvent(id)
+			}
+		}
+		return nil
+	})
 }
 
 // newID returns a random, URL-safe record id.
