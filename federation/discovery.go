@@ -131,16 +131,19 @@ func (s *Service) actorDoc(w http.ResponseWriter, r *http.Request) {
 }
 
 // pageSize is the number of items of a collection page.
-const pageSize = 50
+const pageSize = 100
 
 // collection answers an OrderedCollection, or one of its pages when the
-// request has ?page= (a cursor; "1" for the first page).
+// request has ?page= (a cursor; "1" for the first page). A negative total
+// is left out (counting would cost a scan).
 func (s *Service) collection(w http.ResponseWriter, r *http.Request, id string, total int, page func(cursor string) (items []any, next string, err error)) {
 	cursor, paged := r.URL.Query().Get("page"), r.URL.Query().Has("page")
 	if !paged {
-		writeAP(w, http.StatusOK, map[string]any{
-			"id": id, "type": "OrderedCollection", "totalItems": total, "first": id + "?page=1",
-		})
+		doc := map[string]any{"id": id, "type": "OrderedCollection", "first": id + "?page=1"}
+		if total >= 0 {
+			doc["totalItems"] = total
+		}
+		writeAP(w, http.StatusOK, doc)
 		return
 	}
 	if cursor == "1" {
@@ -161,7 +164,10 @@ func (s *Service) collection(w http.ResponseWriter, r *http.Request, id string, 
 	}
 	doc := map[string]any{
 		"id": id + "?page=" + orOne(cursor), "type": "OrderedCollectionPage", "partOf": id,
-		"totalItems": total, "orderedItems": items,
+		"orderedItems": items,
+	}
+	if total >= 0 {
+		doc["totalItems"] = total
 	}
 	if next != "" {
 		doc["next"] = id + "?page=" + next
@@ -192,39 +198,23 @@ func (s *Service) placesCollection(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// eventsCollection lists the local events whose last occurrence is not
-// over, from a year back: what a new follower needs.
+// eventsCollection lists the local events that are not over (recurring
+// series once each): what a new follower needs.
 func (s *Service) eventsCollection(w http.ResponseWriter, r *http.Request) {
-	q := catalogue.EventQuery{Network: "local", From: s.now(), To: s.now().AddDate(2, 0, 0), Limit: 1}
-	first, err := s.store.Events(q)
-	if err != nil {
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	s.collection(w, r, s.actor+"/events", first.Total, func(cursor string) ([]any, string, error) {
-		q.Limit, q.Cursor = pageSize, cursor
-		page, err := s.store.Events(q)
+	s.collection(w, r, s.actor+"/events", -1, func(cursor string) ([]any, string, error) {
+		events, next, err := s.store.CurrentLocalEvents(s.now(), cursor, pageSize)
 		if err != nil {
 			return nil, "", err
 		}
-		var items []any
-		seen := map[string]bool{}
-		for _, e := range page.Items {
-			if seen[e.ID] {
-				continue // several occurrences of a recurring event on one page
-			}
-			seen[e.ID] = true
-			full, err := s.store.Event(e.ID) // the series, not the occurrence
+		items := make([]any, 0, len(events))
+		for _, e := range events {
+			p, err := s.store.Place(e.Lieu)
 			if err != nil {
 				return nil, "", err
 			}
-			p, err := s.store.Place(full.Lieu)
-			if err != nil {
-				return nil, "", err
-			}
-			items = append(items, EventObject(full, p))
+			items = append(items, EventObject(e, p))
 		}
-		return items, page.Next, nil
+		return items, next, nil
 	})
 }
 

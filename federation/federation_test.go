@@ -320,3 +320,53 @@ func TestSenderRestartedWithFullQueueDeliversOnce(t *testing.T) {
 }
 
 var testLog io.Writer = io.Discard
+
+func TestBackfillResumesWhereItStopped(t *testing.T) {
+	c := newClock()
+	a13 := newInstance(t, c, "Arsenic 13", "arsenic13")
+	paca := newInstance(t, c, "Région Sud", "paca")
+	for i := range pageSize*2 + 50 {
+		a13.place(fmt.Sprintf("EPN %d", i), "Marseille")
+	}
+	a13.deliver() // nobody follows yet: nothing to send
+
+	// Arsenic 13 fails after the first page of its places.
+	var failing atomic.Bool
+	var firstPages atomic.Int32
+	failing.Store(true)
+	inner := a13.srv.Config.Handler
+	a13.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		page := r.URL.Query().Get("page")
+		if r.URL.Path == "/actor/places" && page == "1" {
+			firstPages.Add(1)
+		}
+		if failing.Load() && page != "" && page != "1" {
+			http.Error(w, "down", http.StatusServiceUnavailable)
+			return
+		}
+		inner.ServeHTTP(w, r)
+	})
+	paca.follow(a13)
+	waitFor(t, func() bool {
+		f, _ := paca.store.FollowingActor(a13.fed.Actor())
+		return f.BackfillNext != ""
+	}, "the backfill stops after a page")
+	if p, _ := paca.count(a13.fed.Actor()); p != pageSize {
+		t.Fatalf("after one page the region has %d places; want %d", p, pageSize)
+	}
+
+	// The region restarts; Arsenic 13 is back.
+	failing.Store(false)
+	paca.restart()
+	paca.fed.ResumeBackfills()
+	waitFor(t, func() bool {
+		f, _ := paca.store.FollowingActor(a13.fed.Actor())
+		return f.Backfilled
+	}, "the backfill finishes")
+	if p, _ := paca.count(a13.fed.Actor()); p != pageSize*2+50 {
+		t.Errorf("the region has %d places; want %d", p, pageSize*2+50)
+	}
+	if n := firstPages.Load(); n != 1 {
+		t.Errorf("the first page was fetched %d times; want once (resume, not restart)", n)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/maillage/maillage/storage"
@@ -81,13 +82,19 @@ func (s *Service) startBackfill(actor string) {
 }
 
 // Backfill fetches the current places, then events, of a followed network
-// from its collections, page by page.
+// from its collections, page by page, each page stored in one transaction.
+// The next page is recorded after each one, so that a backfill cut short
+// (a restart, the peer going down) resumes where it stopped.
 func (s *Service) Backfill(ctx context.Context, actor string) error {
+	f, err := s.store.FollowingActor(actor)
+	if err != nil {
+		return err
+	}
 	a, err := s.fetchActor(ctx, actor, true)
 	if err != nil {
 		return err
 	}
-	n := 0
+	var pages []string // where each collection starts
 	for _, coll := range []string{a.Places, a.Events} {
 		if coll == "" {
 			continue
@@ -95,12 +102,27 @@ func (s *Service) Backfill(ctx context.Context, actor string) error {
 		if hostOf(coll) != hostOf(actor) {
 			return fmt.Errorf("collection %s is not on the host of %s", coll, actor)
 		}
-		doc, err := s.get(ctx, coll)
-		if err != nil {
-			return err
+		pages = append(pages, coll)
+	}
+	// Resume: skip the collections before the recorded page.
+	if f.BackfillNext != "" {
+		for len(pages) > 0 && !strings.HasPrefix(f.BackfillNext, pages[0]) {
+			pages = pages[1:]
 		}
-		next := str(doc, "first")
-		for pages := 0; next != "" && pages < 10000; pages++ {
+		if len(pages) > 0 {
+			pages[0] = f.BackfillNext
+		}
+	}
+	n := 0
+	for _, next := range pages {
+		if !strings.Contains(next, "page=") {
+			doc, err := s.get(ctx, next)
+			if err != nil {
+				return err
+			}
+			next = str(doc, "first")
+		}
+		for count := 0; next != "" && count < 100000; count++ {
 			if hostOf(next) != hostOf(actor) {
 				return fmt.Errorf("page %s is not on the host of %s", next, actor)
 			}
@@ -108,22 +130,57 @@ func (s *Service) Backfill(ctx context.Context, actor string) error {
 			if err != nil {
 				return err
 			}
-			items, _ := page["orderedItems"].([]any)
-			for _, it := range items {
-				obj, ok := it.(map[string]any)
-				if !ok {
-					continue
-				}
-				obj["@context"] = page["@context"]
-				if err := s.putObject(ctx, "", actor, obj); err != nil {
-					s.log.Warn("backfill: object refused", "actor", actor, "id", str(obj, "id"), "err", err)
-					continue
-				}
-				n++
-			}
+			n += s.storePage(ctx, actor, page)
 			next = str(page, "next")
+			if err := s.recordBackfill(actor, next, false); err != nil {
+				return err
+			}
 		}
 	}
 	s.log.Info("backfill done", "actor", actor, "objects", n)
-	return nil
+	return s.recordBackfill(actor, "", true)
+}
+
+// storePage stores the objects of a collection page and returns how many
+// were kept. A refused object is logged and skipped, not the whole page.
+func (s *Service) storePage(ctx context.Context, actor string, page map[string]any) int {
+	items, _ := page["orderedItems"].([]any)
+	var objs []storage.Remote
+	for _, it := range items {
+		obj, ok := it.(map[string]any)
+		if !ok {
+			continue
+		}
+		obj["@context"] = page["@context"]
+		r, err := s.remoteOf(ctx, actor, obj)
+		if err != nil {
+			s.log.Warn("backfill: object refused", "actor", actor, "id", str(obj, "id"), "err", err)
+			continue
+		}
+		if r.Place != nil {
+			objs = append(objs, r)
+		}
+	}
+	if err := s.store.PutRemote("", objs...); err == nil {
+		return len(objs)
+	}
+	kept := 0 // one of them is refused by the store: find it
+	for _, r := range objs {
+		if err := s.store.PutRemote("", r); err != nil {
+			s.log.Warn("backfill: object refused", "actor", actor, "id", r.Place.APID, "err", err)
+			continue
+		}
+		kept++
+	}
+	return kept
+}
+
+// recordBackfill saves the backfill's progress on the following record.
+func (s *Service) recordBackfill(actor, next string, done bool) error {
+	f, err := s.store.FollowingActor(actor)
+	if err != nil {
+		return err // unfollowed meanwhile
+	}
+	f.BackfillNext, f.Backfilled = next, done
+	return s.store.PutFollowing(f)
 }

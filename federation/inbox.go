@@ -217,32 +217,39 @@ func (s *Service) onPut(ctx context.Context, id, actor string, doc map[string]an
 
 // putObject stores a remote Place or Event of actor.
 func (s *Service) putObject(ctx context.Context, activityID, actor string, obj map[string]any) error {
+	r, err := s.remoteOf(ctx, actor, obj)
+	if err != nil || r.Place == nil {
+		return err
+	}
+	return s.store.PutRemote(activityID, r)
+}
+
+// remoteOf reads a Place or an Event (with its place) of actor, checking
+// that every id is on the actor's host. Other objects (Notes…) give an
+// empty Remote: they are not kept.
+func (s *Service) remoteOf(ctx context.Context, actor string, obj map[string]any) (storage.Remote, error) {
 	network := s.network(ctx, actor)
 	switch str(obj, "type") {
 	case "Place":
 		p, err := placeFromObject(ctx, obj, network)
 		if err != nil {
-			return httpError(http.StatusBadRequest, "%v", err)
+			return storage.Remote{}, httpError(http.StatusBadRequest, "%v", err)
 		}
 		if hostOf(p.APID) != hostOf(actor) {
-			return httpError(http.StatusForbidden, "place %s is not on the host of %s", p.APID, actor)
+			return storage.Remote{}, httpError(http.StatusForbidden, "place %s is not on the host of %s", p.APID, actor)
 		}
-		return s.store.PutRemotePlace(activityID, p)
+		return storage.Remote{Place: p}, nil
 	case "Event":
 		e, p, err := eventFromObject(ctx, obj, network)
 		if err != nil {
-			return httpError(http.StatusBadRequest, "%v", err)
+			return storage.Remote{}, httpError(http.StatusBadRequest, "%v", err)
 		}
 		if hostOf(e.APID) != hostOf(actor) || hostOf(p.APID) != hostOf(actor) {
-			return httpError(http.StatusForbidden, "event %s is not on the host of %s", e.APID, actor)
+			return storage.Remote{}, httpError(http.StatusForbidden, "event %s is not on the host of %s", e.APID, actor)
 		}
-		// The embedded place comes first, on its own; then the event.
-		if err := s.store.PutRemotePlace("", p); err != nil {
-			return err
-		}
-		return s.store.PutRemoteEvent(activityID, e)
+		return storage.Remote{Place: p, Event: e}, nil
 	}
-	return nil // other objects (Notes…) are not kept
+	return storage.Remote{}, nil
 }
 
 func (s *Service) onDelete(id, actor string, doc map[string]any) error {

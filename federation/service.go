@@ -102,10 +102,27 @@ func New(cfg Config) (*Service, error) {
 // Actor is the IRI of this instance's network actor.
 func (s *Service) Actor() string { return s.actor }
 
-// Start runs the delivery workers until Close.
+// Start runs the delivery workers until Close, and resumes the backfills
+// a previous run left unfinished.
 func (s *Service) Start() {
 	s.wg.Add(1)
 	go s.deliverLoop()
+	s.ResumeBackfills()
+}
+
+// ResumeBackfills restarts, in the background, the backfill of every
+// accepted follow whose backfill did not finish.
+func (s *Service) ResumeBackfills() {
+	fs, err := s.store.Followings()
+	if err != nil {
+		s.log.Error("resume backfills", "err", err)
+		return
+	}
+	for _, f := range fs {
+		if f.State == storage.FollowAccepted && !f.Backfilled {
+			s.startBackfill(f.Actor)
+		}
+	}
 }
 
 // Close stops the workers; queued deliveries stay queued.
