@@ -18,11 +18,22 @@ import (
 // errNotOurs means an object is of a type Maillage does not keep.
 var errNotOurs = errors.New("not a place or an event")
 
-var tagPattern = regexp.MustCompile(`<[^>]*>`)
+var (
+	tagPattern = regexp.MustCompile(`<[^>]*>`)
+	// scriptPattern matches elements whose content is code, not text.
+	scriptPattern = regexp.MustCompile(`(?is)<(script|style)\b[^>]*>.*?</(script|style)\s*>`)
+)
 
 // plainText strips tags from remote text fields.
 func plainText(s string) string {
+	s = scriptPattern.ReplaceAllString(s, " ")
 	return strings.TrimSpace(html.UnescapeString(tagPattern.ReplaceAllString(s, " ")))
+}
+
+// oneLine is plainText on a single line, with runs of spaces that tags
+// or line breaks left folded into one: for names and addresses.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(plainText(s)), " ")
 }
 
 func strings_(doc map[string]any, key string) []string {
@@ -46,6 +57,11 @@ func strings_(doc map[string]any, key string) []string {
 func text(doc map[string]any, key string) string {
 	s, _ := doc[key].(string)
 	return plainText(s)
+}
+
+func line(doc map[string]any, key string) string {
+	s, _ := doc[key].(string)
+	return oneLine(s)
 }
 
 // toType reads a document with go-fed's vocabulary.
@@ -88,7 +104,7 @@ func placeFromObject(ctx context.Context, doc map[string]any, network catalogue.
 		p.APID = id.Get().String()
 	}
 	if n := pl.GetActivityStreamsName(); n != nil {
-		p.Nom = plainText(firstString(n))
+		p.Nom = oneLine(firstString(n))
 	}
 	if lat, lon := pl.GetActivityStreamsLatitude(), pl.GetActivityStreamsLongitude(); lat != nil && lon != nil && lat.IsXMLSchemaFloat() && lon.IsXMLSchemaFloat() {
 		la, lo := lat.Get(), lon.Get()
@@ -99,9 +115,9 @@ func placeFromObject(ctx context.Context, doc map[string]any, network catalogue.
 	}
 	switch a := doc["address"].(type) {
 	case map[string]any:
-		p.Adresse, p.CodePostal, p.Commune = text(a, "streetAddress"), text(a, "postalCode"), text(a, "addressLocality")
+		p.Adresse, p.CodePostal, p.Commune = line(a, "streetAddress"), line(a, "postalCode"), line(a, "addressLocality")
 	case string:
-		p.Adresse = plainText(a) // Gancio sends the address as one string
+		p.Adresse = oneLine(a) // Gancio sends the address as one string
 	}
 	p.Pivot, p.CodeINSEE, p.ComplementAdresse = text(doc, "pivot"), text(doc, "code_insee"), text(doc, "complement_adresse")
 	if p.ComplementAdresse != "" {
@@ -147,7 +163,7 @@ func eventFromObject(ctx context.Context, doc map[string]any, network catalogue.
 		e.APID = id.Get().String()
 	}
 	if n := ev.GetActivityStreamsName(); n != nil {
-		e.Nom = plainText(firstString(n))
+		e.Nom = oneLine(firstString(n))
 	}
 	if c := ev.GetActivityStreamsContent(); c != nil && c.Len() > 0 && c.At(0).IsXMLSchemaString() {
 		e.Description = catalogue.SanitizeHTML(c.At(0).GetXMLSchemaString())
@@ -173,15 +189,16 @@ func eventFromObject(ctx context.Context, doc map[string]any, network catalogue.
 	if strings.EqualFold(status, "CANCELLED") {
 		e.Statut = catalogue.StatusCancelled
 	}
-	if c, ok := doc["maximumAttendeeCapacity"].(float64); ok && c >= 0 && c < 1e6 {
+	// Mobilizon sends 0 for "no limit" (it only counts seats when > 0).
+	if c, ok := doc["maximumAttendeeCapacity"].(float64); ok && c > 0 && c < 1e6 {
 		n := int(c)
 		e.Capacite = &n
 	}
 	e.Services, e.Publics, e.Frais = strings_(doc, "services"), strings_(doc, "publics"), strings_(doc, "frais_a_charge")
 	e.Inscription, e.Recurrence = text(doc, "inscription"), text(doc, "recurrence")
-	loc, _ := doc["location"].(map[string]any)
-	if loc == nil {
-		return nil, nil, errors.New("event without an embedded location")
+	loc, err := physicalLocation(doc["location"])
+	if err != nil {
+		return nil, nil, err
 	}
 	loc["@context"] = doc["@context"]
 	p, err := placeFromObject(ctx, loc, network)
@@ -220,4 +237,40 @@ func eventFromObject(ctx context.Context, doc map[string]any, network catalogue.
 		e.Updated = time.Now()
 	}
 	return e, p, nil
+}
+
+// physicalLocation picks the place of an event from its location, which
+// peers send as one object or as an array (Gancio mixes Places and
+// VirtualLocations): the first physical one wins, as in Gancio. An event
+// that is only online has no place in the catalogue and is refused.
+func physicalLocation(v any) (map[string]any, error) {
+	var candidates []any
+	switch v := v.(type) {
+	case map[string]any:
+		candidates = []any{v}
+	case []any:
+		candidates = v
+	case string:
+		return nil, errors.New("event whose location is only a link; an embedded Place is needed")
+	}
+	virtual := false
+	for _, c := range candidates {
+		m, ok := c.(map[string]any)
+		if !ok {
+			continue
+		}
+		addr, _ := m["address"].(map[string]any)
+		if m["type"] == "VirtualLocation" || addr != nil && addr["type"] == "VirtualLocation" {
+			virtual = true
+			continue
+		}
+		if _, ok := m["type"]; !ok {
+			m["type"] = "Place" // Gancio 1.x sent {"name": …} alone
+		}
+		return m, nil
+	}
+	if virtual {
+		return nil, errors.New("online event (virtual location only): the catalogue lists events at physical places")
+	}
+	return nil, errors.New("event without an embedded location")
 }
