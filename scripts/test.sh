@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Every test, including the two that drive Fedify (federation/fedify_test.go).
+# Installs what those need first: Node.js >= 20 (with apt-get when run as
+# root) and the locked npm packages of federation/testdata/fedify.
+#
+# Usage: ./scripts/test.sh [go test arguments]   (default: ./...)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fedify=federation/testdata/fedify
+
+if ! command -v node >/dev/null; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "test.sh: installing Node.js and npm with apt-get" >&2
+    apt-get update -q
+    apt-get install -y -q nodejs npm
+  else
+    echo "test.sh: node is missing. Install Node.js >= 20 and npm (apt-get install nodejs npm, or NodeSource" >&2
+    echo "test.sh: where the distribution's Node.js is older, as Debian 12's 18 is)," >&2
+    echo "test.sh: or run 'go test ./...' alone, which skips the Fedify tests." >&2
+    exit 1
+  fi
+fi
+major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$major" -lt 20 ]; then
+  echo "test.sh: Fedify needs Node.js >= 20; this is $(node --version). Install a newer one (e.g. from NodeSource)." >&2
+  exit 1
+fi
+
+# npm ci when node_modules is absent or was installed from another lockfile.
+stamp=$fedify/node_modules/.maillage-lock.json
+if ! cmp -s "$fedify/package-lock.json" "$stamp"; then
+  if ! command -v npm >/dev/null; then
+    echo "test.sh: npm is missing; install it (e.g. apt-get install npm)." >&2
+    exit 1
+  fi
+  echo "test.sh: npm ci in $fedify" >&2
+  (cd "$fedify" && npm ci --no-audit --no-fund)
+  cp "$fedify/package-lock.json" "$stamp"
+fi
+
+if [ "$#" -eq 0 ]; then
+  set -- ./...
+fi
+exec go test "$@"
