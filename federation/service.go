@@ -75,7 +75,7 @@ func New(cfg Config) (*Service, error) {
 		s.now = time.Now
 	}
 	if s.cfg.Workers == 0 {
-		s.cfg.Workers = 8
+		s.cfg.Workers = 16
 	}
 	if s.cfg.MaxBody == 0 {
 		s.cfg.MaxBody = 1 << 20

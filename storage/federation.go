@@ -284,13 +284,15 @@ func (s *Store) QueueLength() int {
 }
 
 // FinishDelivery removes a delivery that succeeded or was given up.
+// Workers finishing together share a transaction (one disk sync).
 func (s *Store) FinishDelivery(d Delivery) error {
-	return s.update(func(tx *bolt.Tx) error { return tx.Bucket(bucketDeliveries).Delete(d.Key) }, nil)
+	return s.db.Batch(func(tx *bolt.Tx) error { return tx.Bucket(bucketDeliveries).Delete(d.Key) })
 }
 
 // RetryDelivery moves a delivery to a later due time, counting the attempt.
 func (s *Store) RetryDelivery(d Delivery, due time.Time) error {
-	return s.update(func(tx *bolt.Tx) error {
+	d.Attempts++
+	return s.db.Batch(func(tx *bolt.Tx) error { // may run twice: no change to d inside
 		b := tx.Bucket(bucketDeliveries)
 		if b.Get(d.Key) == nil {
 			return nil // finished meanwhile
@@ -302,9 +304,8 @@ func (s *Store) RetryDelivery(d Delivery, due time.Time) error {
 		if err != nil {
 			return err
 		}
-		d.Attempts++
 		return putJSON(b, string(key), d)
-	}, nil)
+	})
 }
 
 // SetDeliveryNotify registers a function called after a commit that
