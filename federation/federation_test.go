@@ -35,7 +35,7 @@ func (c *clock) Add(d time.Duration) {
 // instance is one real Maillage instance: its own bbolt file, federation
 // service and HTTP server.
 type instance struct {
-	t      *testing.T
+	t      testing.TB
 	name   string
 	store  *storage.Store
 	fed    *Service
@@ -47,7 +47,7 @@ type instance struct {
 	clock  *clock
 }
 
-func newInstance(t *testing.T, c *clock, name, handle string) *instance {
+func newInstance(t testing.TB, c *clock, name, handle string) *instance {
 	t.Helper()
 	in := &instance{t: t, name: name, handle: handle, clock: c, dir: t.TempDir()}
 	in.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -169,7 +169,7 @@ func (in *instance) follow(other *instance) {
 }
 
 // waitFor polls cond (the backfill runs in the background).
-func waitFor(t *testing.T, cond func() bool, what string) {
+func waitFor(t testing.TB, cond func() bool, what string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !cond() {

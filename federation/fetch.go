@@ -81,9 +81,44 @@ func str(doc map[string]any, key string) string {
 
 // fetchActor returns a remote actor, from the cache when fresh.
 func (s *Service) fetchActor(ctx context.Context, iri string, refresh bool) (storage.RemoteActor, error) {
-	if a, err := s.store.Actor(iri); err == nil && !refresh && s.now().Sub(a.Fetched) < actorCacheTTL && a.Inbox != "" {
-		return a, nil
+	a, _, err := s.cachedActor(ctx, iri, refresh)
+	return a, err
+}
+
+// cachedActor is a remote actor with its parsed public key (nil when it
+// has none or it is unreadable).
+type cachedActor struct {
+	actor storage.RemoteActor
+	key   *rsa.PublicKey
+}
+
+// cachedActor returns a remote actor and its key, from memory, the store
+// or the network, whichever is fresh first.
+func (s *Service) cachedActor(ctx context.Context, iri string, refresh bool) (storage.RemoteActor, *rsa.PublicKey, error) {
+	if !refresh {
+		if c, ok := s.actors.Load(iri); ok && s.now().Sub(c.(cachedActor).actor.Fetched) < actorCacheTTL {
+			return c.(cachedActor).actor, c.(cachedActor).key, nil
+		}
+		if a, err := s.store.Actor(iri); err == nil && s.now().Sub(a.Fetched) < actorCacheTTL && a.Inbox != "" {
+			return a, s.remember(a), nil
+		}
 	}
+	a, err := s.fetchActorDoc(ctx, iri)
+	if err != nil {
+		return a, nil, err
+	}
+	return a, s.remember(a), nil
+}
+
+// remember keeps a in the memory cache and returns its parsed key.
+func (s *Service) remember(a storage.RemoteActor) *rsa.PublicKey {
+	key, _ := DecodePublicKey(a.PublicKeyPEM)
+	s.actors.Store(a.ID, cachedActor{actor: a, key: key})
+	return key
+}
+
+// fetchActorDoc fetches an actor from its server and stores it.
+func (s *Service) fetchActorDoc(ctx context.Context, iri string) (storage.RemoteActor, error) {
 	doc, err := s.get(ctx, iri)
 	if err != nil {
 		return storage.RemoteActor{}, err
@@ -170,7 +205,10 @@ func (s *Service) resolveKey(ctx context.Context, keyID string, refresh bool) (*
 	}
 	u.Fragment = ""
 	actorIRI := u.String()
-	a, err := s.fetchActor(ctx, actorIRI, refresh)
+	a, pub, err := s.cachedActor(ctx, actorIRI, refresh)
+	if err == nil && a.KeyID == keyID && pub != nil {
+		return pub, a.ID, nil
+	}
 	if err != nil {
 		// The key may be a document of its own whose owner is the actor.
 		doc, gerr := s.get(ctx, actorIRI)
@@ -188,8 +226,7 @@ func (s *Service) resolveKey(ctx context.Context, keyID string, refresh bool) (*
 	if a.KeyID != keyID {
 		return nil, "", fmt.Errorf("actor %s does not have key %s", a.ID, keyID)
 	}
-	pub, err := DecodePublicKey(a.PublicKeyPEM)
-	if err != nil {
+	if pub, err = DecodePublicKey(a.PublicKeyPEM); err != nil {
 		return nil, "", fmt.Errorf("key %s: %w", keyID, err)
 	}
 	return pub, a.ID, nil

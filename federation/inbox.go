@@ -59,7 +59,18 @@ func (s *Service) receive(ctx context.Context, signer string, body []byte) error
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return httpError(http.StatusBadRequest, "malformed JSON: %v", err)
 	}
-	t, err := toType(ctx, doc)
+	// go-fed reads the envelope; an embedded object is read once, later,
+	// by whatever handles it (placeFromObject, eventFromObject…).
+	envelope := without(doc, "object")
+	switch obj := doc["object"].(type) {
+	case string:
+		envelope["object"] = obj
+	case map[string]any:
+		if id, ok := obj["id"].(string); ok {
+			envelope["object"] = id
+		}
+	}
+	t, err := toType(ctx, envelope)
 	if err != nil {
 		return httpError(http.StatusBadRequest, "not an activity: %v", err)
 	}

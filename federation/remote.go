@@ -64,6 +64,17 @@ func line(doc map[string]any, key string) string {
 	return oneLine(s)
 }
 
+// without is a shallow copy of doc without key.
+func without(doc map[string]any, key string) map[string]any {
+	out := make(map[string]any, len(doc))
+	for k, v := range doc {
+		if k != key {
+			out[k] = v
+		}
+	}
+	return out
+}
+
 // toType reads a document with go-fed's vocabulary.
 func toType(ctx context.Context, doc map[string]any) (vocab.Type, error) {
 	if _, ok := doc["@context"]; !ok {
@@ -150,7 +161,8 @@ func placeFromObject(ctx context.Context, doc map[string]any, network catalogue.
 // eventFromObject reads a remote Event; its place is returned too, from
 // the embedded location.
 func eventFromObject(ctx context.Context, doc map[string]any, network catalogue.Network) (*catalogue.Event, *catalogue.Place, error) {
-	t, err := toType(ctx, doc)
+	// The location is read once, below, by placeFromObject.
+	t, err := toType(ctx, without(doc, "location"))
 	if err != nil {
 		return nil, nil, fmt.Errorf("unreadable object: %w", err)
 	}

@@ -49,6 +49,11 @@ type Service struct {
 	keyID  string
 	host   string // our host, with port
 
+	// actors caches remote actors (and their parsed keys) in memory in
+	// front of the store's cache: every incoming activity needs its
+	// sender's key and name.
+	actors sync.Map // IRI → cachedActor
+
 	wake     chan struct{}
 	stop     chan struct{}
 	wg       sync.WaitGroup
