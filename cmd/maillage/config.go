@@ -23,6 +23,9 @@ type Config struct {
 	HandleSet    bool
 	Relay        bool
 	AllowPrivate bool
+	// ManualApproval keeps incoming follows pending until an editor
+	// accepts them (/api/v1/followers/{id}/accept).
+	ManualApproval bool
 }
 
 var handlePattern = regexp.MustCompile(`^[a-z0-9_]{1,64}$`)
@@ -47,6 +50,11 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	}
 	fs.BoolVar(&cfg.Relay, "relay", relay, "re-share what followed networks publish (MAILLAGE_RELAY)")
 	fs.BoolVar(&cfg.AllowPrivate, "allow-private", private, "allow loopback and private addresses (MAILLAGE_ALLOW_PRIVATE)")
+	manual, err := envBool(getenv, "MAILLAGE_MANUAL_APPROVAL")
+	if err != nil {
+		return cfg, err
+	}
+	fs.BoolVar(&cfg.ManualApproval, "manual-approval", manual, "approve incoming follows by hand (MAILLAGE_MANUAL_APPROVAL)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
