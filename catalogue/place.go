@@ -59,6 +59,9 @@ type Network struct {
 	Name  string `json:"name"`
 	Actor string `json:"actor,omitempty"`
 	Local bool   `json:"local"`
+	// Via is the relaying network a remote record came through, when it
+	// did not come from its origin directly.
+	Via string `json:"via,omitempty"`
 }
 
 // Departement returns the département code of the place ("13", "2A",

@@ -182,14 +182,20 @@ func orOne(cursor string) string {
 	return cursor
 }
 
+// placesCollection lists our places; a relay lists every place it holds,
+// each attributed to its origin.
 func (s *Service) placesCollection(w http.ResponseWriter, r *http.Request) {
-	first, err := s.store.Places(catalogue.PlaceQuery{Network: "local", Limit: 1})
+	network := "local"
+	if s.cfg.Relay {
+		network = ""
+	}
+	first, err := s.store.Places(catalogue.PlaceQuery{Network: network, Limit: 1})
 	if err != nil {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
 	s.collection(w, r, s.actor+"/places", first.Total, func(cursor string) ([]any, string, error) {
-		page, err := s.store.Places(catalogue.PlaceQuery{Network: "local", Limit: pageSize, Cursor: cursor})
+		page, err := s.store.Places(catalogue.PlaceQuery{Network: network, Limit: pageSize, Cursor: cursor})
 		var items []any
 		for _, p := range page.Items {
 			items = append(items, PlaceObject(p))
@@ -199,10 +205,11 @@ func (s *Service) placesCollection(w http.ResponseWriter, r *http.Request) {
 }
 
 // eventsCollection lists the local events that are not over (recurring
-// series once each): what a new follower needs.
+// series once each): what a new follower needs; a relay lists the events
+// of other networks it holds too.
 func (s *Service) eventsCollection(w http.ResponseWriter, r *http.Request) {
 	s.collection(w, r, s.actor+"/events", -1, func(cursor string) ([]any, string, error) {
-		events, next, err := s.store.CurrentLocalEvents(s.now(), cursor, pageSize)
+		events, next, err := s.store.CurrentEvents(s.now(), !s.cfg.Relay, cursor, pageSize)
 		if err != nil {
 			return nil, "", err
 		}

@@ -45,11 +45,21 @@ type instance struct {
 	down   atomic.Bool // answer 503 to everything
 	dir    string
 	clock  *clock
+	relay  bool // Config.Relay
 }
 
 func newInstance(t testing.TB, c *clock, name, handle string) *instance {
 	t.Helper()
-	in := &instance{t: t, name: name, handle: handle, clock: c, dir: t.TempDir()}
+	return startInstance(t, &instance{t: t, name: name, handle: handle, clock: c, dir: t.TempDir()})
+}
+
+// newRelay is newInstance for an instance that relays what it follows.
+func newRelay(t testing.TB, c *clock, name, handle string) *instance {
+	t.Helper()
+	return startInstance(t, &instance{t: t, name: name, handle: handle, clock: c, dir: t.TempDir(), relay: true})
+}
+
+func startInstance(t testing.TB, in *instance) *instance {
 	in.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "starting", http.StatusServiceUnavailable)
 	}))
@@ -70,7 +80,7 @@ func (in *instance) open() {
 		in.t.Fatal(err)
 	}
 	st.SetSettings(storage.Settings{Name: in.name, Handle: in.handle})
-	fed, err := New(Config{Store: st, BaseURL: in.base, Now: in.clock.Now, AllowPrivate: true,
+	fed, err := New(Config{Store: st, BaseURL: in.base, Now: in.clock.Now, AllowPrivate: true, Relay: in.relay,
 		Logger: slog.New(slog.NewTextHandler(testLog, nil))})
 	if err != nil {
 		in.t.Fatal(err)
@@ -218,6 +228,7 @@ func TestFollowBackfillAndLiveChanges(t *testing.T) {
 	if _, err := paca.store.Place(p.APID); err != nil {
 		t.Fatalf("a new place did not reach the region: %v", err)
 	}
+	c.Add(time.Second)
 	upd := *p
 	upd.Nom = "Médiathèque de l'Alcazar (BMVR)"
 	if err := a13.store.UpdatePlace(p.ID, &upd); err != nil {

@@ -22,6 +22,21 @@ import (
 // fetched again.
 const actorCacheTTL = 24 * time.Hour
 
+// statusError is a fetch answered with another status than 200.
+type statusError struct {
+	iri  string
+	code int
+}
+
+func (e *statusError) Error() string { return fmt.Sprintf("fetch %s: status %d", e.iri, e.code) }
+
+// gone reports whether err says the document was deleted (410) or is not
+// there (404).
+func gone(err error) bool {
+	var se *statusError
+	return errors.As(err, &se) && (se.code == http.StatusGone || se.code == http.StatusNotFound)
+}
+
 // get fetches an ActivityPub document with a signed GET.
 func (s *Service) get(ctx context.Context, iri string) (map[string]any, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, iri, nil)
@@ -37,7 +52,7 @@ func (s *Service) get(ctx context.Context, iri string) (map[string]any, error) {
 		return nil, fmt.Errorf("fetch %s: %w", iri, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("fetch %s: status %d", iri, resp.StatusCode)
+		return nil, &statusError{iri: iri, code: resp.StatusCode}
 	}
 	var doc map[string]any
 	if err := json.Unmarshal(body, &doc); err != nil {

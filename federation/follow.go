@@ -113,42 +113,103 @@ func (s *Service) Backfill(ctx context.Context, actor string) error {
 			pages[0] = f.BackfillNext
 		}
 	}
-	n := 0
-	for _, next := range pages {
-		if !strings.Contains(next, "page=") {
-			doc, err := s.get(ctx, next)
-			if err != nil {
-				return err
-			}
-			next = str(doc, "first")
+	origins := map[string]bool{}
+	n, err := s.readCollections(ctx, actor, "", pages, origins, func(next string) error {
+		return s.recordBackfill(actor, next, false)
+	})
+	if err != nil {
+		return err
+	}
+	// A relay lists records of other networks: they are fetched from
+	// their origins, as Announces are.
+	done := map[string]bool{actor: true, s.actor: true}
+	for len(origins) > 0 {
+		var origin string
+		for origin = range origins {
+			break
 		}
-		for count := 0; next != "" && count < 100000; count++ {
-			if hostOf(next) != hostOf(actor) {
-				return fmt.Errorf("page %s is not on the host of %s", next, actor)
-			}
-			page, err := s.get(ctx, next)
-			if err != nil {
-				return err
-			}
-			n += s.storePage(ctx, actor, page)
-			next = str(page, "next")
-			if err := s.recordBackfill(actor, next, false); err != nil {
-				return err
-			}
+		delete(origins, origin)
+		if done[origin] {
+			continue
 		}
+		done[origin] = true
+		m, err := s.backfillOrigin(ctx, origin, actor, origins)
+		if err != nil {
+			s.log.Warn("backfill: origin unreachable", "origin", origin, "via", actor, "err", err)
+		}
+		n += m
 	}
 	s.log.Info("backfill done", "actor", actor, "objects", n)
 	return s.recordBackfill(actor, "", true)
 }
 
+// backfillOrigin reads the collections of origin, a network whose records
+// a followed relay lists.
+func (s *Service) backfillOrigin(ctx context.Context, origin, relay string, origins map[string]bool) (int, error) {
+	a, err := s.fetchActor(ctx, origin, false)
+	if err != nil {
+		return 0, err
+	}
+	var pages []string
+	for _, coll := range []string{a.Places, a.Events} {
+		if coll != "" {
+			pages = append(pages, coll)
+		}
+	}
+	return s.readCollections(ctx, origin, relay, pages, origins, nil)
+}
+
+// readCollections stores the records of actor listed in the collections
+// (or pages) given, noting via as the relay they came through, and adds
+// to origins the other networks the pages list. progress, when set, is
+// told each next page.
+func (s *Service) readCollections(ctx context.Context, actor, via string, pages []string, origins map[string]bool, progress func(next string) error) (int, error) {
+	n := 0
+	for _, next := range pages {
+		if hostOf(next) != hostOf(actor) {
+			return n, fmt.Errorf("collection %s is not on the host of %s", next, actor)
+		}
+		if !strings.Contains(next, "page=") {
+			doc, err := s.get(ctx, next)
+			if err != nil {
+				return n, err
+			}
+			next = str(doc, "first")
+		}
+		for count := 0; next != "" && count < 100000; count++ {
+			if hostOf(next) != hostOf(actor) {
+				return n, fmt.Errorf("page %s is not on the host of %s", next, actor)
+			}
+			page, err := s.get(ctx, next)
+			if err != nil {
+				return n, err
+			}
+			n += s.storePage(ctx, actor, via, page, origins)
+			next = str(page, "next")
+			if progress != nil {
+				if err := progress(next); err != nil {
+					return n, err
+				}
+			}
+		}
+	}
+	return n, nil
+}
+
 // storePage stores the objects of a collection page and returns how many
 // were kept. A refused object is logged and skipped, not the whole page.
-func (s *Service) storePage(ctx context.Context, actor string, page map[string]any) int {
+func (s *Service) storePage(ctx context.Context, actor, via string, page map[string]any, origins map[string]bool) int {
 	items, _ := page["orderedItems"].([]any)
 	var objs []storage.Remote
 	for _, it := range items {
 		obj, ok := it.(map[string]any)
 		if !ok {
+			continue
+		}
+		if origin := str(obj, "attributedTo"); origin != "" && origin != actor {
+			if hostOf(origin) != s.host {
+				origins[origin] = true
+			}
 			continue
 		}
 		obj["@context"] = page["@context"]
@@ -158,6 +219,9 @@ func (s *Service) storePage(ctx context.Context, actor string, page map[string]a
 			continue
 		}
 		if r.Place != nil {
+			if via != "" {
+				s.setVia(r, actor, via)
+			}
 			objs = append(objs, r)
 		}
 	}

@@ -98,8 +98,10 @@ func (s *Service) receive(ctx context.Context, signer string, body []byte) error
 		return s.onPut(ctx, id, actor, doc)
 	case "Delete":
 		return s.onDelete(id, actor, doc)
+	case "Announce":
+		return s.onAnnounce(ctx, id, actor, doc)
 	}
-	return nil // other activities (Like, Announce of others…) are ignored
+	return nil // other activities (Like, Flag…) are ignored
 }
 
 func (s *Service) onFollow(ctx context.Context, id, actor string, doc map[string]any) error {

@@ -117,6 +117,14 @@ func setUpdated(o hasUpdated, t time.Time) {
 	o.SetActivityStreamsUpdated(p)
 }
 
+// setPreciseUpdated writes updated with its fraction of a second: peers
+// order versions by it, and two edits can fall within one second.
+func setPreciseUpdated(m map[string]any, t time.Time) {
+	if !t.IsZero() {
+		m["updated"] = t.UTC().Format(time.RFC3339Nano)
+	}
+}
+
 func setPublished(o hasPublished, t time.Time) {
 	p := streams.NewActivityStreamsPublishedProperty()
 	p.Set(t.UTC().Truncate(time.Second))
@@ -165,6 +173,7 @@ func PlaceObject(p *catalogue.Place) map[string]any {
 		pl.SetActivityStreamsLongitude(lon)
 	}
 	m := serialize(pl)
+	setPreciseUpdated(m, p.Updated)
 	street := p.Adresse
 	if p.ComplementAdresse != "" {
 		street += ", " + p.ComplementAdresse
@@ -225,6 +234,7 @@ func EventObject(e *catalogue.Event, p *catalogue.Place) map[string]any {
 	mt.Set("text/html")
 	ev.SetActivityStreamsMediaType(mt)
 	m := serialize(ev)
+	setPreciseUpdated(m, e.Updated)
 	// go-fed writes times in UTC when given a location-less value; keep
 	// the Paris offset, as Mobilizon and Gancio do.
 	m["startTime"] = e.Debut.In(catalogue.Paris).Format(time.RFC3339)

@@ -2,6 +2,8 @@ package federation
 
 import (
 	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,6 +30,9 @@ type Config struct {
 	// private addresses (tests, the demo, a LAN); also, handles
 	// "name@host" are then resolved over plain http.
 	AllowPrivate bool
+	// Relay re-shares (Announce) to our followers what the networks we
+	// follow publish, and lists it in our collections.
+	Relay bool
 	// ManualApproval keeps incoming follows pending until accepted
 	// through the API; by default they are accepted at once.
 	ManualApproval bool
@@ -100,6 +105,7 @@ func New(cfg Config) (*Service, error) {
 		return nil, fmt.Errorf("federation: actor key: %w", err)
 	}
 	s.store.SetPublisher(s.activityOf)
+	s.store.SetRelay(cfg.Relay)
 	s.store.SetDeliveryNotify(s.poke)
 	return s, nil
 }
@@ -196,6 +202,9 @@ func (s *Service) activity(kind, id string, object any, to ...string) map[string
 // activityOf is the store's Publisher: the Create, Update or Delete of a
 // local place or event, for the followers.
 func (s *Service) activityOf(c storage.Change) ([]byte, error) {
+	if c.Remote {
+		return s.announceOf(c)
+	}
 	var obj map[string]any
 	var apID, kind string
 	if c.Event != nil {
@@ -208,6 +217,24 @@ func (s *Service) activityOf(c storage.Change) ([]byte, error) {
 		object = tombstone(apID, kind, c.Time)
 	}
 	a := s.activity(c.Verb, apID+"#"+strings.ToLower(c.Verb)+"-"+fmt.Sprint(c.Time.UnixNano()), object)
+	a["to"] = []string{Public}
+	a["cc"] = []string{s.actor + "/followers"}
+	a["published"] = c.Time.UTC().Format(time.RFC3339)
+	return json.Marshal(withContext(a))
+}
+
+// announceOf is what a relay sends for a change of a remote record: an
+// Announce of the object's IRI, which receivers fetch from its origin
+// (a deletion answers 410 there).
+func (s *Service) announceOf(c storage.Change) ([]byte, error) {
+	apID := ""
+	if c.Event != nil {
+		apID = c.Event.APID
+	} else {
+		apID = c.Place.APID
+	}
+	sum := sha256.Sum256([]byte(apID + " " + c.Verb + " " + c.Time.String()))
+	a := s.activity("Announce", s.actor+"/relais/"+hex.EncodeToString(sum[:12]), apID)
 	a["to"] = []string{Public}
 	a["cc"] = []string{s.actor + "/followers"}
 	a["published"] = c.Time.UTC().Format(time.RFC3339)

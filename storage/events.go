@@ -204,11 +204,12 @@ func (s *Store) publishEvent(tx *bolt.Tx, verb string, e *catalogue.Event) error
 	return s.publish(tx, Change{Verb: verb, Place: p, Event: e})
 }
 
-// CurrentLocalEvents lists, in id order after the cursor after, up to n
-// local events that still have an occurrence ending after from: the
-// series themselves, not their occurrences, as a new follower needs them.
-// next is the cursor of the following page, empty at the end.
-func (s *Store) CurrentLocalEvents(from time.Time, after string, n int) (events []*catalogue.Event, next string, err error) {
+// CurrentEvents lists, in id order after the cursor after, up to n events
+// (local ones only when localOnly) that still have an occurrence ending
+// after from: the series themselves, not their occurrences, as a new
+// follower needs them. next is the cursor of the following page, empty at
+// the end.
+func (s *Store) CurrentEvents(from time.Time, localOnly bool, after string, n int) (events []*catalogue.Event, next string, err error) {
 	err = s.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketEvents).Cursor()
 		k, _ := c.First()
@@ -222,7 +223,7 @@ func (s *Store) CurrentLocalEvents(from time.Time, after string, n int) (events 
 			if err != nil {
 				return err
 			}
-			if !e.Network.Local || e.Fin.Before(from) && (e.Recurrence == "" || len(e.Occurrences(from, from.AddDate(2, 0, 0))) == 0) {
+			if localOnly && !e.Network.Local || e.Fin.Before(from) && (e.Recurrence == "" || len(e.Occurrences(from, from.AddDate(2, 0, 0))) == 0) {
 				continue
 			}
 			if len(events) == n {

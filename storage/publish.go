@@ -1,6 +1,8 @@
 package storage
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -17,12 +19,14 @@ const (
 	VerbDelete = "Delete"
 )
 
-// Change is a committed change of a local record, as a Publisher sees it.
+// Change is a committed change of a local record, as a Publisher sees it,
+// or, on a relaying instance, of a remote record it accepted (Remote).
 type Change struct {
-	Verb  string
-	Place *catalogue.Place // set for places, and for events: the event's place
-	Event *catalogue.Event // set for events
-	Time  time.Time
+	Verb   string
+	Place  *catalogue.Place // set for places, and for events: the event's place
+	Event  *catalogue.Event // set for events
+	Time   time.Time
+	Remote bool // a remote record to relay (Announce), not one of ours
 }
 
 // Publisher turns a local change into the JSON activity sent to the
@@ -33,6 +37,12 @@ type Publisher func(c Change) ([]byte, error)
 // SetPublisher makes every later local change queue an activity for each
 // distinct inbox of the accepted followers, and keep it in the outbox.
 func (s *Store) SetPublisher(p Publisher) { s.publisher.Store(&p) }
+
+// SetRelay makes every later change of a remote record (a new version, a
+// deletion) published too, as a Change with Remote set: a relaying
+// instance re-shares what it accepts. A version no newer than the stored
+// one changes nothing and is not relayed, so relays in a loop fall quiet.
+func (s *Store) SetRelay(on bool) { s.relay.Store(on) }
 
 // Tombstone is what remains of a deleted local record.
 type Tombstone struct {
@@ -52,7 +62,7 @@ func (s *Store) publish(tx *bolt.Tx, c Change) error {
 		place.Network = s.localNetwork()
 		c.Place = &place
 	}
-	if c.Event != nil {
+	if c.Event != nil && c.Event.Network.Local {
 		ev := *c.Event
 		ev.Network = s.localNetwork()
 		c.Event = &ev
@@ -61,7 +71,7 @@ func (s *Store) publish(tx *bolt.Tx, c Change) error {
 	if err != nil {
 		return fmt.Errorf("build activity: %w", err)
 	}
-	if c.Verb == VerbDelete {
+	if c.Verb == VerbDelete && !c.Remote {
 		apID, kind := "", "Place"
 		if c.Event != nil {
 			apID, kind = c.Event.APID, "Event"
@@ -158,18 +168,29 @@ func (s *Store) PutRemote(activityID string, objs ...Remote) error {
 			return err
 		}
 		for i, o := range objs {
-			if err := putRemotePlace(tx, o.Place); err != nil {
+			placeVerb, err := putRemotePlace(tx, o.Place)
+			if err != nil {
 				return err
 			}
 			t.places = append(t.places, o.Place.ID)
 			if o.Event == nil {
+				if err := s.relayChange(tx, placeVerb, o.Place, nil); err != nil {
+					return err
+				}
 				continue
 			}
 			o.Event.Lieu = lieux[i] // the ap_id again, when this runs twice
-			if err := putRemoteEvent(tx, o.Event); err != nil {
+			verb, err := putRemoteEvent(tx, o.Event)
+			if err != nil {
 				return err
 			}
 			t.events = append(t.events, o.Event.ID)
+			if verb == "" && placeVerb != "" {
+				verb = VerbUpdate // the event's place changed: so did the event as shown
+			}
+			if err := s.relayChange(tx, verb, o.Place, o.Event); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
@@ -191,7 +212,7 @@ func (s *Store) PutRemoteEvent(activityID string, e *catalogue.Event) error {
 		if err := markActivity(tx, activityID, s.now()); err != nil {
 			return err
 		}
-		if err := putRemoteEvent(tx, e); err != nil {
+		if _, err := putRemoteEvent(tx, e); err != nil {
 			return err
 		}
 		t.events = append(t.events, e.ID)
@@ -203,57 +224,106 @@ func (s *Store) PutRemoteEvent(activityID string, e *catalogue.Event) error {
 	return nil
 }
 
-func putRemotePlace(tx *bolt.Tx, p *catalogue.Place) error {
+// putRemotePlace stores p unless the stored version is as recent, and
+// says what it did: VerbCreate, VerbUpdate, or "" for nothing.
+func putRemotePlace(tx *bolt.Tx, p *catalogue.Place) (string, error) {
 	p.Network.Local = false
 	p.Updated = p.Updated.UTC()
 	var old *catalogue.Place
 	if id, ok := resolve(tx, kindPlace, p.APID); ok {
 		var err error
 		if old, err = getPlace(tx, id); err != nil {
-			return err
+			return "", err
 		}
 		if old.Network.Local || old.Network.Actor != p.Network.Actor {
-			return fmt.Errorf("place %s: %w", p.APID, ErrForbidden)
+			return "", fmt.Errorf("place %s: %w", p.APID, ErrForbidden)
 		}
 		p.ID = old.ID
+		if !newer(old.Updated, p.Updated, old, p) && !lostVia(old.Network, p.Network) {
+			*p = *old // a replay, a stale copy, or the same version through another relay
+			return "", nil
+		}
 	} else if tx.Bucket(bucketObjects).Get([]byte(p.APID)) != nil {
-		return fmt.Errorf("%s is not a place: %w", p.APID, ErrForbidden)
+		return "", fmt.Errorf("%s is not a place: %w", p.APID, ErrForbidden)
 	} else {
 		p.ID = newID()
 	}
-	var oldEntries []entry
+	verb, oldEntries := VerbCreate, []entry(nil)
 	if old != nil {
-		oldEntries = placeEntries(old)
+		verb, oldEntries = VerbUpdate, placeEntries(old)
 	}
-	return putRecord(tx, bucketPlaces, p.ID, p, kindPlace, oldEntries, placeEntries(p))
+	return verb, putRecord(tx, bucketPlaces, p.ID, p, kindPlace, oldEntries, placeEntries(p))
 }
 
-func putRemoteEvent(tx *bolt.Tx, e *catalogue.Event) error {
+// newer says whether a received version of a record replaces the stored
+// one: a later update time wins; at the same time (ActivityStreams dates
+// have whole seconds), the content decides, the same way on every
+// instance, so that two versions met in different orders converge.
+func newer[T catalogue.Place | catalogue.Event](oldTime, newTime time.Time, old, now *T) bool {
+	if !newTime.Equal(oldTime) {
+		return newTime.After(oldTime)
+	}
+	return bytes.Compare(contentDigest(now), contentDigest(old)) > 0
+}
+
+// contentDigest hashes what a record says, not where it is kept.
+func contentDigest[T catalogue.Place | catalogue.Event](r *T) []byte {
+	c := *r
+	switch v := any(&c).(type) {
+	case *catalogue.Place:
+		v.ID, v.Network, v.Updated = "", catalogue.Network{}, time.Time{}
+	case *catalogue.Event:
+		v.ID, v.Network, v.Updated, v.Lieu = "", catalogue.Network{}, time.Time{}, ""
+	}
+	data, _ := json.Marshal(&c)
+	sum := sha256.Sum256(data)
+	return sum[:]
+}
+
+// lostVia: a record first known through a relay now comes from its
+// origin directly; the provenance is worth a write.
+func lostVia(old, now catalogue.Network) bool { return old.Via != "" && now.Via == "" }
+
+// putRemoteEvent is putRemotePlace for events.
+func putRemoteEvent(tx *bolt.Tx, e *catalogue.Event) (string, error) {
 	e.Network.Local = false
 	e.Updated = e.Updated.UTC()
 	if err := resolvePlace(tx, e); err != nil {
-		return err
+		return "", err
 	}
 	var old *catalogue.Event
 	if id, ok := resolve(tx, kindEvent, e.APID); ok {
 		var err error
 		if old, err = getEvent(tx, id); err != nil {
-			return err
+			return "", err
 		}
 		if old.Network.Local || old.Network.Actor != e.Network.Actor {
-			return fmt.Errorf("event %s: %w", e.APID, ErrForbidden)
+			return "", fmt.Errorf("event %s: %w", e.APID, ErrForbidden)
 		}
 		e.ID = old.ID
+		if !newer(old.Updated, e.Updated, old, e) && !lostVia(old.Network, e.Network) && e.Lieu == old.Lieu {
+			*e = *old
+			return "", nil
+		}
 	} else if tx.Bucket(bucketObjects).Get([]byte(e.APID)) != nil {
-		return fmt.Errorf("%s is not an event: %w", e.APID, ErrForbidden)
+		return "", fmt.Errorf("%s is not an event: %w", e.APID, ErrForbidden)
 	} else {
 		e.ID = newID()
 	}
-	var oldEntries []entry
+	verb, oldEntries := VerbCreate, []entry(nil)
 	if old != nil {
-		oldEntries = eventEntries(old)
+		verb, oldEntries = VerbUpdate, eventEntries(old)
 	}
-	return putRecord(tx, bucketEvents, e.ID, e, kindEvent, oldEntries, eventEntries(e))
+	return verb, putRecord(tx, bucketEvents, e.ID, e, kindEvent, oldEntries, eventEntries(e))
+}
+
+// relayChange publishes a change of a remote record when this instance
+// relays; verb "" (nothing changed) publishes nothing.
+func (s *Store) relayChange(tx *bolt.Tx, verb string, p *catalogue.Place, e *catalogue.Event) error {
+	if verb == "" || !s.relay.Load() {
+		return nil
+	}
+	return s.publish(tx, Change{Verb: verb, Place: p, Event: e, Remote: true})
 }
 
 // DeleteRemote deletes the place or event apID of the network actor, with
@@ -273,7 +343,10 @@ func (s *Store) DeleteRemote(activityID, actor, apID string) error {
 				return fmt.Errorf("event %s: %w", apID, ErrForbidden)
 			}
 			t.events = append(t.events, id)
-			return deleteRecord(tx, bucketEvents, id, eventEntries(e))
+			if err := deleteRecord(tx, bucketEvents, id, eventEntries(e)); err != nil {
+				return err
+			}
+			return s.relayChange(tx, VerbDelete, nil, e)
 		}
 		id, ok := resolve(tx, kindPlace, apID)
 		if !ok {
@@ -297,7 +370,10 @@ func (s *Store) DeleteRemote(activityID, actor, apID string) error {
 			t.events = append(t.events, e.ID)
 		}
 		t.places = append(t.places, id)
-		return deleteRecord(tx, bucketPlaces, id, placeEntries(p))
+		if err := deleteRecord(tx, bucketPlaces, id, placeEntries(p)); err != nil {
+			return err
+		}
+		return s.relayChange(tx, VerbDelete, p, nil)
 	})
 	if err != nil {
 		return fmt.Errorf("delete remote record: %w", err)
@@ -319,8 +395,9 @@ func eventsAt(tx *bolt.Tx, placeID string) ([]*catalogue.Event, error) {
 	return out, nil
 }
 
-// DeleteNetwork removes every place and event of a remote network, when
-// this instance stops following it.
+// DeleteNetwork removes every place and event of a remote network, and
+// those that came through it as a relay, when this instance stops
+// following it.
 func (s *Store) DeleteNetwork(actor string) error {
 	if actor == "" || actor == s.ActorIRI() {
 		return fmt.Errorf("delete network %q: %w", actor, ErrForbidden)
@@ -332,7 +409,7 @@ func (s *Store) DeleteNetwork(actor string) error {
 			if err := json.Unmarshal(v, &e); err != nil {
 				return err
 			}
-			if !e.Network.Local && e.Network.Actor == actor {
+			if !e.Network.Local && (e.Network.Actor == actor || e.Network.Via == actor) {
 				events = append(events, e.ID)
 			}
 			return nil
@@ -345,7 +422,7 @@ func (s *Store) DeleteNetwork(actor string) error {
 			if err := json.Unmarshal(v, &p); err != nil {
 				return err
 			}
-			if !p.Network.Local && p.Network.Actor == actor {
+			if !p.Network.Local && (p.Network.Actor == actor || p.Network.Via == actor) {
 				places = append(places, p.ID)
 			}
 			return nil

@@ -55,6 +55,7 @@ type Store struct {
 	name atomic.Value // string: the network's name, cached for every read
 
 	publisher atomic.Pointer[Publisher]
+	relay     atomic.Bool
 	notify    atomic.Pointer[func()]
 
 	// writeMu makes "commit, then update the index" atomic with respect

@@ -69,7 +69,7 @@ func (s *Server) Open(ctx context.Context) error {
 		return err
 	}
 	s.fed, err = federation.New(federation.Config{Store: st, BaseURL: s.base, Logger: s.Logger, Now: s.Now,
-		AllowPrivate: s.Config.AllowPrivate, ManualApproval: s.Config.ManualApproval})
+		AllowPrivate: s.Config.AllowPrivate, ManualApproval: s.Config.ManualApproval, Relay: s.Config.Relay})
 	if err != nil {
 		s.Close()
 		return err
