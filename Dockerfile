@@ -1,0 +1,23 @@
+# A static maillage binary on an empty image, run as a non-root user.
+#   docker build -t maillage .
+#   docker run -p 8080:8080 -v maillage:/data maillage serve --url http://localhost:8080
+FROM golang:1.26 AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/maillage ./cmd/maillage \
+ && mkdir -p /out/data && chown 65532:65532 /out/data
+
+FROM scratch
+COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/
+COPY --from=build /usr/share/zoneinfo /usr/share/zoneinfo
+COPY --from=build /out/maillage /maillage
+COPY --from=build --chown=65532:65532 /out/data /data
+USER 65532:65532
+ENV MAILLAGE_DATA=/data MAILLAGE_LISTEN=0.0.0.0:8080
+EXPOSE 8080
+VOLUME /data
+HEALTHCHECK --interval=10s --timeout=5s --start-period=5s CMD ["/maillage", "health", "--url", "http://127.0.0.1:8080"]
+ENTRYPOINT ["/maillage"]
+CMD ["serve"]
