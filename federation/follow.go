@@ -22,6 +22,9 @@ func (s *Service) Follow(ctx context.Context, target string) (storage.Following,
 	if actor == s.actor {
 		return storage.Following{}, errors.New("une instance ne peut pas se suivre elle-même")
 	}
+	if err := s.checkNotBlocked(actor); err != nil {
+		return storage.Following{}, err
+	}
 	a, err := s.fetchActor(ctx, actor, true)
 	if err != nil {
 		return storage.Following{}, fmt.Errorf("acteur %s injoignable : %w", actor, err)
@@ -207,7 +210,7 @@ func (s *Service) storePage(ctx context.Context, actor, via string, page map[str
 			continue
 		}
 		if origin := str(obj, "attributedTo"); origin != "" && origin != actor {
-			if hostOf(origin) != s.host {
+			if hostOf(origin) != s.host && !s.store.Blocked(origin) {
 				origins[origin] = true
 			}
 			continue

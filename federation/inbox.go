@@ -30,6 +30,10 @@ func (s *Service) inbox(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unreadable body", http.StatusBadRequest)
 		return
 	}
+	if s.blockedRequest(r) {
+		http.Error(w, "domain blocked", http.StatusForbidden)
+		return
+	}
 	_, owner, err := Verify(r.Context(), r, body, s.resolveKey, s.now())
 	if err != nil {
 		s.log.Warn("inbox: signature refused", "remote", r.RemoteAddr, "err", err)

@@ -34,6 +34,8 @@ func (s *Service) onAnnounce(ctx context.Context, id, relay string, doc map[stri
 		return httpError(http.StatusBadRequest, "Announce without an object IRI")
 	case hostOf(iri) == s.host:
 		return s.store.MarkActivity(id) // our own record coming back
+	case s.store.Blocked(iri):
+		return s.store.MarkActivity(id) // blocked here, even through a trusted relay
 	}
 	obj, err := s.get(ctx, iri)
 	if gone(err) {

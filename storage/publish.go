@@ -168,6 +168,9 @@ func (s *Store) PutRemote(activityID string, objs ...Remote) error {
 			return err
 		}
 		for i, o := range objs {
+			if !kept(tx, o.Place.APID, o.Place.Network) || o.Event != nil && !kept(tx, o.Event.APID, o.Event.Network) {
+				continue // hidden here, or from a blocked domain
+			}
 			placeVerb, err := putRemotePlace(tx, o.Place)
 			if err != nil {
 				return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"net/http"
 	"path"
 	"sort"
@@ -21,6 +22,11 @@ type Federation interface {
 	Follow(ctx context.Context, target string) (storage.Following, error)
 	Unfollow(ctx context.Context, actor string) error
 	AnswerFollower(actor string, accept bool) (storage.Follower, error)
+	RemoveFollower(actor string) error
+	Block(domain string) (places, events int, err error)
+	Unblock(domain string) error
+	Hide(ref string) (apID string, err error)
+	Unhide(apID string) error
 }
 
 // followJSON is a follow as the API shows it.
@@ -47,7 +53,116 @@ func (s *server) registerFederation(api *mux.Router) {
 	api.HandleFunc("/followers", s.auth(s.listFollowers)).Methods(http.MethodGet)
 	api.HandleFunc("/followers/{id}/accept", s.auth(s.answerFollower(true))).Methods(http.MethodPost)
 	api.HandleFunc("/followers/{id}/reject", s.auth(s.answerFollower(false))).Methods(http.MethodPost)
+	api.HandleFunc("/followers/{id}", s.auth(s.removeFollower)).Methods(http.MethodDelete)
 	api.HandleFunc("/networks", s.listNetworks).Methods(http.MethodGet)
+	api.HandleFunc("/blocks", s.auth(s.listBlocks)).Methods(http.MethodGet)
+	api.HandleFunc("/blocks", s.auth(s.createBlock)).Methods(http.MethodPost)
+	api.HandleFunc("/blocks/{domain}", s.auth(s.deleteBlock)).Methods(http.MethodDelete)
+	api.HandleFunc("/hidden", s.auth(s.listHidden)).Methods(http.MethodGet)
+	api.HandleFunc("/hidden", s.auth(s.createHidden)).Methods(http.MethodPost)
+	api.HandleFunc("/hidden", s.auth(s.deleteHidden)).Methods(http.MethodDelete)
+}
+
+func (s *server) removeFollower(w http.ResponseWriter, r *http.Request) {
+	fs, err := s.store.Followers()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	for _, f := range fs {
+		if followerID(f.Actor) == mux.Vars(r)["id"] {
+			if err := s.fed.RemoveFollower(f.Actor); err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+	}
+	s.writeError(w, r, storage.ErrNotFound)
+}
+
+func (s *server) listBlocks(w http.ResponseWriter, r *http.Request) {
+	list, err := s.store.Blocks()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, page[string]{Items: list, Total: len(list)})
+}
+
+func (s *server) createBlock(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Domain string `json:"domain"`
+	}
+	if err := s.decodeBody(w, r, &body); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	domain := storage.Domain(body.Domain)
+	if domain == "" {
+		s.writeError(w, r, &badRequest{msg: "domaine manquant", fields: map[string]string{"domain": "champ obligatoire : un nom d'hôte (mastodon.example), une adresse nom@hôte ou une URL"}})
+		return
+	}
+	places, events, err := s.fed.Block(domain)
+	if errors.Is(err, storage.ErrForbidden) {
+		s.writeError(w, r, &badRequest{msg: "domaine refusé", fields: map[string]string{"domain": "une instance ne peut pas se bloquer elle-même"}})
+		return
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"domain": domain, "places_removed": places, "events_removed": events})
+}
+
+func (s *server) deleteBlock(w http.ResponseWriter, r *http.Request) {
+	if err := s.fed.Unblock(mux.Vars(r)["domain"]); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *server) listHidden(w http.ResponseWriter, r *http.Request) {
+	list, err := s.store.Hidden()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, page[string]{Items: list, Total: len(list)})
+}
+
+func (s *server) createHidden(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Record string `json:"record"`
+	}
+	if err := s.decodeBody(w, r, &body); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if body.Record == "" {
+		s.writeError(w, r, &badRequest{msg: "enregistrement manquant", fields: map[string]string{"record": "champ obligatoire : l'id ou l'ap_id d'un lieu ou d'un événement d'un autre réseau"}})
+		return
+	}
+	apID, err := s.fed.Hide(body.Record)
+	if errors.Is(err, storage.ErrForbidden) {
+		s.writeError(w, r, &badRequest{msg: "enregistrement local", fields: map[string]string{"record": "un enregistrement de ce réseau se supprime, il ne se masque pas"}})
+		return
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]string{"ap_id": apID})
+}
+
+func (s *server) deleteHidden(w http.ResponseWriter, r *http.Request) {
+	if err := s.fed.Unhide(r.URL.Query().Get("ap_id")); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *server) createFollow(w http.ResponseWriter, r *http.Request) {
