@@ -1,0 +1,272 @@
+package catalogue
+
+import (
+	"strings"
+	"unicode"
+)
+
+// One physical place may be published by several networks (a médiathèque
+// listed by its département's network and by its region's). SamePlace
+// decides whether two records describe the same place; the rules are
+// strict on purpose, since a wrong merge hides a place from the public:
+//
+//   - two valid, different pivots (SIRET or RNA) are two structures;
+//   - equal valid pivots are one place when they are in the same commune
+//     (a SIRET is per establishment; a head office's number reused by
+//     its branches in other communes is common in real files);
+//   - otherwise, same commune, names alike, and either both located and
+//     at most 100 m apart with streets alike, or the same street address
+//     when coordinates are missing.
+//
+// "00000000000000", the standard's "unknown", is no pivot.
+
+// maxSameDistanceKm is how far apart two records of one place may be.
+const maxSameDistanceKm = 0.1
+
+// SamePlace says whether a and b describe the same physical place.
+func SamePlace(a, b *Place) bool {
+	if !sameCommune(a, b) {
+		return false
+	}
+	pa, pb := validPivot(a.Pivot), validPivot(b.Pivot)
+	switch {
+	case pa != "" && pb != "" && pa != pb:
+		return false
+	case pa != "" && pa == pb:
+		return true
+	}
+	if !similarNames(a.Nom, b.Nom) {
+		return false
+	}
+	if a.Latitude != nil && a.Longitude != nil && b.Latitude != nil && b.Longitude != nil {
+		d := DistanceKm(LatLon{*a.Latitude, *a.Longitude}, LatLon{*b.Latitude, *b.Longitude})
+		return d <= maxSameDistanceKm && similarStreets(a.Adresse, b.Adresse)
+	}
+	sa, sb := streetKey(a.Adresse), streetKey(b.Adresse)
+	return sa != "" && sa == sb
+}
+
+// validPivot is the pivot without spaces, or "" when it says nothing.
+func validPivot(p string) string {
+	p = strings.ToUpper(strings.Join(strings.Fields(p), ""))
+	if strings.Trim(p, "0") == "" {
+		return ""
+	}
+	return p
+}
+
+func sameCommune(a, b *Place) bool {
+	if a.CodeINSEE != "" && b.CodeINSEE != "" {
+		return a.CodeINSEE == b.CodeINSEE
+	}
+	return a.CodePostal == b.CodePostal && nameKey(a.Commune) == nameKey(b.Commune) && a.Commune != ""
+}
+
+// nameStopWords are left out when comparing names: articles and the
+// words every name of a kind shares are no evidence.
+var nameStopWords = map[string]bool{
+	"de": true, "du": true, "des": true, "la": true, "le": true, "les": true, "l": true, "d": true,
+	"et": true, "a": true, "au": true, "aux": true, "en": true, "sur": true,
+}
+
+// nameWords are the significant words of a name, folded.
+func nameWords(s string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(Fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		if !nameStopWords[w] {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func nameKey(s string) string { return strings.Join(nameWords(s), " ") }
+
+// similarNames: equal after folding, one contained in the other
+// ("Médiathèque Ceccano" and "Médiathèque Ceccano d'Avignon"), or words
+// that mostly match, a typo allowed per word.
+func similarNames(a, b string) bool {
+	wa, wb := nameWords(a), nameWords(b)
+	if len(wa) == 0 || len(wb) == 0 {
+		return false
+	}
+	ka, kb := strings.Join(wa, " "), strings.Join(wb, " ")
+	if ka == kb || containsWords(wa, wb) || containsWords(wb, wa) {
+		return true
+	}
+	matched := 0
+	for _, x := range wa {
+		for _, y := range wb {
+			if closeWords(x, y) {
+				matched++
+				break
+			}
+		}
+	}
+	return matched*4 >= 3*max(len(wa), len(wb)) // three words in four at least
+}
+
+// containsWords says whether every word of small is in big, in order.
+func containsWords(big, small []string) bool {
+	if len(small) < 2 { // one shared word ("Médiathèque") proves nothing
+		return false
+	}
+	i := 0
+	for _, w := range big {
+		if i < len(small) && w == small[i] {
+			i++
+		}
+	}
+	return i == len(small)
+}
+
+// closeWords: equal, or one edit apart for words of five letters or more.
+func closeWords(a, b string) bool {
+	if a == b {
+		return true
+	}
+	if len(a) < 5 || len(b) < 5 {
+		return false
+	}
+	return editDistanceAtMost1(a, b)
+}
+
+func editDistanceAtMost1(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(b)-len(a) > 1 {
+		return false
+	}
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	if len(a) == len(b) {
+		return a[i+1:] == b[i+1:] || i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+	}
+	return a[i:] == b[i+1:]
+}
+
+// streetAbbreviations expand what real files abbreviate.
+var streetAbbreviations = map[string]string{
+	"av": "avenue", "ave": "avenue", "bd": "boulevard", "bld": "boulevard", "bvd": "boulevard",
+	"pl": "place", "r": "rue", "rte": "route", "ch": "chemin", "imp": "impasse", "all": "allee",
+	"crs": "cours", "fg": "faubourg", "st": "saint", "ste": "sainte", "sq": "square", "qu": "quai",
+}
+
+// streetKey is a street address folded, its abbreviations expanded and
+// its number kept ("12 bd de la Liberté" = "12, boulevard Liberté").
+func streetKey(s string) string {
+	var out []string
+	for _, w := range strings.FieldsFunc(Fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		if full, ok := streetAbbreviations[w]; ok {
+			w = full
+		}
+		if !nameStopWords[w] {
+			out = append(out, w)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// similarStreets: no street on either side (coordinates decided), or the
+// same number and street words alike.
+func similarStreets(a, b string) bool {
+	ka, kb := streetKey(a), streetKey(b)
+	if ka == "" || kb == "" || ka == kb {
+		return true
+	}
+	na, nb := leadingNumber(ka), leadingNumber(kb)
+	if na != "" && nb != "" && na != nb {
+		return false
+	}
+	return similarNames(strings.TrimPrefix(ka, na), strings.TrimPrefix(kb, nb))
+}
+
+func leadingNumber(s string) string {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return s[:i]
+}
+
+// Source is one network's record of a place shown merged.
+type Source struct {
+	Network Network `json:"network"`
+	APID    string  `json:"ap_id"`
+	ID      string  `json:"id"`
+	Updated string  `json:"updated"`
+}
+
+// MergePlaces merges the records of one physical place: each field takes
+// the value of the most recently updated record that has one, lists are
+// united (in order of recency), and the result keeps the id, ap_id and
+// network of the most recent record. records must not be empty; they
+// are not changed.
+func MergePlaces(records []*Place) (*Place, []Source) {
+	sorted := append([]*Place(nil), records...)
+	for i := 1; i < len(sorted); i++ { // newest first; few records
+		for j := i; j > 0 && sorted[j].Updated.After(sorted[j-1].Updated); j-- {
+			sorted[j], sorted[j-1] = sorted[j-1], sorted[j]
+		}
+	}
+	m := *sorted[0]
+	sources := make([]Source, 0, len(sorted))
+	for _, r := range sorted {
+		sources = append(sources, Source{Network: r.Network, APID: r.APID, ID: r.ID, Updated: r.Updated.UTC().Format("2006-01-02T15:04:05Z07:00")})
+	}
+	for _, r := range sorted[1:] {
+		for _, f := range []struct {
+			dst *string
+			src string
+		}{
+			{&m.Pivot, r.Pivot}, {&m.Adresse, r.Adresse}, {&m.ComplementAdresse, r.ComplementAdresse},
+			{&m.CodePostal, r.CodePostal}, {&m.Commune, r.Commune}, {&m.CodeINSEE, r.CodeINSEE},
+			{&m.Telephone, r.Telephone}, {&m.Horaires, r.Horaires}, {&m.PresentationResume, r.PresentationResume},
+			{&m.PresentationDetail, r.PresentationDetail}, {&m.Source, r.Source}, {&m.StructureParente, r.StructureParente},
+			{&m.FicheAccesLibre, r.FicheAccesLibre}, {&m.PriseRDV, r.PriseRDV}, {&m.DateMaj, r.DateMaj},
+		} {
+			if (*f.dst == "" || *f.dst == "00000000000000") && f.src != "" {
+				*f.dst = f.src
+			}
+		}
+		if m.Latitude == nil && r.Latitude != nil {
+			m.Latitude, m.Longitude = r.Latitude, r.Longitude
+		}
+		for _, l := range []struct {
+			dst *[]string
+			src []string
+		}{
+			{&m.Typologie, r.Typologie}, {&m.Courriels, r.Courriels}, {&m.SiteWeb, r.SiteWeb},
+			{&m.Services, r.Services}, {&m.Publics, r.Publics}, {&m.PriseEnCharge, r.PriseEnCharge},
+			{&m.Frais, r.Frais}, {&m.Dispositifs, r.Dispositifs}, {&m.FormationsLabels, r.FormationsLabels},
+			{&m.AutresLabels, r.AutresLabels}, {&m.ModalitesAcces, r.ModalitesAcces},
+			{&m.ModalitesAccompagnement, r.ModalitesAccompagnement}, {&m.Itinerance, r.Itinerance},
+			{&m.ChampsIntervention, r.ChampsIntervention}, {&m.Equipements, r.Equipements},
+		} {
+			*l.dst = unite(*l.dst, l.src)
+		}
+	}
+	return &m, sources
+}
+
+// unite appends to a the values of b it lacks, keeping a's order; a is
+// copied, not changed.
+func unite(a, b []string) []string {
+	out := append([]string(nil), a...)
+	for _, v := range b {
+		found := false
+		for _, w := range out {
+			if w == v {
+				found = true
+				break
+			}
+		}
+		if !found {
+			out = append(out, v)
+		}
+	}
+	return out
+}
