@@ -62,6 +62,7 @@ func New(cfg Config) http.Handler {
 	api.HandleFunc("/events/{id}", s.getEvent).Methods(http.MethodGet)
 	api.HandleFunc("/events/{id}", s.auth(s.updateEvent)).Methods(http.MethodPut)
 	api.HandleFunc("/events/{id}", s.auth(s.deleteEvent)).Methods(http.MethodDelete)
+	api.HandleFunc("/stats", s.stats).Methods(http.MethodGet)
 	if s.fed != nil {
 		s.registerFederation(api)
 	}

@@ -1,0 +1,55 @@
+package ui
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/maillage/maillage/catalogue"
+)
+
+func TestStats(t *testing.T) {
+	in := newInstance(t)
+	add := func(nom, insee, cp, commune, dateMaj string, services ...string) {
+		lat, lon := 43.3, 5.4
+		p := &catalogue.Place{Pivot: "00000000000000", Nom: nom, Adresse: "1 rue X", CodePostal: cp, Commune: commune,
+			CodeINSEE: insee, Latitude: &lat, Longitude: &lon, DateMaj: dateMaj, Services: services}
+		p.Normalize()
+		if err := p.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		if err := in.store.CreatePlace(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fresh := monday.AddDate(0, -2, 0).Format("2006-01-02")
+	old := monday.AddDate(-2, 0, 0).Format("2006-01-02")
+	add("EPN Belsunce", "13201", "13001", "Marseille", fresh, "Aide aux démarches administratives")
+	add("Médiathèque Alcazar", "13201", "13001", "Marseille", old, "Aide aux démarches administratives", "Accès internet et matériel informatique")
+	add("Fablab de Toulon", "83137", "83000", "Toulon", fresh)
+
+	var got statsJSON
+	if st := in.do("GET", "/api/v1/stats", nil, &got); st != http.StatusOK {
+		t.Fatalf("status %d", st)
+	}
+	if got.Places != 3 {
+		t.Errorf("lieux = %d; want 3", got.Places)
+	}
+	if len(got.Departements) != 2 || got.Departements[0] != (count{Key: "13", Places: 2}) {
+		t.Errorf("par_departement = %+v", got.Departements)
+	}
+	if got.Communes[0].Key != "13201" || got.Communes[0].Label != "Marseille" || got.Communes[0].Places != 2 {
+		t.Errorf("par_commune = %+v", got.Communes)
+	}
+	if got.Services[0] != (count{Key: "Aide aux démarches administratives", Places: 2}) {
+		t.Errorf("par_service = %+v", got.Services)
+	}
+	if len(got.MissingDepts) != 101-2 {
+		t.Errorf("%d départements without a place; want 99", len(got.MissingDepts))
+	}
+	if len(got.MissingServ) != len(catalogue.Services.Values)-2 {
+		t.Errorf("services sans lieu = %v", got.MissingServ)
+	}
+	if got.FreshPct != 0.667 || len(got.Networks) != 1 || len(got.Networks[0].Stale) != 1 || got.Networks[0].Stale[0].Nom != "Médiathèque Alcazar" {
+		t.Errorf("freshness: %v, networks %+v", got.FreshPct, got.Networks)
+	}
+}
