@@ -153,7 +153,11 @@ func placeFromObject(ctx context.Context, doc map[string]any, network catalogue.
 		return nil, errors.New("place with impossible coordinates")
 	}
 	if p.Updated.IsZero() {
-		p.Updated = time.Now()
+		// The version time orders updates; without updated, published
+		// is the best a peer says (zero: unknown, see storage.newer).
+		if pub := pl.GetActivityStreamsPublished(); pub != nil && pub.IsXMLSchemaDateTime() {
+			p.Updated = pub.Get()
+		}
 	}
 	return p, nil
 }
@@ -246,7 +250,12 @@ func eventFromObject(ctx context.Context, doc map[string]any, network catalogue.
 		}
 	}
 	if e.Updated.IsZero() {
-		e.Updated = time.Now()
+		if pub := ev.GetActivityStreamsPublished(); pub != nil && pub.IsXMLSchemaDateTime() {
+			e.Updated = pub.Get()
+		}
+	}
+	if p.Updated.Before(e.Updated) {
+		p.Updated = e.Updated // an embedded place is as recent as what embeds it
 	}
 	return e, p, nil
 }

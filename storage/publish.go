@@ -262,8 +262,14 @@ func putRemotePlace(tx *bolt.Tx, p *catalogue.Place) (string, error) {
 // one: a later update time wins; at the same time (ActivityStreams dates
 // have whole seconds), the content decides, the same way on every
 // instance, so that two versions met in different orders converge.
+//
+// A version without a time (a peer that sends neither updated nor
+// published) replaces the stored one whenever it says something else.
 func newer[T catalogue.Place | catalogue.Event](oldTime, newTime time.Time, old, now *T) bool {
-	if !newTime.Equal(oldTime) {
+	switch {
+	case newTime.IsZero():
+		return !bytes.Equal(contentDigest(now), contentDigest(old))
+	case !newTime.Equal(oldTime):
 		return newTime.After(oldTime)
 	}
 	return bytes.Compare(contentDigest(now), contentDigest(old)) > 0
