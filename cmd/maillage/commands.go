@@ -17,7 +17,9 @@ import (
 )
 
 const usage = `usage:
-  maillage serve  [--data DIR] [--listen ADDR] [--url URL] [--name NAME] [--handle HANDLE] [--relay] [--allow-private]
+  maillage serve  [--data DIR] [--listen ADDR] [--url URL] [--name NAME] [--handle HANDLE] [--relay] [--allow-private] [--manual-approval] [--follow HANDLE@HOST]... [--demo-seed]
+  maillage demo   [--listen-base PORT] [--host HOST] [--data DIR]   (un territoire de 7 instances fédérées)
+  maillage health [--url URL]                                         (vérifie qu'une instance répond, pour les health checks)
   maillage token create --data DIR [--label TEXT]
   maillage user add     --data DIR --email EMAIL [--role admin|editor]   (mot de passe lu sur l'entrée standard)`
 
@@ -29,6 +31,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch cmd, rest := args[0], args[1:]; {
 	case cmd == "serve":
 		return serve(ctx, rest, stderr)
+	case cmd == "demo":
+		return demo(ctx, rest, stdout, stderr)
+	case cmd == "health":
+		return health(ctx, rest)
 	case cmd == "token" && len(rest) > 0 && rest[0] == "create":
 		return tokenCreate(rest[1:], stdout)
 	case cmd == "user" && len(rest) > 0 && rest[0] == "add":

@@ -26,6 +26,21 @@ type Config struct {
 	// ManualApproval keeps incoming follows pending until an editor
 	// accepts them (/api/v1/followers/{id}/accept).
 	ManualApproval bool
+	// Follow lists networks (handle@host or actor URLs) to follow at start,
+	// retried until they answer: for docker-compose and scripted setups.
+	Follow []string
+	// DemoSeed fills an empty catalogue with the demo's sample places
+	// for the handle (see demo.go), for the docker-compose topology.
+	DemoSeed bool
+}
+
+// listFlag is a repeatable flag.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error {
+	*l = append(*l, strings.TrimSpace(v))
+	return nil
 }
 
 var handlePattern = regexp.MustCompile(`^[a-z0-9_]{1,64}$`)
@@ -55,9 +70,22 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		return cfg, err
 	}
 	fs.BoolVar(&cfg.ManualApproval, "manual-approval", manual, "approve incoming follows by hand (MAILLAGE_MANUAL_APPROVAL)")
+	var follow listFlag
+	for _, f := range strings.Split(getenv("MAILLAGE_FOLLOW"), ",") {
+		if strings.TrimSpace(f) != "" {
+			follow = append(follow, strings.TrimSpace(f))
+		}
+	}
+	fs.Var(&follow, "follow", "network to follow at start, handle@host or actor URL; repeatable (MAILLAGE_FOLLOW, comma-separated)")
+	seed, err := envBool(getenv, "MAILLAGE_DEMO_SEED")
+	if err != nil {
+		return cfg, err
+	}
+	fs.BoolVar(&cfg.DemoSeed, "demo-seed", seed, "fill an empty catalogue with the demo's sample places (MAILLAGE_DEMO_SEED)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
+	cfg.Follow = follow
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("argument inattendu « %s »", fs.Arg(0))
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/maillage/maillage/catalogue"
 )
 
 // node is one `maillage serve` with its API token.
@@ -147,4 +149,89 @@ func TestFollowThroughTheAPI(t *testing.T) {
 		a13.call("GET", "/api/v1/followers", "", &l)
 		return l.Total == 0
 	})
+}
+
+// TestFollowAndSeedAtStart is the docker-compose setup: a network seeded
+// with the demo's places, a region that follows it from its command line
+// before it is even up, and the health check containers use.
+func TestFollowAndSeedAtStart(t *testing.T) {
+	a13 := startServerWith(t, Config{Name: "Arsenic 13", Handle: "arsenic13", DemoSeed: true})
+	if err := health(context.Background(), []string{"--url", a13.BaseURL()}); err != nil {
+		t.Errorf("health of a running instance: %v", err)
+	}
+	seeded, _ := a13.Store().Places(catalogue.PlaceQuery{Limit: 1})
+	if seeded.Total == 0 {
+		t.Fatal("--demo-seed left the catalogue empty")
+	}
+	paca := startServerWith(t, Config{Name: "Arsenic PACA", Handle: "paca", Relay: true, Follow: []string{"arsenic13@" + a13.Addr()}})
+	eventually(t, "the region has the seeded places", func() bool {
+		res, _ := paca.Store().Places(catalogue.PlaceQuery{Network: a13.BaseURL() + "/actor", Limit: 1})
+		return res.Total == seeded.Total
+	})
+	a13.Close()
+	if err := health(context.Background(), []string{"--url", a13.BaseURL()}); err == nil {
+		t.Error("health of a stopped instance succeeded")
+	}
+}
+
+func startServerWith(t *testing.T, cfg Config) *Server {
+	t.Helper()
+	cfg.Data, cfg.Listen, cfg.AllowPrivate = t.TempDir(), "127.0.0.1:0", true
+	srv := &Server{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if err := srv.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv
+}
+
+// TestModerationThroughTheAPI: an editor hides a remote place, blocks a
+// domain, and lifts both.
+func TestModerationThroughTheAPI(t *testing.T) {
+	a13 := startNode(t, "Arsenic 13", "arsenic13", false)
+	paca := startNode(t, "Région Sud", "paca", false)
+	a13.call("POST", "/api/v1/places", placeBody, nil)
+	paca.call("POST", "/api/v1/follows", `{"target":"arsenic13@`+a13.srv.Addr()+`"}`, nil)
+	actor := a13.srv.BaseURL() + "/actor"
+	count := func() int {
+		var l list
+		paca.call("GET", "/api/v1/places?network="+actor, "", &l)
+		return l.Total
+	}
+	eventually(t, "the region has the place", func() bool { return count() == 1 })
+	var l list
+	paca.call("GET", "/api/v1/places?network="+actor, "", &l)
+	apID := l.Items[0]["ap_id"].(string)
+
+	var hidden map[string]string
+	if st := paca.call("POST", "/api/v1/hidden", `{"record":"`+apID+`"}`, &hidden); st != http.StatusCreated || hidden["ap_id"] != apID {
+		t.Fatalf("hide: %d %v", st, hidden)
+	}
+	if n := count(); n != 0 {
+		t.Errorf("after hiding, %d places listed", n)
+	}
+	if st := paca.call("POST", "/api/v1/hidden", `{}`, nil); st != http.StatusBadRequest {
+		t.Errorf("hide without record: %d; want 400", st)
+	}
+	if st := paca.call("DELETE", "/api/v1/hidden?ap_id="+apID, "", nil); st != http.StatusNoContent {
+		t.Fatalf("unhide: %d", st)
+	}
+	eventually(t, "the unhidden place is back", func() bool { return count() == 1 })
+
+	var blocked map[string]any
+	if st := paca.call("POST", "/api/v1/blocks", `{"domain":"`+a13.srv.BaseURL()+`"}`, &blocked); st != http.StatusCreated || blocked["places_removed"] != 1.0 {
+		t.Fatalf("block: %d %v", st, blocked)
+	}
+	var blocks struct{ Items []string }
+	paca.call("GET", "/api/v1/blocks", "", &blocks)
+	if len(blocks.Items) != 1 || blocks.Items[0] != a13.srv.Addr() {
+		t.Errorf("blocks: %v; want [%s]", blocks.Items, a13.srv.Addr())
+	}
+	if n := count(); n != 0 {
+		t.Errorf("after blocking, %d places listed", n)
+	}
+	if st := paca.call("DELETE", "/api/v1/blocks/"+a13.srv.Addr(), "", nil); st != http.StatusNoContent {
+		t.Fatalf("unblock: %d", st)
+	}
+	eventually(t, "the unblocked domain's place is back", func() bool { return count() == 1 })
 }

@@ -7,8 +7,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
+	"github.com/maillage/maillage/catalogue"
 	"github.com/maillage/maillage/federation"
 	"github.com/maillage/maillage/storage"
 	"github.com/maillage/maillage/ui"
@@ -30,6 +32,26 @@ type Server struct {
 	http  *http.Server
 	ln    net.Listener
 	done  chan error
+
+	closeOnce sync.Once
+	connMu    sync.Mutex
+	fresh     map[net.Conn]bool // connections that have not sent a request yet
+}
+
+// trackConn keeps the connections on which no request has arrived yet:
+// peers' HTTP clients open some ahead of need, and Shutdown would wait
+// for each of them for 5 seconds.
+func (s *Server) trackConn(c net.Conn, state http.ConnState) {
+	s.connMu.Lock()
+	defer s.connMu.Unlock()
+	if s.fresh == nil {
+		s.fresh = map[net.Conn]bool{}
+	}
+	if state == http.StateNew {
+		s.fresh[c] = true
+	} else {
+		delete(s.fresh, c)
+	}
 }
 
 // Open opens the store, records the network's identity and starts serving.
@@ -75,6 +97,15 @@ func (s *Server) Open(ctx context.Context) error {
 		return err
 	}
 	s.fed.Start()
+	if s.Config.DemoSeed {
+		if err := s.seedDemo(); err != nil {
+			s.Close()
+			return err
+		}
+	}
+	for _, target := range s.Config.Follow {
+		go s.followAtStart(target)
+	}
 	s.http = &http.Server{
 		Handler:           ui.New(ui.Config{Store: st, Logger: s.Logger, Now: s.Now, Federation: s.fed}),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -82,10 +113,48 @@ func (s *Server) Open(ctx context.Context) error {
 		WriteTimeout:      2 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn),
+		ConnState:         s.trackConn,
 	}
 	s.done = make(chan error, 1)
 	go func() { s.done <- s.http.Serve(ln) }()
 	return nil
+}
+
+// followAtStart follows target, retrying while it does not answer (its
+// container may still be starting), for at most ten minutes.
+func (s *Server) followAtStart(target string) {
+	for deadline := time.Now().Add(10 * time.Minute); ; {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		f, err := s.fed.Follow(ctx, target)
+		cancel()
+		if err == nil {
+			s.Logger.Info("following", "target", target, "actor", f.Actor, "state", f.State)
+			return
+		}
+		if time.Now().After(deadline) {
+			s.Logger.Error("cannot follow", "target", target, "err", err)
+			return
+		}
+		s.Logger.Info("follow: target not ready, retrying", "target", target, "err", err)
+		time.Sleep(2 * time.Second)
+	}
+}
+
+// seedDemo fills an empty catalogue with the demo's places for this
+// network's handle.
+func (s *Server) seedDemo() error {
+	res, err := s.store.Places(catalogue.PlaceQuery{Network: "local", Limit: 1})
+	if err != nil || res.Total > 0 {
+		return err
+	}
+	st, _ := s.store.Settings()
+	for i, n := range demoTerritory {
+		if n.handle == st.Handle {
+			_, err := seedDemo(s.store, n, i)
+			return err
+		}
+	}
+	return fmt.Errorf("--demo-seed : aucun jeu d'exemple pour « %s » (réseaux de la démo : arsenic13, arsenic83, arsenic84, paca, numerique34, occitanie, france)", st.Handle)
 }
 
 // storeIdentity writes the name and handle at first start, and when they
@@ -130,11 +199,25 @@ func (s *Server) Store() *storage.Store { return s.store }
 // Close stops accepting requests, lets in-flight ones finish (for up to
 // 20 seconds), then closes the database.
 func (s *Server) Close() error {
+	var err error
+	s.closeOnce.Do(func() { err = s.close() })
+	return err
+}
+
+func (s *Server) close() error {
 	var errs []error
 	if s.http != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
-		if err := s.http.Shutdown(ctx); err != nil {
+		shut := make(chan error, 1)
+		go func() { shut <- s.http.Shutdown(ctx) }()
+		time.Sleep(20 * time.Millisecond) // Shutdown closes the listener first
+		s.connMu.Lock()
+		for c := range s.fresh { // then drop the connections that never asked anything
+			c.Close()
+		}
+		s.connMu.Unlock()
+		if err := <-shut; err != nil {
 			errs = append(errs, fmt.Errorf("shutdown: %w", err))
 		}
 		if err := <-s.done; err != nil && !errors.Is(err, http.ErrServerClosed) {
