@@ -13,7 +13,7 @@ import (
 // Mastodon, Mobilizon, Gancio and Bonfire with go-fed's vocabulary, and
 // every actor with the reader used for followers and followed networks.
 func TestReferenceFixturesParse(t *testing.T) {
-	files, err := filepath.Glob("../../shared/reference/fediverse/*.json")
+	files, err := filepath.Glob(filepath.Join(fixtureDir, "*.json"))
 	if err != nil || len(files) < 20 {
 		t.Fatalf("fixtures: %d files, %v", len(files), err)
 	}

@@ -30,7 +30,7 @@ type mastodon struct {
 }
 
 func newMastodon(t *testing.T, now func() time.Time) *mastodon {
-	fixture, err := os.ReadFile("../../shared/reference/fediverse/mastodon-actor-person.json")
+	fixture, err := os.ReadFile(fixtureDir + "/mastodon-actor-person.json")
 	if err != nil {
 		t.Fatal(err)
 	}

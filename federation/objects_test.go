@@ -14,8 +14,10 @@ import (
 	"github.com/maillage/maillage/catalogue"
 )
 
-// fixtureDir holds the verbatim peer samples (see its README.md).
-const fixtureDir = "../../shared/reference/fediverse"
+// fixtureDir holds a copy of ../shared/reference/fediverse (samples of
+// what Mastodon, Mobilizon, Gancio and Bonfire send), so that the tests
+// run from any checkout.
+const fixtureDir = "testdata/fediverse"
 
 // remoteNetwork is the network a remote object is read as coming from.
 var remoteNetwork = catalogue.Network{Name: "Maillage 13", Actor: "https://maillage-13.example/actor"}
