@@ -104,6 +104,8 @@ func (s *Service) receive(ctx context.Context, signer string, body []byte) error
 		return s.onDelete(id, actor, doc)
 	case "Announce":
 		return s.onAnnounce(ctx, id, actor, doc)
+	case "Flag":
+		return s.onFlag(id, actor, doc)
 	}
 	return nil // other activities (Like, Flag…) are ignored
 }

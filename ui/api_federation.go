@@ -61,6 +61,18 @@ func (s *server) registerFederation(api *mux.Router) {
 	api.HandleFunc("/hidden", s.auth(s.listHidden)).Methods(http.MethodGet)
 	api.HandleFunc("/hidden", s.auth(s.createHidden)).Methods(http.MethodPost)
 	api.HandleFunc("/hidden", s.auth(s.deleteHidden)).Methods(http.MethodDelete)
+	api.HandleFunc("/reports", s.auth(s.listReports)).Methods(http.MethodGet)
+}
+
+// listReports shows the error reports on places: typed on this
+// instance's pages, or sent by other instances (Flag) about ours.
+func (s *server) listReports(w http.ResponseWriter, r *http.Request) {
+	list, err := s.store.Reports()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, page[storage.Report]{Items: list, Total: len(list)})
 }
 
 func (s *server) removeFollower(w http.ResponseWriter, r *http.Request) {
