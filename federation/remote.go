@@ -75,12 +75,51 @@ func without(doc map[string]any, key string) map[string]any {
 	return out
 }
 
-// toType reads a document with go-fed's vocabulary.
+// toType reads a document with go-fed's vocabulary. go-fed reads the
+// @context only to find the aliases of the vocabularies it knows, and
+// walks all of it on every call: it gets the context's URLs and the
+// inline terms that name a vocabulary, not the dozens of terms (ours,
+// Mobilizon's) that name a property, which it would only skip.
 func toType(ctx context.Context, doc map[string]any) (vocab.Type, error) {
-	if _, ok := doc["@context"]; !ok {
+	c, ok := doc["@context"]
+	if !ok {
 		doc["@context"] = nsActivityStreams
+		return streams.ToType(ctx, doc)
 	}
-	return streams.ToType(ctx, doc)
+	parse := make(map[string]any, len(doc))
+	for k, v := range doc {
+		parse[k] = v
+	}
+	parse["@context"] = vocabularies(c)
+	return streams.ToType(ctx, parse)
+}
+
+// vocabularies keeps of a @context what go-fed looks at.
+func vocabularies(c any) any {
+	switch c := c.(type) {
+	case []any:
+		out := make([]any, 0, len(c))
+		for _, e := range c {
+			if e = vocabularies(e); e != nil {
+				out = append(out, e)
+			}
+		}
+		return out
+	case map[string]any:
+		out := map[string]any{}
+		for k, v := range c {
+			if iri, ok := v.(string); ok && (strings.HasPrefix(iri, "http://") || strings.HasPrefix(iri, "https://")) {
+				out[k] = v
+			}
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		return out
+	case string:
+		return c
+	}
+	return nil
 }
 
 func firstString(p interface {
