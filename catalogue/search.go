@@ -1,12 +1,9 @@
 package catalogue
 
 import (
-	"container/heap"
-	"encoding/base64"
 	"errors"
 	"math"
-	"strconv"
-	"strings"
+	"math/bits"
 	"time"
 )
 
@@ -76,103 +73,6 @@ type EventHits struct {
 	Next  string
 }
 
-// hit is a candidate result with its sort key: primary (distance, negated
-// score or start time) then secondary (sort name or id).
-type hit struct {
-	num       uint32
-	primary   float64
-	secondary string
-	end       int64 // events only
-}
-
-func (a hit) less(b hit) bool {
-	if a.primary != b.primary {
-		return a.primary < b.primary
-	}
-	return a.secondary < b.secondary
-}
-
-// topK keeps the k smallest hits after the cursor, and counts all of them
-// (total) and those after the cursor (rest).
-type topK struct {
-	k     int
-	after *hit
-	h     hitHeap
-	total int
-	rest  int
-}
-
-func (t *topK) offer(c hit) {
-	t.total++
-	if t.after != nil && !t.after.less(c) {
-		return
-	}
-	t.rest++
-	if len(t.h) < t.k {
-		heap.Push(&t.h, c)
-	} else if c.less(t.h[0]) {
-		t.h[0] = c
-		heap.Fix(&t.h, 0)
-	}
-}
-
-// sorted returns the kept hits in order.
-func (t *topK) sorted() []hit {
-	out := make([]hit, len(t.h))
-	for i := len(out) - 1; i >= 0; i-- {
-		out[i] = heap.Pop(&t.h).(hit)
-	}
-	return out
-}
-
-// next returns the cursor of the page after this one, or "".
-func (t *topK) next(order byte, page []hit) string {
-	if len(page) == 0 || t.rest <= len(page) {
-		return ""
-	}
-	return encodeCursor(order, page[len(page)-1])
-}
-
-// hitHeap is a max-heap: its root is the largest kept hit.
-type hitHeap []hit
-
-func (h hitHeap) Len() int           { return len(h) }
-func (h hitHeap) Less(i, j int) bool { return h[j].less(h[i]) }
-func (h hitHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *hitHeap) Push(x any)        { *h = append(*h, x.(hit)) }
-func (h *hitHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
-}
-
-// Cursors carry the sort key of the last hit of a page and the kind of
-// order, so a page starts right after it even if records were added.
-func encodeCursor(order byte, h hit) string {
-	s := string(order) + strconv.FormatFloat(h.primary, 'g', -1, 64) + "\x00" + h.secondary
-	return base64.RawURLEncoding.EncodeToString([]byte(s))
-}
-
-func decodeCursor(order byte, cursor string) (*hit, error) {
-	if cursor == "" {
-		return nil, nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(cursor)
-	if err != nil || len(b) < 2 || b[0] != order {
-		return nil, ErrBadCursor
-	}
-	primary, secondary, ok := strings.Cut(string(b[1:]), "\x00")
-	if !ok {
-		return nil, ErrBadCursor
-	}
-	f, err := strconv.ParseFloat(primary, 64)
-	if err != nil {
-		return nil, ErrBadCursor
-	}
-	return &hit{primary: f, secondary: secondary}, nil
-}
-
 func clampLimit(n int) int {
 	switch {
 	case n <= 0:
@@ -198,7 +98,6 @@ func (x *Index) Places(q PlaceQuery) (PlaceHits, error) {
 	if err != nil {
 		return PlaceHits{}, err
 	}
-	f := x.placeFilter(q)
 	var queryTerms []string
 	if q.Text != "" {
 		queryTerms = Terms(q.Text)
@@ -206,32 +105,60 @@ func (x *Index) Places(q PlaceQuery) (PlaceHits, error) {
 
 	x.mu.RLock()
 	defer x.mu.RUnlock()
+	f := x.placeFilter(q)
 	top := topK{k: clampLimit(q.Limit), after: after}
-	consider := func(num uint32) {
-		d := x.places[num]
-		if d == nil {
+	consider := func(num uint32, score int) {
+		d := &x.places[num]
+		if !d.alive {
 			return
 		}
-		dist, ok := f.match(d)
-		if !ok {
-			return
+		var dist float64
+		if f.on {
+			var ok bool
+			if dist, ok = f.match(d); !ok {
+				return
+			}
 		}
-		c := hit{num: num, secondary: d.sortName}
+		c := hit{num: num, key: d.key, secondary: d.sortName}
 		switch order {
 		case 'd':
 			c.primary = math.Round(dist*1000) / 1000
 		case 's':
-			c.primary = -float64(nameScore(d.nameTerms, queryTerms))
+			c.primary = -float64(score)
 		}
-		top.offer(c)
+		top.offer(&c)
 	}
 	if q.Text != "" {
-		for _, num := range intersect(x.placeTerms, queryTerms) {
-			consider(num)
+		// The score of a place is the number of query terms its name has:
+		// walk the name postings of the query terms along the candidates,
+		// which come in ascending order.
+		terms, ok := x.termNums(queryTerms)
+		var names [][]uint32
+		if ok {
+			for _, t := range terms {
+				names = append(names, x.nameTerms[t])
+			}
+		}
+		for _, num := range intersect(x.placeTerms, terms) {
+			score := 0
+			for i, list := range names {
+				for len(list) > 0 && list[0] < num {
+					list = list[1:]
+				}
+				names[i] = list
+				if len(list) > 0 && list[0] == num {
+					score++
+				}
+			}
+			consider(num, score)
+		}
+	} else if list, ok := x.candidates(&f); ok {
+		for _, num := range list {
+			consider(num, 0)
 		}
 	} else {
 		for num := range x.places {
-			consider(uint32(num))
+			consider(uint32(num), 0)
 		}
 	}
 	hits := top.sorted()
@@ -246,28 +173,95 @@ func (x *Index) Places(q PlaceQuery) (PlaceHits, error) {
 	return res, nil
 }
 
+// candidates returns a list of places that holds every place the filter
+// can match (and more), when the filter allows a shorter one than all.
+func (x *Index) candidates(f *placeFilter) ([]uint32, bool) {
+	switch {
+	case f.dept != noDept:
+		if int(f.dept) < len(x.deptPlaces) {
+			return x.deptPlaces[f.dept], true
+		}
+		return nil, true // an unknown département
+	case bits.OnesCount32(f.services) == 1:
+		return x.servicePlaces[bits.TrailingZeros32(f.services)], true
+	}
+	return nil, false
+}
+
+// termNums returns the numbers of the terms, or false if one is unknown:
+// then no document has them all.
+func (x *Index) termNums(terms []string) ([]uint32, bool) {
+	nums := make([]uint32, 0, len(terms))
+	for _, t := range terms {
+		n, ok := x.termNum[t]
+		if !ok {
+			return nil, false
+		}
+		nums = append(nums, n)
+	}
+	return nums, true
+}
+
 type placeFilter struct {
+	on                bool // false when it lets every place through
 	services, publics uint32
-	typologies        []string
-	labels            []string
-	frais             []string
+	typologies        tagFilter
+	labels            tagFilter
+	frais             tagFilter
 	network           string
-	dept              string
+	dept              uint32 // noDept: no filter
 	near              *LatLon
 	radius            float64
 	dLat, dLon        float64 // bounding box of the radius, in degrees
 	openAt            *Moment
+	slots             []hoursSlot
+	open              []int8 // by hours slot: 0 not yet known, 1 open, -1 closed
 }
 
+// noDept is the dept of a filter without a département.
+const noDept = ^uint32(0)
+
+// tagFilter matches a document having one of ids; when off, any document.
+type tagFilter struct {
+	on  bool
+	ids []uint32
+}
+
+func (x *Index) tagFilter(dict map[string]uint32, values []string) tagFilter {
+	f := tagFilter{on: len(values) > 0}
+	for _, v := range values {
+		if t, ok := dict[v]; ok {
+			f.ids = append(f.ids, t)
+		}
+	}
+	return f
+}
+
+func (f *tagFilter) match(tags []uint32) bool {
+	if !f.on {
+		return true
+	}
+	for _, w := range f.ids {
+		for _, t := range tags {
+			if t == w {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// placeFilter is called with x.mu held, as the filter reads the index's
+// dictionaries.
 func (x *Index) placeFilter(q PlaceQuery) placeFilter {
 	f := placeFilter{
 		services:   mask(x.serviceBit, q.Services),
 		publics:    mask(x.publicBit, q.Publics),
-		typologies: q.Typologies,
-		labels:     q.Labels,
-		frais:      q.Frais,
+		typologies: x.tagFilter(x.typoTag, q.Typologies),
+		labels:     x.tagFilter(x.labelTag, q.Labels),
+		frais:      x.tagFilter(x.fraisTag, q.Frais),
 		network:    q.Network,
-		dept:       q.Departement,
+		dept:       noDept,
 		near:       q.Near,
 		radius:     q.RadiusKm,
 		openAt:     momentOf(q.OpenAt),
@@ -279,10 +273,23 @@ func (x *Index) placeFilter(q PlaceQuery) placeFilter {
 	if len(q.Publics) > 0 && f.publics == 0 {
 		f.publics = 1 << 31
 	}
+	if q.Departement != "" {
+		n, ok := x.deptNum[q.Departement]
+		if !ok {
+			n = noDept - 1 // no place has it
+		}
+		f.dept = n
+	}
 	if f.near != nil && f.radius > 0 {
 		f.dLat = f.radius / 111.0
 		f.dLon = f.radius / (111.32 * math.Max(math.Cos(f.near.Lat*math.Pi/180), 0.01))
 	}
+	if f.openAt != nil {
+		f.slots = x.hours
+		f.open = make([]int8, len(x.hours))
+	}
+	f.on = f.services != 0 || f.publics != 0 || f.typologies.on || f.labels.on || f.frais.on ||
+		f.network != "" || f.dept != noDept || f.near != nil || f.openAt != nil
 	return f
 }
 
@@ -291,9 +298,9 @@ func (x *Index) placeFilter(q PlaceQuery) placeFilter {
 func (f *placeFilter) match(d *placeDoc) (float64, bool) {
 	if f.services != 0 && d.services&f.services == 0 ||
 		f.publics != 0 && d.publics&f.publics == 0 ||
-		f.dept != "" && d.dept != f.dept ||
+		f.dept != noDept && d.dept != f.dept ||
 		f.network != "" && !matchNetwork(f.network, d.network) ||
-		!anyOf(f.typologies, d.typologie) || !anyOf(f.labels, d.labels) || !anyOf(f.frais, d.frais) {
+		!f.typologies.match(d.tags) || !f.labels.match(d.tags) || !f.frais.match(d.tags) {
 		return 0, false
 	}
 	var dist float64
@@ -309,10 +316,25 @@ func (f *placeFilter) match(d *placeDoc) (float64, bool) {
 			return 0, false
 		}
 	}
-	if f.openAt != nil && (d.hours == nil || !d.hours.OpenDuring(*f.openAt)) {
+	if f.openAt != nil && !f.openDuring(d.hours) {
 		return 0, false
 	}
 	return dist, true
+}
+
+// openDuring tells whether the opening hours in slot are open at the
+// filter's moment, evaluating each distinct text of hours once.
+func (f *placeFilter) openDuring(slot int32) bool {
+	if slot < 0 {
+		return false
+	}
+	if f.open[slot] == 0 {
+		f.open[slot] = -1
+		if h := f.slots[slot].hours; h != nil && h.OpenDuring(*f.openAt) {
+			f.open[slot] = 1
+		}
+	}
+	return f.open[slot] > 0
 }
 
 func matchNetwork(want, have string) bool {
@@ -322,37 +344,8 @@ func matchNetwork(want, have string) bool {
 	return want == have
 }
 
-// anyOf reports whether want is empty or shares a value with have.
-func anyOf(want, have []string) bool {
-	if len(want) == 0 {
-		return true
-	}
-	for _, w := range want {
-		for _, h := range have {
-			if w == h {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// nameScore counts the query terms found in the name.
-func nameScore(name, query []string) int {
-	n := 0
-	for _, q := range query {
-		for _, t := range name {
-			if t == q {
-				n++
-				break
-			}
-		}
-	}
-	return n
-}
-
 // intersect returns the documents that have every term, ascending.
-func intersect(postings map[string][]uint32, terms []string) []uint32 {
+func intersect(postings [][]uint32, terms []uint32) []uint32 {
 	if len(terms) == 0 {
 		return nil
 	}
@@ -367,7 +360,7 @@ func intersect(postings map[string][]uint32, terms []string) []uint32 {
 }
 
 func intersectSorted(a, b []uint32) []uint32 {
-	var out []uint32
+	out := make([]uint32, 0, min(len(a), len(b)))
 	for i, j := 0, 0; i < len(a) && j < len(b); {
 		switch {
 		case a[i] < b[j]:

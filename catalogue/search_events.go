@@ -27,26 +27,35 @@ func (x *Index) Events(q EventQuery) (EventHits, error) {
 
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	var withText []bool
+	var withText []uint64 // a bit per event
 	if q.Text != "" {
-		withText = make([]bool, len(x.events))
-		for _, n := range intersect(x.eventTerms, terms) {
-			withText[n] = true
+		withText = make([]uint64, (len(x.events)+63)/64)
+		nums, _ := x.termNums(terms)
+		for _, n := range intersect(x.eventTerms, nums) {
+			withText[n/64] |= 1 << (n % 64)
 		}
 	}
+	dept := noDept
+	if q.Departement != "" {
+		n, ok := x.deptNum[q.Departement]
+		if !ok {
+			return EventHits{}, nil // no place is there
+		}
+		dept = n
+	}
 	matchDoc := func(num uint32) bool {
-		d := x.events[num]
+		d := &x.events[num]
 		switch {
-		case d == nil,
-			withText != nil && !withText[num],
-			q.Place != "" && d.place != q.Place,
-			q.Network != "" && !matchNetwork(q.Network, d.network),
+		case !d.alive,
+			withText != nil && withText[num/64]&(1<<(num%64)) == 0,
 			services != 0 && d.services&services == 0,
-			publics != 0 && d.publics&publics == 0:
+			publics != 0 && d.publics&publics == 0,
+			q.Place != "" && d.place != q.Place,
+			q.Network != "" && !matchNetwork(q.Network, d.network):
 			return false
-		case q.Departement != "":
+		case dept != noDept:
 			p, ok := x.placeNum[d.place]
-			return ok && x.places[p].dept == q.Departement
+			return ok && x.places[p].dept == dept
 		}
 		return true
 	}
@@ -57,7 +66,8 @@ func (x *Index) Events(q EventQuery) (EventHits, error) {
 		if end <= from || start >= to || !matchDoc(num) {
 			return
 		}
-		top.offer(hit{num: num, primary: float64(start), secondary: x.events[num].id, end: end})
+		id := x.events[num].id
+		top.offer(&hit{num: num, primary: float64(start), key: sortKeyOf(id), secondary: id, end: end})
 	}
 
 	// Occurrences starting inside the horizon come from the day lists.
@@ -73,11 +83,13 @@ func (x *Index) Events(q EventQuery) (EventHits, error) {
 	// Outside it, events are expanded on the fly.
 	if q.From.Add(-x.maxDuration).Before(x.horizonFrom) || q.To.After(x.horizonTo) {
 		hf, ht := x.horizonFrom.Unix(), x.horizonTo.Unix()
-		for num, d := range x.events {
-			if d == nil || !matchDoc(uint32(num)) {
+		for num := range x.events {
+			d := &x.events[num]
+			if !d.alive || !matchDoc(uint32(num)) {
 				continue
 			}
-			for _, o := range d.series.Occurrences(q.From, q.To) {
+			series := d.series()
+			for _, o := range series.Occurrences(q.From, q.To) {
 				if s := o.Debut.Unix(); s < hf || s >= ht {
 					offer(uint32(num), s, o.Fin.Unix())
 				}

@@ -3,6 +3,7 @@ package catalogue
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Terms analyses French text for search: it folds case and accents, splits
@@ -10,14 +11,37 @@ import (
 // common stop words, and reduces each word to a light stem, so that
 // "Médiathèques" and "mediatheque" give the same term. The same function
 // analyses documents and queries. Terms may repeat.
+//
+// Changing what Terms returns changes the index entries that stores keep:
+// bump EntryVersion with it.
 func Terms(s string) []string {
 	folded := Fold(s)
 	var terms []string
-	for _, w := range strings.FieldsFunc(folded, notWordRune) {
-		if len(w) < 2 && !isDigits(w) || stopWords[w] {
-			continue
+	start := -1 // of the current word, or -1 between words
+	for i := 0; i <= len(folded); {
+		word, size := false, 1
+		if i < len(folded) {
+			if c := folded[i]; c < utf8.RuneSelf {
+				word = 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || 'A' <= c && c <= 'Z'
+			} else {
+				var r rune
+				r, size = utf8.DecodeRuneInString(folded[i:])
+				word = !notWordRune(r)
+			}
 		}
-		terms = append(terms, stem(w))
+		switch {
+		case word && start < 0:
+			start = i
+		case !word && start >= 0:
+			if w := folded[start:i]; !(len(w) < 2 && !isDigits(w) || stopWords[w]) {
+				if terms == nil {
+					terms = make([]string, 0, len(folded)/6+1)
+				}
+				terms = append(terms, stem(w))
+			}
+			start = -1
+		}
+		i += size
 	}
 	return terms
 }

@@ -2,6 +2,7 @@ package catalogue
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -26,4 +27,28 @@ func TestTerms(t *testing.T) {
 			t.Errorf("Terms(%q) = %q; want %q", c.in, got, c.want)
 		}
 	}
+}
+
+// termsByFields is the definition of Terms, which it computes faster.
+func termsByFields(s string) []string {
+	var terms []string
+	for _, w := range strings.FieldsFunc(Fold(s), notWordRune) {
+		if len(w) < 2 && !isDigits(w) || stopWords[w] {
+			continue
+		}
+		terms = append(terms, stem(w))
+	}
+	return terms
+}
+
+func FuzzTerms(f *testing.F) {
+	for _, s := range []string{"Médiathèques", "L'Espace numérique", "l’atelier des ateliers", "13001 Marseille",
+		"à la", "", "Ωmega 3D-imprimante", "a\xffb", "ÆSTHÉTIQUE œuvres", "x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := Terms(s), termsByFields(s); !slices.Equal(got, want) {
+			t.Errorf("Terms(%q) = %q; want %q", s, got, want)
+		}
+	})
 }

@@ -12,8 +12,9 @@ import (
 )
 
 // Check verifies that the indexes match the records exactly: every record
-// has all its index entries, every index entry belongs to a record, and
-// the search index holds the same records. It returns every problem found,
+// has all its index entries, every index entry belongs to a record, the
+// search index's entries (load.go) are those of the records, and the
+// search index holds the same records. It returns every problem found,
 // joined. Tests run it before closing a store.
 func (s *Store) Check() error {
 	var problems []error
@@ -86,6 +87,7 @@ func (s *Store) Check() error {
 				problems = append(problems, fmt.Errorf("%s: missing entry %q", name, k))
 			}
 		}
+		problems = append(problems, checkEntries(tx)...)
 		ip, ie := s.index.Len()
 		if ip != places || ie != events {
 			problems = append(problems, fmt.Errorf("search index holds %d places and %d events, database %d and %d", ip, ie, places, events))

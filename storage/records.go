@@ -17,33 +17,35 @@ const (
 	kindEvent = 'e'
 )
 
-// entry is one index key of a record.
+// entry is one index key of a record. Its value is nil, but in the
+// objects bucket: objectValue.
 type entry struct {
 	bucket []byte
 	key    []byte
+	value  []byte
 }
 
 func placeEntries(p *catalogue.Place) []entry {
 	var es []entry
 	for _, s := range p.Services {
-		es = append(es, entry{bucketPlacesByService, joinKey(s, p.ID)})
+		es = append(es, entry{bucketPlacesByService, joinKey(s, p.ID), nil})
 	}
 	if d := p.Departement(); d != "" {
-		es = append(es, entry{bucketPlacesByDept, joinKey(d, p.CodeINSEE, p.ID)})
+		es = append(es, entry{bucketPlacesByDept, joinKey(d, p.CodeINSEE, p.ID), nil})
 	}
 	if p.APID != "" {
-		es = append(es, entry{bucketObjects, []byte(p.APID)})
+		es = append(es, entry{bucketObjects, []byte(p.APID), objectValue(kindPlace, p.ID)})
 	}
 	return es
 }
 
 func eventEntries(e *catalogue.Event) []entry {
 	es := []entry{
-		{bucketEventsByStart, eventStartKey(e.Debut, e.ID)},
-		{bucketEventsByPlace, joinKey(e.Lieu, e.ID)},
+		{bucketEventsByStart, eventStartKey(e.Debut, e.ID), nil},
+		{bucketEventsByPlace, joinKey(e.Lieu, e.ID), nil},
 	}
 	if e.APID != "" {
-		es = append(es, entry{bucketObjects, []byte(e.APID)})
+		es = append(es, entry{bucketObjects, []byte(e.APID), objectValue(kindEvent, e.ID)})
 	}
 	return es
 }
@@ -90,7 +92,19 @@ func putRecord(tx *bolt.Tx, bucket []byte, id string, record any, kind byte, old
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", id, err)
 	}
-	return tx.Bucket(bucket).Put([]byte(id), data)
+	if err := tx.Bucket(bucket).Put([]byte(id), data); err != nil {
+		return err
+	}
+	var ie []byte
+	switch r := record.(type) {
+	case *catalogue.Place:
+		ie = catalogue.AppendPlaceEntry(nil, r)
+	case *catalogue.Event:
+		ie = catalogue.AppendEventEntry(nil, r)
+	default:
+		return fmt.Errorf("encode %s: no index entry for a %T", id, record)
+	}
+	return tx.Bucket(bucketIndexJournal).Put(journalKey(kind, id), ie)
 }
 
 // deleteRecord removes a record and its index entries.
@@ -100,7 +114,14 @@ func deleteRecord(tx *bolt.Tx, bucket []byte, id string, entries []entry) error 
 			return err
 		}
 	}
-	return tx.Bucket(bucket).Delete([]byte(id))
+	if err := tx.Bucket(bucket).Delete([]byte(id)); err != nil {
+		return err
+	}
+	kind := byte(kindEvent)
+	if bytes.Equal(bucket, bucketPlaces) {
+		kind = kindPlace
+	}
+	return tx.Bucket(bucketIndexJournal).Put(journalKey(kind, id), []byte{})
 }
 
 func getPlace(tx *bolt.Tx, id string) (*catalogue.Place, error) {
@@ -109,7 +130,7 @@ func getPlace(tx *bolt.Tx, id string) (*catalogue.Place, error) {
 		return nil, fmt.Errorf("place %s: %w", id, ErrNotFound)
 	}
 	var p catalogue.Place
-	if err := json.Unmarshal(data, &p); err != nil {
+	if err := decodePlace(data, &p); err != nil {
 		return nil, fmt.Errorf("decode place %s: %w", id, err)
 	}
 	return &p, nil
@@ -121,7 +142,7 @@ func getEvent(tx *bolt.Tx, id string) (*catalogue.Event, error) {
 		return nil, fmt.Errorf("event %s: %w", id, ErrNotFound)
 	}
 	var e catalogue.Event
-	if err := json.Unmarshal(data, &e); err != nil {
+	if err := decodeEvent(data, &e); err != nil {
 		return nil, fmt.Errorf("decode event %s: %w", id, err)
 	}
 	return &e, nil

@@ -9,7 +9,7 @@ import (
 
 // schemaVersion is the version of the layout described in this file. Open
 // migrates an older file up to it, one step at a time.
-const schemaVersion = 2
+const schemaVersion = 3
 
 // Bucket names. Every bucket is created at Open, in one transaction.
 var (
@@ -35,6 +35,13 @@ var (
 	bucketActivities = []byte("activities") // id of a processed incoming activity → Unix time
 	bucketOutbox     = []byte("outbox")     // sequence (hex) → JSON activity sent
 	bucketTombstones = []byte("tombstones") // ActivityPub id of a deleted local record → JSON Tombstone
+
+	// The index entries of the records (what the search index needs of
+	// each, see load.go), from schema version 3: a snapshot in large
+	// chunks, and the entries written since, in the same transaction as
+	// their record.
+	bucketIndexSnapshot = []byte("index_snapshot") // kind byte + chunk number (uint32) → entries; 'n' + kind → their number
+	bucketIndexJournal  = []byte("index_journal")  // kind byte + record id → entry; empty: removed
 )
 
 var allBuckets = [][]byte{
@@ -62,6 +69,7 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
+	2: rebuildEntries,
 }
 
 // migrate creates the buckets and brings the schema up to schemaVersion.

@@ -1,0 +1,165 @@
+package catalogue
+
+import (
+	"fmt"
+	"time"
+)
+
+// eventDoc is what the index keeps of an event.
+type eventDoc struct {
+	debut, fin     int64 // Unix seconds of the first occurrence
+	debutNs, finNs int32
+	services       uint32
+	publics        uint32
+	alive          bool
+	id             string
+	place          string
+	network        string
+	recurrence     string
+}
+
+// occurrence is one occurrence of an event in the day lists.
+type occurrence struct {
+	doc        uint32
+	start, end int64 // Unix seconds
+}
+
+// series returns the event as far as its occurrences go: Debut, Fin and
+// Recurrence only.
+func (d *eventDoc) series() Event {
+	return Event{
+		Debut:      time.Unix(d.debut, int64(d.debutNs)),
+		Fin:        time.Unix(d.fin, int64(d.finNs)),
+		Recurrence: d.recurrence,
+	}
+}
+
+// inHorizon returns the occurrences of the event that overlap the
+// horizon, as Event.Occurrences does; a single one is returned in one.
+func (x *Index) inHorizon(d *eventDoc, one *[1]Occurrence) []Occurrence {
+	e := d.series()
+	if e.Recurrence != "" {
+		return e.Occurrences(x.horizonFrom, x.horizonTo)
+	}
+	if e.Debut.Before(x.horizonTo) && e.Debut.Add(e.Fin.Sub(e.Debut)).After(x.horizonFrom) {
+		one[0] = Occurrence{Debut: e.Debut, Fin: e.Fin}
+		return one[:]
+	}
+	return nil
+}
+
+// PutEvent adds e to the index, or replaces the entry with the same id.
+// e.Lieu must be the id of an indexed or soon indexed place.
+func (x *Index) PutEvent(e *Event) {
+	if err := x.PutEventEntry(e.ID, AppendEventEntry(nil, e)); err != nil {
+		panic(fmt.Sprintf("catalogue: index entry of event %s: %v", e.ID, err)) // a bug of this file
+	}
+}
+
+// PutEventEntry adds the event id to the index from its entry, made by
+// AppendEventEntry, as PutPlaceEntry does for a place.
+func (x *Index) PutEventEntry(id string, entry []byte) error {
+	var buf [2][8][]byte
+	var termBuf [64][]byte
+	r := entryReader{b: entry}
+	if v := r.byte(); r.err == nil && v != EntryVersion {
+		return ErrEntryVersion
+	}
+	place := r.bytes()
+	network := r.bytes()
+	services := r.list(buf[0][:0])
+	publics := r.list(buf[1][:0])
+	debut, debutNs := r.varint(), r.uvarint()
+	fin, finNs := r.varint(), r.uvarint()
+	recurrence := r.bytes()
+	terms := r.list(termBuf[:0])
+	if err := r.end(); err != nil {
+		return err
+	}
+	if debutNs >= 1e9 || finNs >= 1e9 {
+		return errBadEntry
+	}
+	doc := eventDoc{
+		debut:   debut,
+		fin:     fin,
+		debutNs: int32(debutNs),
+		finNs:   int32(finNs),
+		alive:   true,
+		id:      id,
+	}
+	if len(recurrence) > 0 {
+		doc.recurrence = string(recurrence)
+	}
+	var one [1]Occurrence
+	occs := x.inHorizon(&doc, &one)
+
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.removeEvent(id)
+	num := uint32(len(x.events))
+	doc.services = maskOf(x.serviceBit, services)
+	doc.publics = maskOf(x.publicBit, publics)
+	doc.network = x.network(network)
+	if n, ok := x.placeNum[string(place)]; ok {
+		doc.place = x.places[n].id
+	} else {
+		doc.place = string(place)
+	}
+	for _, t := range terms {
+		n := x.term(t)
+		x.eventTerms[n] = append(x.eventTerms[n], num)
+	}
+	for _, o := range occs {
+		day := dayNumber(o.Debut)
+		x.days[day] = append(x.days[day], occurrence{doc: num, start: o.Debut.Unix(), end: o.Fin.Unix()})
+		if d := o.Fin.Sub(o.Debut); d > x.maxDuration {
+			x.maxDuration = d
+		}
+	}
+	x.events = append(x.events, doc)
+	x.eventNum[id] = num
+	return nil
+}
+
+// RemoveEvent removes the event with this id, if indexed.
+func (x *Index) RemoveEvent(id string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.removeEvent(id)
+}
+
+func (x *Index) removeEvent(id string) {
+	num, ok := x.eventNum[id]
+	if !ok {
+		return
+	}
+	// The same expansion as when it was put gives the same days.
+	var one [1]Occurrence
+	for _, o := range x.inHorizon(&x.events[num], &one) {
+		day := dayNumber(o.Debut)
+		list := x.days[day]
+		for i := range list {
+			if list[i].doc == num {
+				list = append(list[:i], list[i+1:]...)
+				break
+			}
+		}
+		if len(list) == 0 {
+			delete(x.days, day)
+		} else {
+			x.days[day] = list
+		}
+	}
+	x.events[num] = eventDoc{}
+	delete(x.eventNum, id)
+	x.deadEvents++
+	if x.deadEvents > 1000 && x.deadEvents > len(x.events)/4 {
+		x.compact()
+	}
+}
+
+// dayNumber is the Paris calendar day of t, counted from 1970-01-01.
+func dayNumber(t time.Time) int32 {
+	y, m, d := t.In(Paris).Date()
+	return int32(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+}
