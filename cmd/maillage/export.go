@@ -1,0 +1,97 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/maillage/maillage/storage"
+	"github.com/maillage/maillage/ui"
+)
+
+// exportRecords is "maillage export --data DIR --format FORMAT [--out
+// FILE] [--query QUERY] [--url URL]": it writes the catalogue's places
+// (csv, geojson, data-inclusion, pdf) or events (ics, atom), local and
+// of the networks followed, to FILE or the standard output. QUERY holds
+// the filters of the matching API list, as in an export URL
+// ("service=Aide aux démarches administratives&departement=13"; groupe=
+// champ or commune for the PDF).
+func exportRecords(args []string, stdout, stderr io.Writer) (err error) {
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "data directory (MAILLAGE_DATA)")
+	format := fs.String("format", "", "one of "+strings.Join(ui.ExportFormats, ", "))
+	out := fs.String("out", "", "file to write; the standard output when empty or -")
+	query := fs.String("query", "", "filters, as the query of the API lists: service=…&departement=13&groupe=commune")
+	base := fs.String("url", os.Getenv("MAILLAGE_URL"), "the public base URL given to serve (MAILLAGE_URL), for the links of the feeds")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("argument inattendu « %s » : maillage export --data DIR --format FORMAT [--out FICHIER]", fs.Arg(0))
+	}
+	if !validFormat(*format) {
+		return fmt.Errorf("--format : %s attendu", strings.Join(ui.ExportFormats, ", "))
+	}
+	q, err := url.ParseQuery(strings.TrimPrefix(*query, "?"))
+	if err != nil {
+		return fmt.Errorf("--query : %v", err)
+	}
+	if *base == "" {
+		*base = "http://" + envOr(os.Getenv, "MAILLAGE_LISTEN", "localhost:8080")
+	}
+
+	st, err := storage.Open(*data, storage.Options{BaseURL: strings.TrimSuffix(*base, "/")})
+	if errors.Is(err, storage.ErrLocked) {
+		return fmt.Errorf("la base de données de %s est utilisée par un autre processus (maillage serve est-il lancé ?) : "+
+			"téléchargez l'export depuis le serveur (par exemple /export/lieux.csv, /catalogue.pdf), ou arrêtez-le d'abord", *data)
+	}
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := st.Close(); err == nil {
+			err = cerr
+		}
+	}()
+
+	if *out == "" || *out == "-" {
+		return ui.Export(stdout, st, *format, q, time.Now())
+	}
+	// Write beside the target, then rename: a failed export leaves no
+	// half-written file behind.
+	tmp, err := os.CreateTemp(filepath.Dir(*out), "."+filepath.Base(*out)+".*")
+	if err != nil {
+		return fmt.Errorf("créer %s : %w", *out, err)
+	}
+	defer os.Remove(tmp.Name()) // after the rename, there is nothing left to remove
+	if err := ui.Export(tmp, st, *format, q, time.Now()); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("écrire %s : %w", *out, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), *out); err != nil {
+		return fmt.Errorf("écrire %s : %w", *out, err)
+	}
+	return nil
+}
+
+func validFormat(f string) bool {
+	for _, v := range ui.ExportFormats {
+		if f == v {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/maillage/maillage/catalogue"
+	"github.com/maillage/maillage/catalogue/standard"
+	"github.com/maillage/maillage/federation"
+	"github.com/maillage/maillage/storage"
+)
+
+// progressEvery is how often progress is shown on stderr, in records;
+// files with fewer records show none.
+const progressEvery = 5000
+
+// importPlaces is "maillage import --data DIR [--url URL] [--dry-run] FILE":
+// it reads a CSV or JSON file in the national standard and creates or
+// updates the local places, in one transaction, publishing them to the
+// followers like any local change. FILE "-" is the standard input.
+func importPlaces(args []string, stdin io.Reader, stdout, stderr io.Writer) (err error) {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "data directory (MAILLAGE_DATA)")
+	baseURL := fs.String("url", os.Getenv("MAILLAGE_URL"), "the public base URL given to serve (MAILLAGE_URL); by default that of serve's default listen address")
+	dryRun := fs.Bool("dry-run", false, "report what the import would do, without writing")
+	file, err := parseWithOneArg(fs, args)
+	if err != nil {
+		return err
+	}
+	if file == "" {
+		return errors.New("fichier manquant : maillage import --data DIR FICHIER [--dry-run]")
+	}
+	base, err := importBaseURL(*baseURL, os.Getenv)
+	if err != nil {
+		return err
+	}
+
+	st, err := storage.Open(*data, storage.Options{BaseURL: base})
+	if errors.Is(err, storage.ErrLocked) {
+		return fmt.Errorf("la base de données de %s est utilisée par un autre processus (maillage serve est-il lancé ?) : arrêtez-le, ou envoyez le fichier à POST /api/v1/import", *data)
+	}
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := st.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	if err := checkBaseURL(st, base); err != nil {
+		return err
+	}
+
+	in, name := stdin, "entrée standard"
+	if file != "-" {
+		f, err := os.Open(file)
+		if err != nil {
+			return fmt.Errorf("ouvrir %s : %w", file, err)
+		}
+		defer f.Close()
+		in, name = f, file
+	}
+	res, err := standard.Read(in, standard.Options{Progress: func(n int) {
+		if n%progressEvery == 0 {
+			fmt.Fprintf(stderr, "lecture : %d enregistrements…\n", n)
+		}
+	}})
+	if err != nil {
+		return fmt.Errorf("%s : %w", name, err)
+	}
+	if !*dryRun {
+		// Imported places are local changes: the federation's publisher
+		// queues their activities for the followers, delivered once serve
+		// runs.
+		fed, err := federation.New(federation.Config{Store: st, BaseURL: base,
+			Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+		if err != nil {
+			return err
+		}
+		defer fed.Close()
+	}
+
+	recs := make([]storage.ImportRecord, len(res.Records))
+	for i, r := range res.Records {
+		recs[i] = storage.ImportRecord{SourceID: r.ID, Place: r.Place, Fields: r.Fields}
+	}
+	out, err := st.ImportPlaces(recs, storage.ImportOptions{DryRun: *dryRun, Progress: func(done, total int) {
+		if total > 2000 && (done%progressEvery == 0 || done == total) {
+			fmt.Fprintf(stderr, "enregistrement : %d/%d lieux\n", done, total)
+		}
+	}})
+	if err != nil {
+		return err
+	}
+	for i, o := range out.Outcomes {
+		if o.Action == storage.ImportRejected {
+			res.Reject(res.Records[i], o.Err)
+		}
+	}
+	printImportReport(stdout, name, res, out, *dryRun)
+	return nil
+}
+
+// parseWithOneArg parses flags placed before or after the one
+// positional argument, which it returns.
+func parseWithOneArg(fs *flag.FlagSet, args []string) (string, error) {
+	var arg string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return "", err
+		}
+		if fs.NArg() == 0 {
+			return arg, nil
+		}
+		if arg != "" {
+			return "", fmt.Errorf("argument inattendu « %s »", fs.Arg(0))
+		}
+		arg, args = fs.Arg(0), fs.Args()[1:]
+	}
+}
+
+// importBaseURL is the instance's public URL: --url, else serve's
+// default from MAILLAGE_LISTEN.
+func importBaseURL(flagURL string, getenv func(string) string) (string, error) {
+	if flagURL != "" {
+		cfg := Config{URL: flagURL, Listen: "localhost:8080", Name: "x", Handle: "x"}
+		if err := cfg.validate(); err != nil {
+			return "", err
+		}
+		return cfg.URL, nil
+	}
+	listen := envOr(getenv, "MAILLAGE_LISTEN", "localhost:8080")
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return "", fmt.Errorf("MAILLAGE_LISTEN : adresse HOTE:PORT attendue (%q)", listen)
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port), nil
+}
+
+// checkBaseURL refuses a base URL other than the one the local places
+// were created with: their ActivityPub ids would not agree.
+func checkBaseURL(st *storage.Store, base string) error {
+	page, err := st.Places(catalogue.PlaceQuery{Network: "local", Limit: 1})
+	if err != nil {
+		return err
+	}
+	if len(page.Items) == 0 {
+		return nil
+	}
+	if apID := page.Items[0].APID; !strings.HasPrefix(apID, base+"/lieux/") {
+		return fmt.Errorf("--url %s ne correspond pas aux lieux déjà enregistrés (%s) : donnez l'URL publique passée à maillage serve", base, apID)
+	}
+	return nil
+}
+
+// printImportReport writes the rejected records one by one, the
+// warnings grouped by field and reason, then the summary.
+func printImportReport(w io.Writer, name string, res *standard.Result, out storage.ImportResult, dryRun bool) {
+	format := strings.ToUpper(res.Format)
+	if res.Format == standard.FormatCSV {
+		format += " (séparateur « " + strings.ReplaceAll(res.Delimiter, "\t", "tabulation") + " »)"
+	}
+	fmt.Fprintf(w, "%s : %s, %s, standard %s, %d enregistrements\n", name, format, res.Encoding, res.Version, res.Rows)
+	if len(res.Rejected) > 0 {
+		fmt.Fprintf(w, "\nRejetés (non importés) :\n")
+		for _, is := range res.Rejected {
+			fmt.Fprintf(w, "  %s\n", is)
+		}
+	}
+	if len(res.Warnings) > 0 {
+		fmt.Fprintf(w, "\nAvertissements (importés) :\n")
+		for _, g := range groupIssues(res.Warnings) {
+			fmt.Fprintf(w, "  %s\n", g)
+		}
+	}
+	fmt.Fprintf(w, "\nRésumé : %d créés, %d mis à jour, %d inchangés, %d rejetés, %d avertissements\n",
+		out.Created, out.Updated, out.Unchanged, res.RejectedRows(), len(res.Warnings))
+	if dryRun {
+		fmt.Fprintln(w, "Simulation (--dry-run) : rien n'a été enregistré.")
+	}
+}
+
+// groupIssues writes each distinct field and reason once, with where it
+// occurs.
+func groupIssues(issues []standard.Issue) []string {
+	type group struct {
+		first  standard.Issue
+		wheres []string
+	}
+	var order []string
+	groups := map[string]*group{}
+	for _, is := range issues {
+		k := is.Field + "\x00" + is.Reason
+		g := groups[k]
+		if g == nil {
+			g = &group{first: is}
+			groups[k] = g
+			order = append(order, k)
+		}
+		g.wheres = append(g.wheres, is.Where())
+	}
+	sort.SliceStable(order, func(i, j int) bool { return len(groups[order[i]].wheres) > len(groups[order[j]].wheres) })
+	lines := make([]string, 0, len(order))
+	for _, k := range order {
+		g := groups[k]
+		if len(g.wheres) == 1 {
+			lines = append(lines, g.first.String())
+			continue
+		}
+		where := strings.Join(g.wheres[:min(len(g.wheres), 3)], ", ")
+		if len(g.wheres) > 3 {
+			where += ", …"
+		}
+		field := g.first.Field
+		if field != "" {
+			field += " : "
+		}
+		lines = append(lines, fmt.Sprintf("%s%s (%d fois : %s)", field, g.first.Reason, len(g.wheres), where))
+	}
+	return lines
+}
