@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
-# Every test, including the two that drive Fedify (federation/fedify_test.go).
-# Installs what those need first: Node.js >= 20 (with apt-get when run as
-# root) and the locked npm packages of federation/testdata/fedify.
+# Every test, including the two that drive Fedify (federation/fedify_test.go)
+# and the browser tests of the pages (ui/browser_test.go). Installs what
+# those need first: Node.js >= 20 and Chromium (with apt-get when run as
+# root), and the locked npm packages of federation/testdata/fedify and
+# ui/testdata/axe (axe-core).
 #
 # Usage: ./scripts/test.sh [go test arguments]   (default: ./...)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 fedify=federation/testdata/fedify
+axe=ui/testdata/axe
+apt_updated=
 
 if ! command -v node >/dev/null; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "test.sh: installing Node.js and npm with apt-get" >&2
     apt-get update -q
+    apt_updated=1
     apt-get install -y -q nodejs npm
   else
     echo "test.sh: node is missing. Install Node.js >= 20 and npm (apt-get install nodejs npm, or NodeSource" >&2
@@ -27,17 +32,34 @@ if [ "$major" -lt 20 ]; then
   exit 1
 fi
 
-# npm ci when node_modules is absent or was installed from another lockfile.
-stamp=$fedify/node_modules/.maillage-lock.json
-if ! cmp -s "$fedify/package-lock.json" "$stamp"; then
-  if ! command -v npm >/dev/null; then
-    echo "test.sh: npm is missing; install it (e.g. apt-get install npm)." >&2
+# Chromium for ui/browser_test.go (Debian's package: /usr/bin/chromium).
+if [ -z "${MAILLAGE_CHROMIUM:-}" ] && ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "test.sh: installing Chromium with apt-get" >&2
+    if [ -z "$apt_updated" ]; then
+      apt-get update -q
+    fi
+    apt-get install -y -q chromium
+  else
+    echo "test.sh: chromium is missing. Install it (apt-get install chromium) or set MAILLAGE_CHROMIUM," >&2
+    echo "test.sh: or run 'go test ./...' alone, which skips the browser tests." >&2
     exit 1
   fi
-  echo "test.sh: npm ci in $fedify" >&2
-  (cd "$fedify" && npm ci --no-audit --no-fund)
-  cp "$fedify/package-lock.json" "$stamp"
 fi
+
+# npm ci when node_modules is absent or was installed from another lockfile.
+for dir in "$fedify" "$axe"; do
+  stamp=$dir/node_modules/.maillage-lock.json
+  if ! cmp -s "$dir/package-lock.json" "$stamp"; then
+    if ! command -v npm >/dev/null; then
+      echo "test.sh: npm is missing; install it (e.g. apt-get install npm)." >&2
+      exit 1
+    fi
+    echo "test.sh: npm ci in $dir" >&2
+    (cd "$dir" && npm ci --no-audit --no-fund)
+    cp "$dir/package-lock.json" "$stamp"
+  fi
+done
 
 if [ "$#" -eq 0 ]; then
   set -- ./...

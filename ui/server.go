@@ -22,6 +22,16 @@ type Config struct {
 	MaxBody int64            // DefaultMaxBody when zero
 	// Federation, when set, serves ActivityPub and the follow API.
 	Federation Federation
+	// TileURL is the maps' tile URL template ("…/{z}/{x}/{y}.png", with
+	// an optional {s}); DefaultTileURL (OpenStreetMap) when empty.
+	// TileAttribution is the HTML credit shown on the maps; OpenStreetMap's
+	// when empty.
+	TileURL         string
+	TileAttribution string
+	// Reports, when set, receives the "signaler une erreur" reports of the
+	// place pages; without it the form answers that reports cannot be
+	// taken yet.
+	Reports Reports
 }
 
 type server struct {
@@ -50,6 +60,7 @@ func New(cfg Config) http.Handler {
 		s.fed.Register(r)
 	}
 	r.HandleFunc("/healthz", s.healthz).Methods(http.MethodGet, http.MethodHead)
+	s.registerExports(r) // /export/…, /feed/evenements.atom, /catalogue.pdf
 
 	api := r.PathPrefix("/api/v1").Subrouter()
 	api.HandleFunc("/places", s.listPlaces).Methods(http.MethodGet)
@@ -62,6 +73,7 @@ func New(cfg Config) http.Handler {
 	api.HandleFunc("/events/{id}", s.getEvent).Methods(http.MethodGet)
 	api.HandleFunc("/events/{id}", s.auth(s.updateEvent)).Methods(http.MethodPut)
 	api.HandleFunc("/events/{id}", s.auth(s.deleteEvent)).Methods(http.MethodDelete)
+	api.HandleFunc("/import", s.auth(s.importPlaces)).Methods(http.MethodPost)
 	api.HandleFunc("/stats", s.stats).Methods(http.MethodGet)
 	if s.fed != nil {
 		s.registerFederation(api)
@@ -72,6 +84,9 @@ func New(cfg Config) http.Handler {
 	api.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusMethodNotAllowed, apiError{Error: "méthode non permise"})
 	})
+	// The pages come after the federation routes, which answer the same
+	// /lieux/{id} and /evenements/{id} to ActivityPub clients.
+	s.registerPages(r, cfg)
 	return s.logRequests(r)
 }
 

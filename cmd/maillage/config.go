@@ -29,6 +29,9 @@ type Config struct {
 	// Follow lists networks (handle@host or actor URLs) to follow at start,
 	// retried until they answer: for docker-compose and scripted setups.
 	Follow []string
+	// Tiles is the map tile URL template of the pages; OpenStreetMap's
+	// when empty.
+	Tiles string
 	// DemoSeed fills an empty catalogue with the demo's sample places
 	// for the handle (see demo.go), for the docker-compose topology.
 	DemoSeed bool
@@ -53,6 +56,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&cfg.Data, "data", envOr(getenv, "MAILLAGE_DATA", "./data"), "data directory (MAILLAGE_DATA)")
 	fs.StringVar(&cfg.Listen, "listen", envOr(getenv, "MAILLAGE_LISTEN", "localhost:8080"), "listen address (MAILLAGE_LISTEN)")
 	fs.StringVar(&cfg.URL, "url", getenv("MAILLAGE_URL"), "public base URL (MAILLAGE_URL)")
+	fs.StringVar(&cfg.Tiles, "tiles", getenv("MAILLAGE_TILES"), "map tile URL template, {z}/{x}/{y} (MAILLAGE_TILES; OpenStreetMap by default)")
 	fs.StringVar(&cfg.Name, "name", envOr(getenv, "MAILLAGE_NAME", "Mon réseau"), "network name (MAILLAGE_NAME)")
 	fs.StringVar(&cfg.Handle, "handle", envOr(getenv, "MAILLAGE_HANDLE", "reseau"), "actor handle (MAILLAGE_HANDLE)")
 	relay, err := envBool(getenv, "MAILLAGE_RELAY")

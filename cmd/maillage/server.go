@@ -107,7 +107,7 @@ func (s *Server) Open(ctx context.Context) error {
 		go s.followAtStart(target)
 	}
 	s.http = &http.Server{
-		Handler:           ui.New(ui.Config{Store: st, Logger: s.Logger, Now: s.Now, Federation: s.fed}),
+		Handler:           ui.New(ui.Config{Store: st, Logger: s.Logger, Now: s.Now, Federation: s.fed, Reports: reportSink{s.fed}, TileURL: s.Config.Tiles}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       time.Minute,
 		WriteTimeout:      2 * time.Minute,
@@ -118,6 +118,14 @@ func (s *Server) Open(ctx context.Context) error {
 	s.done = make(chan error, 1)
 	go func() { s.done <- s.http.Serve(ln) }()
 	return nil
+}
+
+// reportSink takes the pages' error reports to the federation side, which
+// keeps them and tells the network owning a remote place.
+type reportSink struct{ fed *federation.Service }
+
+func (r reportSink) AddReport(rep ui.Report) error {
+	return r.fed.Report(storage.Report{Place: rep.Place, PlaceAP: rep.PlaceAP, Message: rep.Message, Contact: rep.Contact, Created: rep.Created})
 }
 
 // followAtStart follows target, retrying while it does not answer (its

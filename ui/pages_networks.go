@@ -1,0 +1,106 @@
+package ui
+
+import (
+	"net/http"
+	"net/url"
+	"sort"
+	"time"
+
+	"github.com/maillage/maillage/catalogue"
+	"github.com/maillage/maillage/storage"
+)
+
+// networkRow is a network on the networks page.
+type networkRow struct {
+	Name    string
+	Actor   string
+	Handle  string // @name@host when known
+	State   string // pending, accepted or rejected
+	Since   time.Time
+	Places  int
+	Events  int
+	Counted bool
+	Filter  string // the search of its places
+}
+
+// networksView is the data of /reseaux.
+type networksView struct {
+	layout
+	Local     networkRow
+	Handle    string
+	Following []networkRow
+	Followers []networkRow
+}
+
+func (p *pages) networks(w http.ResponseWriter, r *http.Request) {
+	st, err := p.s.store.Settings()
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	v := networksView{layout: p.layout(p.msg.get("networks.title"), "reseaux")}
+	host := ""
+	if u, err := url.Parse(p.baseURL()); err == nil {
+		host = u.Host
+	}
+	if st.Handle != "" && host != "" {
+		v.Handle = "@" + st.Handle + "@" + host
+	}
+	v.Local = networkRow{Name: v.Site, Actor: p.s.store.ActorIRI(), Handle: v.Handle, State: storage.FollowAccepted}
+	if err := p.count(&v.Local, "local"); err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	fs, err := p.s.store.Followings()
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	for _, f := range fs {
+		row := p.remoteRow(f.Actor, f.State, f.Created)
+		if f.State == storage.FollowAccepted {
+			if err := p.count(&row, f.Actor); err != nil {
+				p.fail(w, r, err)
+				return
+			}
+		}
+		v.Following = append(v.Following, row)
+	}
+	followers, err := p.s.store.Followers()
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	for _, f := range followers {
+		v.Followers = append(v.Followers, p.remoteRow(f.Actor, f.State, f.Since))
+	}
+	for _, list := range [][]networkRow{v.Following, v.Followers} {
+		sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
+	}
+	p.render(w, r, http.StatusOK, "networks", v)
+}
+
+func (p *pages) remoteRow(actor, state string, since time.Time) networkRow {
+	row := networkRow{Actor: actor, State: state, Since: since, Name: p.actorName(actor)}
+	if a, err := p.s.store.Actor(actor); err == nil && a.PreferredUsername != "" {
+		if u, err := url.Parse(actor); err == nil {
+			row.Handle = "@" + a.PreferredUsername + "@" + u.Host
+		}
+	}
+	return row
+}
+
+// count fills the numbers of places and upcoming events of a network.
+func (p *pages) count(row *networkRow, network string) error {
+	places, err := p.s.store.Places(catalogue.PlaceQuery{Network: network, Limit: 1})
+	if err != nil {
+		return err
+	}
+	events, err := p.s.store.Events(catalogue.EventQuery{Network: network, From: p.s.now(), Limit: 1})
+	if err != nil {
+		return err
+	}
+	row.Places, row.Events, row.Counted = places.Total, events.Total, true
+	row.Filter = "/lieux?network=" + url.QueryEscape(network)
+	return nil
+}

@@ -1,0 +1,67 @@
+package ui
+
+import (
+	"net/http"
+	"strconv"
+)
+
+// Widgets are lists made to be embedded in a partner's site with an
+// iframe: no navigation, links that open the full page in a new tab, the
+// same filter parameters as /lieux and /evenements, and limit (1–100).
+
+// widgetView is the data of both widgets.
+type widgetView struct {
+	searchView
+	Base   string
+	Events []eventItem
+	More   string // the full list on this site
+}
+
+func widgetLimit(r *http.Request) int {
+	n, err := strconv.Atoi(r.URL.Query().Get("limit"))
+	if err != nil || n < 1 {
+		return pageSize
+	}
+	return min(n, 100)
+}
+
+func (p *pages) widgetPlaces(w http.ResponseWriter, r *http.Request) {
+	sv, status, err := p.searchData(r, "/widget/lieux", widgetLimit(r))
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	v := widgetView{searchView: sv, Base: p.baseURL()}
+	v.layout = p.layout(p.msg.get("widget.places.title"), "")
+	v.Robots = "noindex"
+	v.More = p.baseURL() + "/lieux" + queryString(sv.Form.values())
+	p.render(w, r, status, "widget_places", v)
+}
+
+func (p *pages) widgetEvents(w http.ResponseWriter, r *http.Request) {
+	f := readEventForm(r.URL.Query())
+	v := widgetView{Base: p.baseURL()}
+	v.layout = p.layout(p.msg.get("widget.events.title"), "")
+	v.Robots = "noindex"
+	es, err := p.resolveEvents(r, f, widgetLimit(r))
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	v.Problems = es.Problems
+	g := f
+	g.Cursor = ""
+	v.More = p.baseURL() + "/evenements" + queryString(g.values())
+	if len(es.Problems) > 0 {
+		p.render(w, r, http.StatusBadRequest, "widget_events", v)
+		return
+	}
+	page, err := p.findEvents(es)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	v.Total = page.Total
+	v.Events = p.eventItems(page.Items, true)
+	p.render(w, r, http.StatusOK, "widget_events", v)
+}
