@@ -1,7 +1,6 @@
 package federation
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -62,18 +61,7 @@ func (s *Service) Unhide(apID string) error {
 
 // refetchFollowed backfills every accepted follow again; records that did
 // not change cost a comparison each.
-func (s *Service) refetchFollowed() {
-	fs, err := s.store.Followings()
-	if err != nil {
-		s.log.Error("refetch", "err", err)
-		return
-	}
-	for _, f := range fs {
-		if f.State == storage.FollowAccepted {
-			s.startBackfill(f.Actor)
-		}
-	}
-}
+func (s *Service) refetchFollowed() { s.backfillFollowed(true) }
 
 // RemoveFollower stops sending to a follower and tells it with a Reject
 // of its Follow, which Mastodon and Maillage take as a removal.
@@ -82,12 +70,7 @@ func (s *Service) RemoveFollower(actor string) error {
 	if err != nil {
 		return err
 	}
-	follow := map[string]any{"id": f.FollowID, "type": "Follow", "actor": f.Actor, "object": s.actor}
-	body, err := json.Marshal(withContext(s.activity("Reject", s.newActivityID(), follow, f.Actor)))
-	if err != nil {
-		return err
-	}
-	if err := s.store.Enqueue(f.Inbox, body); err != nil {
+	if err := s.answerFollow(f, "Reject"); err != nil {
 		return err
 	}
 	return s.store.DeleteFollower(actor)

@@ -123,14 +123,18 @@ func (s *Service) Start() {
 
 // ResumeBackfills restarts, in the background, the backfill of every
 // accepted follow whose backfill did not finish.
-func (s *Service) ResumeBackfills() {
+func (s *Service) ResumeBackfills() { s.backfillFollowed(false) }
+
+// backfillFollowed backfills, in the background, every accepted follow,
+// or only the unfinished ones.
+func (s *Service) backfillFollowed(all bool) {
 	fs, err := s.store.Followings()
 	if err != nil {
-		s.log.Error("resume backfills", "err", err)
+		s.log.Error("backfill of followed networks", "err", err)
 		return
 	}
 	for _, f := range fs {
-		if f.State == storage.FollowAccepted && !f.Backfilled {
+		if f.State == storage.FollowAccepted && (all || !f.Backfilled) {
 			s.startBackfill(f.Actor)
 		}
 	}

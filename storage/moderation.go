@@ -47,10 +47,9 @@ func (s *Store) Block(domain string) (places, events int, err error) {
 		return 0, 0, fmt.Errorf("block %q: %w", domain, ErrForbidden)
 	}
 	from := func(n catalogue.Network) bool {
-		return !n.Local && (Domain(n.Actor) == domain || n.Via != "" && Domain(n.Via) == domain)
+		return Domain(n.Actor) == domain || n.Via != "" && Domain(n.Via) == domain
 	}
 	err = s.batch(func(tx *bolt.Tx, t *touched) error {
-		places, events = 0, 0
 		b, err := tx.CreateBucketIfNotExists(bucketBlocks)
 		if err != nil {
 			return err
@@ -58,53 +57,8 @@ func (s *Store) Block(domain string) (places, events int, err error) {
 		if err := b.Put([]byte(domain), unixValue(s.now())); err != nil {
 			return err
 		}
-		var evs []*catalogue.Event
-		err = tx.Bucket(bucketEvents).ForEach(func(k, _ []byte) error {
-			e, err := getEvent(tx, string(k))
-			if err == nil && from(e.Network) {
-				evs = append(evs, e)
-			}
+		if places, events, err = deleteRemoteWhere(tx, t, from); err != nil {
 			return err
-		})
-		if err != nil {
-			return err
-		}
-		var ps []*catalogue.Place
-		err = tx.Bucket(bucketPlaces).ForEach(func(k, _ []byte) error {
-			p, err := getPlace(tx, string(k))
-			if err == nil && from(p.Network) {
-				ps = append(ps, p)
-			}
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		gone := map[string]bool{}
-		for _, p := range ps {
-			at, err := eventsAt(tx, p.ID) // events of any network at a blocked place go too
-			if err != nil {
-				return err
-			}
-			evs = append(evs, at...)
-		}
-		for _, e := range evs {
-			if gone[e.ID] {
-				continue
-			}
-			gone[e.ID] = true
-			if err := deleteRecord(tx, bucketEvents, e.ID, eventEntries(e)); err != nil {
-				return err
-			}
-			t.events = append(t.events, e.ID)
-			events++
-		}
-		for _, p := range ps {
-			if err := deleteRecord(tx, bucketPlaces, p.ID, placeEntries(p)); err != nil {
-				return err
-			}
-			t.places = append(t.places, p.ID)
-			places++
 		}
 		fb := tx.Bucket(bucketFollowers)
 		var followers [][]byte
@@ -125,6 +79,58 @@ func (s *Store) Block(domain string) (places, events int, err error) {
 		return 0, 0, fmt.Errorf("block %s: %w", domain, err)
 	}
 	return places, events, nil
+}
+
+// deleteRemoteWhere deletes in tx the remote places and events whose
+// network matches, with every event at such a place, and notes them in t.
+func deleteRemoteWhere(tx *bolt.Tx, t *touched, match func(catalogue.Network) bool) (places, events int, err error) {
+	var evs []*catalogue.Event
+	err = tx.Bucket(bucketEvents).ForEach(func(k, _ []byte) error {
+		e, err := getEvent(tx, string(k))
+		if err == nil && !e.Network.Local && match(e.Network) {
+			evs = append(evs, e)
+		}
+		return err
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	var ps []*catalogue.Place
+	err = tx.Bucket(bucketPlaces).ForEach(func(k, _ []byte) error {
+		p, err := getPlace(tx, string(k))
+		if err == nil && !p.Network.Local && match(p.Network) {
+			ps = append(ps, p)
+		}
+		return err
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, p := range ps {
+		at, err := eventsAt(tx, p.ID) // events of any network at such a place go too
+		if err != nil {
+			return 0, 0, err
+		}
+		evs = append(evs, at...)
+	}
+	gone := map[string]bool{}
+	for _, e := range evs {
+		if gone[e.ID] {
+			continue
+		}
+		gone[e.ID] = true
+		if err := deleteRecord(tx, bucketEvents, e.ID, eventEntries(e)); err != nil {
+			return 0, 0, err
+		}
+		t.events = append(t.events, e.ID)
+	}
+	for _, p := range ps {
+		if err := deleteRecord(tx, bucketPlaces, p.ID, placeEntries(p)); err != nil {
+			return 0, 0, err
+		}
+		t.places = append(t.places, p.ID)
+	}
+	return len(ps), len(gone), nil
 }
 
 // Unblock lifts a block; the caller fetches the domain's records again.

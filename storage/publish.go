@@ -411,71 +411,9 @@ func (s *Store) DeleteNetwork(actor string) error {
 	if actor == "" || actor == s.ActorIRI() {
 		return fmt.Errorf("delete network %q: %w", actor, ErrForbidden)
 	}
-	var places, events []string
-	err := s.update(func(tx *bolt.Tx) error {
-		err := tx.Bucket(bucketEvents).ForEach(func(k, v []byte) error {
-			var e catalogue.Event
-			if err := json.Unmarshal(v, &e); err != nil {
-				return err
-			}
-			if !e.Network.Local && (e.Network.Actor == actor || e.Network.Via == actor) {
-				events = append(events, e.ID)
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		err = tx.Bucket(bucketPlaces).ForEach(func(k, v []byte) error {
-			var p catalogue.Place
-			if err := json.Unmarshal(v, &p); err != nil {
-				return err
-			}
-			if !p.Network.Local && (p.Network.Actor == actor || p.Network.Via == actor) {
-				places = append(places, p.ID)
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		for _, id := range events {
-			e, err := getEvent(tx, id)
-			if err != nil {
-				return err
-			}
-			if err := deleteRecord(tx, bucketEvents, id, eventEntries(e)); err != nil {
-				return err
-			}
-		}
-		for _, id := range places {
-			p, err := getPlace(tx, id)
-			if err != nil {
-				return err
-			}
-			// Events of other networks at this place go with it.
-			others, err := eventsAt(tx, id)
-			if err != nil {
-				return err
-			}
-			for _, e := range others {
-				if err := deleteRecord(tx, bucketEvents, e.ID, eventEntries(e)); err != nil {
-					return err
-				}
-				events = append(events, e.ID)
-			}
-			if err := deleteRecord(tx, bucketPlaces, id, placeEntries(p)); err != nil {
-				return err
-			}
-		}
-		return nil
-	}, func() {
-		for _, id := range events {
-			s.index.RemoveEvent(id)
-		}
-		for _, id := range places {
-			s.index.RemovePlace(id)
-		}
+	err := s.batch(func(tx *bolt.Tx, t *touched) error {
+		_, _, err := deleteRemoteWhere(tx, t, func(n catalogue.Network) bool { return n.Actor == actor || n.Via == actor })
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("delete network %s: %w", actor, err)
