@@ -69,7 +69,7 @@ func (s *server) stats(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	depts, communes, services, publics, labels := map[string]int{}, map[string]*count{}, map[string]int{}, map[string]int{}, map[string]int{}
 	networks := map[string]*networkStats{}
-	out := statsJSON{StaleAfterDay: int(statsStaleAfter.Hours() / 24)}
+	out := statsJSON{StaleAfterDay: int(statsStaleAfter.Hours() / 24), Communes: []count{}, Networks: []networkStats{}}
 	fresh := 0
 	err := s.store.EachPlace(func(p *catalogue.Place) error {
 		out.Places++

@@ -9,6 +9,13 @@ import (
 
 func TestStats(t *testing.T) {
 	in := newInstance(t)
+	var empty map[string]any
+	in.do("GET", "/api/v1/stats", nil, &empty)
+	for _, list := range []string{"par_departement", "par_commune", "par_service", "par_reseau", "departements_sans_lieu"} {
+		if _, ok := empty[list].([]any); !ok {
+			t.Errorf("empty catalogue: %s = %v; want a list", list, empty[list])
+		}
+	}
 	add := func(nom, insee, cp, commune, dateMaj string, services ...string) {
 		lat, lon := 43.3, 5.4
 		p := &catalogue.Place{Pivot: "00000000000000", Nom: nom, Adresse: "1 rue X", CodePostal: cp, Commune: commune,
