@@ -210,3 +210,68 @@ func BenchmarkBackfill(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+// BenchmarkNationalConvergence (issue 5): a national instance follows 13
+// relaying regions, each following 8 départements of 200 places (20,800
+// places); it reports how long until the nation has them all. Setting up
+// the 118 instances (keys, 20,800 places) is not timed.
+//
+//	go test ./federation -run '^$' -bench NationalConvergence -benchtime 1x -timeout 30m
+func BenchmarkNationalConvergence(b *testing.B) {
+	const regions, depts, perDept = 13, 8, 200
+	c := newClock()
+	all := sample.Places(regions*depts*perDept, 7)
+	var regionInstances []*instance
+	for r := range regions {
+		region := newRelay(b, c, fmt.Sprintf("Région %d", r+1), fmt.Sprintf("region%d", r+1))
+		for d := range depts {
+			dept := newInstance(b, c, fmt.Sprintf("Département %d-%d", r+1, d+1), fmt.Sprintf("dept%d_%d", r+1, d+1))
+			start := (r*depts + d) * perDept
+			if err := dept.store.CreatePlaces(all[start : start+perDept]); err != nil {
+				b.Fatal(err)
+			}
+			region.follow(dept)
+		}
+		waitBackfilled(b, region)
+		regionInstances = append(regionInstances, region)
+	}
+	b.ResetTimer()
+	for n := range b.N {
+		nation := newInstance(b, c, "France", fmt.Sprintf("france%d", n))
+		start := time.Now()
+		for _, region := range regionInstances {
+			nation.follow(region)
+		}
+		for {
+			res, err := nation.store.Places(catalogue.PlaceQuery{Limit: 1})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if res.Total == regions*depts*perDept {
+				break
+			}
+			if time.Since(start) > 10*time.Minute {
+				b.Fatalf("after 10 minutes the nation has %d places of %d", res.Total, regions*depts*perDept)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		b.ReportMetric(time.Since(start).Seconds(), "s-to-converge")
+	}
+}
+
+// waitBackfilled waits until every follow of in has been backfilled.
+func waitBackfilled(b *testing.B, in *instance) {
+	for deadline := time.Now().Add(5 * time.Minute); ; time.Sleep(10 * time.Millisecond) {
+		fs, _ := in.store.Followings()
+		done := true
+		for _, f := range fs {
+			done = done && f.Backfilled
+		}
+		if done {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("%s: backfills unfinished after 5 minutes", in.name)
+		}
+	}
+}
