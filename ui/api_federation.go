@@ -76,22 +76,29 @@ func (s *server) listReports(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) removeFollower(w http.ResponseWriter, r *http.Request) {
-	fs, err := s.store.Followers()
+	actor, err := s.followerActor(mux.Vars(r)["id"])
+	if err == nil {
+		err = s.fed.RemoveFollower(actor)
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// followerActor finds the follower whose API id is id.
+func (s *server) followerActor(id string) (string, error) {
+	fs, err := s.store.Followers()
+	if err != nil {
+		return "", err
+	}
 	for _, f := range fs {
-		if followerID(f.Actor) == mux.Vars(r)["id"] {
-			if err := s.fed.RemoveFollower(f.Actor); err != nil {
-				s.writeError(w, r, err)
-				return
-			}
-			w.WriteHeader(http.StatusNoContent)
-			return
+		if followerID(f.Actor) == id {
+			return f.Actor, nil
 		}
 	}
-	s.writeError(w, r, storage.ErrNotFound)
+	return "", storage.ErrNotFound
 }
 
 func (s *server) listBlocks(w http.ResponseWriter, r *http.Request) {
@@ -251,24 +258,17 @@ func (s *server) listFollowers(w http.ResponseWriter, r *http.Request) {
 
 func (s *server) answerFollower(accept bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		fs, err := s.store.Followers()
+		actor, err := s.followerActor(mux.Vars(r)["id"])
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		for _, f := range fs {
-			if followerID(f.Actor) != mux.Vars(r)["id"] {
-				continue
-			}
-			f, err := s.fed.AnswerFollower(f.Actor, accept)
-			if err != nil {
-				s.writeError(w, r, err)
-				return
-			}
-			writeJSON(w, http.StatusOK, followerJSON{ID: followerID(f.Actor), Actor: f.Actor, State: f.State})
+		f, err := s.fed.AnswerFollower(actor, accept)
+		if err != nil {
+			s.writeError(w, r, err)
 			return
 		}
-		s.writeError(w, r, storage.ErrNotFound)
+		writeJSON(w, http.StatusOK, followerJSON{ID: followerID(f.Actor), Actor: f.Actor, State: f.State})
 	}
 }
 
