@@ -1,9 +1,9 @@
 package ui
 
 import (
-	"fmt"
 	"net/http"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/maillage/maillage/catalogue"
@@ -38,6 +38,7 @@ type staleJSON struct {
 }
 
 type statsJSON struct {
+	Filter        statsFilter    `json:"filtre"`
 	Places        int            `json:"lieux"`
 	Events        int            `json:"evenements_a_venir"`
 	Departements  []count        `json:"par_departement"`
@@ -46,32 +47,62 @@ type statsJSON struct {
 	Publics       []count        `json:"par_public"`
 	Labels        []count        `json:"par_label"`
 	Networks      []networkStats `json:"par_reseau"`
+	Regions       []regionStats  `json:"par_region"`
 	MissingDepts  []string       `json:"departements_sans_lieu"`
 	MissingServ   []string       `json:"services_sans_lieu"`
 	FreshPct      float64        `json:"part_a_jour"`
 	StaleAfterDay int            `json:"perime_apres_jours"`
 }
 
-// departements are the codes of every French département.
-var departements = func() []string {
-	var out []string
-	for i := 1; i <= 95; i++ {
-		if i == 20 {
-			out = append(out, "2A", "2B")
-			continue
-		}
-		out = append(out, fmt.Sprintf("%02d", i))
-	}
-	return append(out, "971", "972", "973", "974", "976")
-}()
+type regionStats struct {
+	Nom     string   `json:"nom"`
+	Places  int      `json:"lieux"`
+	Missing []string `json:"departements_sans_lieu"`
+}
+
+// statsFilter narrows the figures to one network ("local" or an actor
+// URL) and one département; empty fields narrow nothing.
+type statsFilter struct {
+	Network     string `json:"network,omitempty"`
+	Departement string `json:"departement,omitempty"`
+}
+
+// statsFilterOf reads the filter's query parameters, network and
+// departement, as the place list reads them.
+func statsFilterOf(r *http.Request) (statsFilter, error) {
+	p := &queryParser{v: r.URL.Query()}
+	f := statsFilter{Network: strings.TrimSpace(p.v.Get("network")), Departement: p.departement()}
+	return f, p.err()
+}
 
 func (s *server) stats(w http.ResponseWriter, r *http.Request) {
+	f, err := statsFilterOf(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out, err := s.computeStats(f)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// computeStats walks the catalogue once and counts what the filter keeps,
+// at the time s.now gives. The JSON API and the /statistiques page both
+// show its answer.
+func (s *server) computeStats(f statsFilter) (statsJSON, error) {
 	now := s.now()
+	local := s.store.ActorIRI()
 	depts, communes, services, publics, labels := map[string]int{}, map[string]*count{}, map[string]int{}, map[string]int{}, map[string]int{}
 	networks := map[string]*networkStats{}
-	out := statsJSON{StaleAfterDay: int(statsStaleAfter.Hours() / 24), Communes: []count{}, Networks: []networkStats{}}
+	out := statsJSON{Filter: f, StaleAfterDay: int(statsStaleAfter.Hours() / 24), Communes: []count{}, Networks: []networkStats{}}
 	fresh := 0
 	err := s.store.EachPlace(func(p *catalogue.Place) error {
+		if !f.match(p, local) {
+			return nil
+		}
 		out.Places++
 		if d := p.Departement(); d != "" {
 			depts[d]++
@@ -115,23 +146,25 @@ func (s *server) stats(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return statsJSON{}, err
 	}
-	events, err := s.store.Events(catalogue.EventQuery{From: now, Limit: 1})
+	events, err := s.store.Events(catalogue.EventQuery{From: now, Network: f.Network, Departement: f.Departement, Limit: 1})
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return statsJSON{}, err
 	}
 	out.Events = events.Total
 	for actor, n := range networks {
-		res, err := s.store.Events(catalogue.EventQuery{From: now, Network: actor, Limit: 1})
+		res, err := s.store.Events(catalogue.EventQuery{From: now, Network: actor, Departement: f.Departement, Limit: 1})
 		if err != nil {
-			s.writeError(w, r, err)
-			return
+			return statsJSON{}, err
 		}
 		n.Events = res.Total
 		n.FreshPct = share(n.Fresh, n.Places)
+		// Oldest first: the first to update.
+		sort.Slice(n.Stale, func(i, j int) bool {
+			a, b := n.Stale[i], n.Stale[j]
+			return a.Depuis < b.Depuis || a.Depuis == b.Depuis && a.Nom < b.Nom
+		})
 		out.Networks = append(out.Networks, *n)
 	}
 	sort.Slice(out.Networks, func(i, j int) bool {
@@ -139,17 +172,40 @@ func (s *server) stats(w http.ResponseWriter, r *http.Request) {
 		return a.Network.Local || !b.Network.Local && a.Network.Name < b.Network.Name
 	})
 	out.Departements = counts(depts)
+	for i, c := range out.Departements {
+		if d, ok := catalogue.DepartementByCode(c.Key); ok {
+			out.Departements[i].Label = d.Name
+		}
+	}
 	for _, c := range communes {
 		out.Communes = append(out.Communes, *c)
 	}
 	sortCounts(out.Communes)
 	out.Services, out.Publics, out.Labels = counts(services), counts(publics), counts(labels)
-	out.MissingDepts = []string{}
-	for _, d := range departements {
-		if depts[d] == 0 {
-			out.MissingDepts = append(out.MissingDepts, d)
+	out.MissingDepts, out.Regions = []string{}, []regionStats{}
+	regions := map[string]*regionStats{}
+	for _, d := range catalogue.Departements {
+		r := regions[d.Region]
+		if r == nil {
+			r = &regionStats{Nom: d.Region, Missing: []string{}}
+			regions[d.Region] = r
+		}
+		r.Places += depts[d.Code]
+		// Within one département, the others have no place by definition.
+		if depts[d.Code] == 0 && f.Departement == "" {
+			out.MissingDepts = append(out.MissingDepts, d.Code)
+			r.Missing = append(r.Missing, d.Code)
 		}
 	}
+	for _, r := range regions {
+		if r.Places > 0 {
+			out.Regions = append(out.Regions, *r)
+		}
+	}
+	sort.Slice(out.Regions, func(i, j int) bool {
+		a, b := out.Regions[i], out.Regions[j]
+		return a.Places > b.Places || a.Places == b.Places && a.Nom < b.Nom
+	})
 	out.MissingServ = []string{}
 	for _, v := range catalogue.Services.Values {
 		if services[v] == 0 {
@@ -157,7 +213,22 @@ func (s *server) stats(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	out.FreshPct = share(fresh, out.Places)
-	writeJSON(w, http.StatusOK, out)
+	return out, nil
+}
+
+// match reports whether the filter keeps a place; local is the local
+// network's actor URL.
+func (f statsFilter) match(p *catalogue.Place, local string) bool {
+	switch {
+	case f.Network == "":
+	case f.Network == "local" || f.Network == local:
+		if !p.Network.Local {
+			return false
+		}
+	case p.Network.Actor != f.Network:
+		return false
+	}
+	return f.Departement == "" || p.Departement() == f.Departement
 }
 
 func share(n, total int) float64 {

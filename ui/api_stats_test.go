@@ -2,6 +2,8 @@ package ui
 
 import (
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/maillage/maillage/catalogue"
@@ -41,7 +43,7 @@ func TestStats(t *testing.T) {
 	if got.Places != 3 {
 		t.Errorf("lieux = %d; want 3", got.Places)
 	}
-	if len(got.Departements) != 2 || got.Departements[0] != (count{Key: "13", Places: 2}) {
+	if len(got.Departements) != 2 || got.Departements[0] != (count{Key: "13", Label: "Bouches-du-Rhône", Places: 2}) {
 		t.Errorf("par_departement = %+v", got.Departements)
 	}
 	if got.Communes[0].Key != "13201" || got.Communes[0].Label != "Marseille" || got.Communes[0].Places != 2 {
@@ -56,7 +58,28 @@ func TestStats(t *testing.T) {
 	if len(got.MissingServ) != len(catalogue.Services.Values)-2 {
 		t.Errorf("services sans lieu = %v", got.MissingServ)
 	}
+	if len(got.Regions) != 1 || got.Regions[0].Nom != "Provence-Alpes-Côte d'Azur" || got.Regions[0].Places != 3 ||
+		strings.Join(got.Regions[0].Missing, " ") != "04 05 06 84" {
+		t.Errorf("par_region = %+v", got.Regions)
+	}
 	if got.FreshPct != 0.667 || len(got.Networks) != 1 || len(got.Networks[0].Stale) != 1 || got.Networks[0].Stale[0].Nom != "Médiathèque Alcazar" {
 		t.Errorf("freshness: %v, networks %+v", got.FreshPct, got.Networks)
+	}
+
+	// Filtered to one département, or to one network.
+	var d13 statsJSON
+	in.do("GET", "/api/v1/stats?departement=13", nil, &d13)
+	if d13.Places != 2 || d13.Filter.Departement != "13" || len(d13.MissingDepts) != 0 || len(d13.Communes) != 1 || d13.FreshPct != 0.5 {
+		t.Errorf("departement=13: %+v", d13)
+	}
+	var local, other statsJSON
+	in.do("GET", "/api/v1/stats?network=local", nil, &local)
+	in.do("GET", "/api/v1/stats?network="+url.QueryEscape("https://ailleurs.example/actor"), nil, &other)
+	if local.Places != 3 || other.Places != 0 || len(other.Networks) != 0 {
+		t.Errorf("network filter: local %d places, other %d places %+v", local.Places, other.Places, other.Networks)
+	}
+	var bad map[string]any
+	if st := in.do("GET", "/api/v1/stats?departement=Marseille", nil, &bad); st != http.StatusBadRequest || bad["fields"] == nil {
+		t.Errorf("departement=Marseille: %d %v", st, bad)
 	}
 }
