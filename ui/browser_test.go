@@ -377,7 +377,7 @@ func TestBrowserAccessibilityAudit(t *testing.T) {
 	pages := []string{
 		"/", "/lieux", "/lieux?ou=Marseille&quand=maintenant", "/lieux?ou=Atlantide", "/lieux/" + id,
 		"/evenements", "/evenements?vue=mois", "/evenements?vue=liste", "/evenements/" + events.Items[0].ID,
-		"/reseaux", "/orientation", "/orientation?service=" + svc + "&ou=Marseille",
+		"/reseaux", "/statistiques", "/statistiques?departement=13&tout=1", "/statistiques?departement=2C", "/orientation", "/orientation?service=" + svc + "&ou=Marseille",
 		"/orientation/fiche?lieu=" + id, "/widget/lieux", "/widget/evenements", "/page-inconnue",
 	}
 	const audit = `axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})

@@ -206,6 +206,7 @@ func (p *pages) funcs() template.FuncMap {
 		"join":      strings.Join,
 		"has":       has,
 		"phone":     phone,
+		"num":       frenchNumber,
 		"followState": func(s string) string {
 			return m.get("follow.state." + s)
 		},

@@ -81,6 +81,7 @@ func (s *server) registerPages(r *mux.Router, cfg Config) {
 	get("/evenements", p.agenda)
 	get("/evenements/{id}", p.event)
 	get("/reseaux", p.networks)
+	get("/statistiques", p.statistics)
 	get("/orientation", p.orientation)
 	get("/orientation/fiche", p.orientationSheet)
 	get("/widget/lieux", p.widgetPlaces)

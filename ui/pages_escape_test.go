@@ -115,6 +115,7 @@ func hostile(t *testing.T, in *instance) []string {
 		"/lieux?q=" + q + "&ou=" + q + "&date=" + q + "&heure=" + q + "&quand=date&network=" + q + "&label=" + q + "&near=" + q,
 		"/evenements?q=" + q + "&ou=" + q + "&du=" + q + "&au=" + q + "&network=" + q + "&place=" + q,
 		"/lieux?ou=" + url.QueryEscape(evil[:10]), "/widget/lieux?q=" + q + "&ou=" + q,
+		"/statistiques", "/statistiques?tout=1&network=" + q, "/statistiques?departement=" + q,
 	}
 }
 
@@ -151,7 +152,7 @@ func TestEveryTemplateIsUsed(t *testing.T) {
 		t.Fatal(err)
 	}
 	used := map[string]bool{"search": true, "place": true, "agenda": true, "event": true, "networks": true,
-		"orientation": true, "sheet": true, "widget_places": true, "widget_events": true, "error": true}
+		"orientation": true, "sheet": true, "widget_places": true, "widget_events": true, "error": true, "stats": true}
 	for _, n := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
 		if !strings.HasPrefix(base, "_") && !used[base] {

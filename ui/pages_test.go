@@ -107,6 +107,7 @@ func TestEveryPublicPageRenders(t *testing.T) {
 		{"/evenements", 200, []string{"Atelier smartphone", "Permanence impôts", "Semaine du lundi 13 juillet", "/export/evenements.ics", "/feed/evenements.atom"}},
 		{"/evenements/" + atelier.ID, 200, []string{"<h1>Atelier smartphone</h1>", "Tous les mercredis", "S’inscrire", "8 places", "Médiathèque de l&#39;Alcazar"}},
 		{"/reseaux", 200, []string{"Les réseaux", "Ce réseau publie 2 lieux"}},
+		{"/statistiques", 200, []string{"Statistiques du catalogue", "2 lieux", "13 — Bouches-du-Rhône", "Fraîcheur des informations"}},
 		{"/orientation", 200, []string{"Orienter une personne", "jamais envoyés", `action="/orientation"`}},
 		{"/orientation?service=" + url.QueryEscape("Aide aux démarches administratives"), 200, []string{"Lieux proposés", `action="/orientation/fiche"`, `name="lieu"`}},
 		{"/orientation/fiche?lieu=" + alcazar.ID, 200, []string{"Fiche d’orientation", `<svg class="qr"`, "/orientation/fiche?lieu=" + alcazar.ID}},
@@ -561,7 +562,7 @@ func TestPagesWeighLessThan100KB(t *testing.T) {
 	alcazar, _, atelier := in.marseille()
 	asset := regexp.MustCompile(`(?:href|src)="(/static/[^"]+\.(?:css|js)\?v=[0-9a-f]+)"`)
 	for _, path := range []string{"/", "/lieux", "/lieux/" + alcazar.ID, "/evenements", "/evenements/" + atelier.ID,
-		"/reseaux", "/orientation?service=" + url.QueryEscape("Aide aux démarches administratives"),
+		"/reseaux", "/statistiques", "/orientation?service=" + url.QueryEscape("Aide aux démarches administratives"),
 		"/orientation/fiche?lieu=" + alcazar.ID, "/widget/lieux", "/widget/evenements"} {
 		total := 0
 		body := ""
