@@ -191,7 +191,10 @@ func (p *pages) statistics(w http.ResponseWriter, r *http.Request) {
 	for i, n := range st.Networks {
 		row := statsNetwork{Name: n.Network.Name, Places: n.Places, Events: n.Events, Fresh: n.Fresh,
 			Stale: len(n.Stale), Pct: percent(n.FreshPct), Bar: int(n.FreshPct*100 + 0.5), ID: "perimes-" + strconv.Itoa(i+1)}
-		if row.Name == "" {
+		switch {
+		case n.Network.Local:
+			row.Name = v.Site // as in the header and the filter
+		case row.Name == "":
 			row.Name = p.actorName(n.Network.Actor)
 		}
 		ref := n.Network.Actor
