@@ -132,6 +132,10 @@ func (p *pages) statistics(w http.ResponseWriter, r *http.Request) {
 	for _, d := range catalogue.Departements {
 		v.Departements = append(v.Departements, statsOption{Value: d.Code, Name: departementLabel(d.Code), Selected: d.Code == f.Departement})
 	}
+	if _, ok := catalogue.DepartementByCode(f.Departement); !ok && f.Departement != "" && v.Problem == "" {
+		// A valid code outside the list (988): keep it chosen.
+		v.Departements = append(v.Departements, statsOption{Value: f.Departement, Name: f.Departement, Selected: true})
+	}
 	if v.Problem != "" {
 		p.render(w, r, status, "stats", v)
 		return

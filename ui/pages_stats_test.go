@@ -177,6 +177,9 @@ func TestStatisticsPageFilters(t *testing.T) {
 		`<option value="local" selected>Arsenic 13</option>`)
 	wantRows(t, "networks", section(t, body, "reseaux"), "Réseau | Lieux | Dates à venir", "Arsenic 13 | 3 | 1")
 
+	// An overseas collectivity outside the list stays chosen.
+	in.wantPage("/statistiques?departement=988", 200, "0 lieu", `<option value="988" selected>988</option>`)
+
 	// A département that does not exist is named, and no figure shown.
 	body = in.wantPage("/statistiques?departement=Marseille", 400, "Certains critères sont à corriger",
 		`href="#stats-departement"`, `aria-invalid="true"`, "département inconnu")
