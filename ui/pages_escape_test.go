@@ -151,7 +151,8 @@ func TestEveryTemplateIsUsed(t *testing.T) {
 		t.Fatal(err)
 	}
 	used := map[string]bool{"search": true, "place": true, "agenda": true, "event": true, "networks": true,
-		"orientation": true, "sheet": true, "widget_places": true, "widget_events": true, "error": true}
+		"orientation": true, "sheet": true, "widget_places": true, "widget_events": true, "error": true,
+		"admin_login": true, "admin_message": true, "admin_dashboard": true, "admin_reports": true, "admin_tokens": true}
 	for _, n := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
 		if !strings.HasPrefix(base, "_") && !used[base] {

@@ -1,0 +1,19 @@
+package ui
+
+import (
+	"strings"
+	"unicode"
+)
+
+// cleanLine trims a one-line value and turns control characters
+// (newlines included) into spaces.
+func cleanLine(s string) string {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s))
+}
+
+type uploads struct{}

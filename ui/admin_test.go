@@ -1,0 +1,496 @@
+package ui
+
+import (
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/maillage/maillage/storage"
+)
+
+// Passwords of the test accounts.
+const (
+	adminEmail  = "admin@arsenic13.example"
+	editorEmail = "editrice@arsenic13.example"
+	password    = "correct horse battery staple"
+)
+
+// adminInstance is an instance with an admin and an editor account.
+func adminInstance(t *testing.T) *instance {
+	t.Helper()
+	in := newInstance(t)
+	if err := in.store.AddUser(adminEmail, storage.RoleAdmin, password); err != nil {
+		t.Fatal(err)
+	}
+	if err := in.store.AddUser(editorEmail, storage.RoleEditor, password); err != nil {
+		t.Fatal(err)
+	}
+	return in
+}
+
+// browser is a client that keeps cookies and does not follow redirects,
+// with the CSRF token of the last page it read.
+type browser struct {
+	in     *instance
+	client *http.Client
+	csrf   string
+}
+
+func (in *instance) browser() *browser {
+	return &browser{in: in, client: &http.Client{Jar: newJar(in.t),
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+var csrfInput = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// answer is a response with its body read.
+type answer struct {
+	status int
+	body   string
+	header http.Header
+}
+
+func (a answer) location() string { return a.header.Get("Location") }
+
+func (b *browser) do(req *http.Request) answer {
+	b.in.t.Helper()
+	resp, err := b.client.Do(req)
+	if err != nil {
+		b.in.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		b.in.t.Fatal(err)
+	}
+	if m := csrfInput.FindSubmatch(data); m != nil {
+		b.csrf = string(m[1])
+	}
+	body := string(data)
+	if strings.Contains(resp.Header.Get("Content-Type"), "text/html") {
+		if m := missingKey.FindString(body); m != "" {
+			b.in.t.Errorf("%s %s: message without text %s", req.Method, req.URL.Path, m)
+		}
+		for _, trace := range []string{"goroutine ", ".go:", "panic", "runtime error"} {
+			if strings.Contains(body, trace) {
+				b.in.t.Errorf("%s %s shows %q", req.Method, req.URL.Path, trace)
+			}
+		}
+	}
+	return answer{status: resp.StatusCode, body: body, header: resp.Header}
+}
+
+func (b *browser) get(path string) answer {
+	b.in.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, b.in.srv.URL+path, nil)
+	if err != nil {
+		b.in.t.Fatal(err)
+	}
+	return b.do(req)
+}
+
+// post sends a form with the browser's CSRF token (unless the form has
+// its own "csrf").
+func (b *browser) post(path string, form url.Values) answer {
+	b.in.t.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	if _, ok := form["csrf"]; !ok {
+		form.Set("csrf", b.csrf)
+	}
+	req, err := http.NewRequest(http.MethodPost, b.in.srv.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		b.in.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}
+
+// upload posts a file in a multipart form, with the CSRF token.
+func (b *browser) upload(path, name string, file []byte, fields url.Values) answer {
+	b.in.t.Helper()
+	var buf strings.Builder
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("csrf", b.csrf)
+	for k, vs := range fields {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	if name != "" {
+		fw, err := mw.CreateFormFile("fichier", name)
+		if err != nil {
+			b.in.t.Fatal(err)
+		}
+		fw.Write(file)
+	}
+	mw.Close()
+	req, err := http.NewRequest(http.MethodPost, b.in.srv.URL+path, strings.NewReader(buf.String()))
+	if err != nil {
+		b.in.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return b.do(req)
+}
+
+// login opens the login page and logs in; it fails the test unless the
+// login succeeds.
+func (b *browser) login(email string) {
+	b.in.t.Helper()
+	b.get("/admin/connexion")
+	a := b.post("/admin/connexion", url.Values{"email": {email}, "password": {password}})
+	if a.status != http.StatusSeeOther {
+		b.in.t.Fatalf("login %s = %d\n%s", email, a.status, a.body)
+	}
+	b.get("/admin") // a fresh CSRF token
+}
+
+// want checks an answer's status and that its body holds every want.
+func (a answer) want(t *testing.T, what string, status int, want ...string) {
+	t.Helper()
+	if a.status != status {
+		t.Errorf("%s = %d; want %d\n%.3000s", what, a.status, status, a.body)
+		return
+	}
+	for _, w := range want {
+		if !strings.Contains(a.body, w) {
+			t.Errorf("%s: body lacks %q", what, w)
+		}
+	}
+}
+
+func TestAdminLoginAndLogout(t *testing.T) {
+	in := adminInstance(t)
+	b := in.browser()
+	// Without a session, every page leads to the login, which comes back.
+	a := b.get("/admin/signalements?q=mairie")
+	if a.status != http.StatusSeeOther || a.location() != "/admin/connexion?suite="+url.QueryEscape("/admin/signalements?q=mairie") {
+		t.Fatalf("GET /admin/lieux without session = %d %s", a.status, a.location())
+	}
+	b.get(a.location()).want(t, "login page", 200, `<html lang="fr"`, `name="suite" value="/admin/signalements?q=mairie"`, `type="password"`)
+
+	// Unknown email and wrong password get the same answer.
+	wrong := b.post("/admin/connexion", url.Values{"email": {adminEmail}, "password": {"pas le bon mot"}})
+	unknown := b.post("/admin/connexion", url.Values{"email": {"personne@example.org"}, "password": {password}})
+	wrong.want(t, "wrong password", http.StatusUnauthorized, "Adresse électronique ou mot de passe incorrect.")
+	unknown.want(t, "unknown email", http.StatusUnauthorized, "Adresse électronique ou mot de passe incorrect.")
+	if strings.ReplaceAll(wrong.body, adminEmail, "") != strings.ReplaceAll(unknown.body, "personne@example.org", "") {
+		t.Error("unknown email and wrong password give different pages")
+	}
+
+	// The right password opens a session and goes where asked.
+	a = b.post("/admin/connexion", url.Values{"email": {" Editrice@Arsenic13.example "}, "password": {password}, "suite": {"/admin/signalements?q=mairie"}})
+	if a.status != http.StatusSeeOther || a.location() != "/admin/signalements?q=mairie" {
+		t.Fatalf("login = %d %s", a.status, a.location())
+	}
+	ck := sessionSetCookie(t, a.header)
+	if !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.Path != "/admin" || ck.Secure || len(ck.Value) < 43 {
+		t.Errorf("session cookie %+v", ck)
+	}
+	b.get("/admin").want(t, "dashboard", 200, "Tableau de bord", editorEmail, "Se déconnecter")
+
+	// Logging out ends the session on the server too.
+	a = b.post("/admin/deconnexion", nil)
+	if a.status != http.StatusSeeOther {
+		t.Fatalf("logout = %d", a.status)
+	}
+	if _, err := in.store.Session(ck.Value); err == nil {
+		t.Error("the session outlives the logout")
+	}
+	if a := b.get("/admin"); a.status != http.StatusSeeOther {
+		t.Errorf("GET /admin after logout = %d", a.status)
+	}
+	// The old cookie, replayed, opens nothing.
+	replay := in.browser()
+	replay.client.Jar.SetCookies(mustURL(t, in.srv.URL+"/admin"), []*http.Cookie{{Name: sessionCookie, Value: ck.Value, Path: "/admin"}})
+	if a := replay.get("/admin"); a.status != http.StatusSeeOther {
+		t.Errorf("replayed cookie = %d", a.status)
+	}
+}
+
+func sessionSetCookie(t *testing.T, h http.Header) *http.Cookie {
+	t.Helper()
+	for _, ck := range (&http.Response{Header: h}).Cookies() {
+		if ck.Name == sessionCookie {
+			return ck
+		}
+	}
+	t.Fatal("no session cookie set")
+	return nil
+}
+
+func mustURL(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func TestAdminSessionExpires(t *testing.T) {
+	in := adminInstance(t)
+	b := in.browser()
+	b.login(editorEmail)
+	in.now = in.now.Add(storage.SessionIdle + time.Minute)
+	if a := b.get("/admin"); a.status != http.StatusSeeOther {
+		t.Errorf("GET /admin after 12 idle hours = %d", a.status)
+	}
+}
+
+func TestAdminLoginNeverLeavesTheSite(t *testing.T) {
+	for suite, want := range map[string]string{
+		"":                          "/admin",
+		"/admin/evenements?x=1":     "/admin/evenements?x=1",
+		"//evil.example/admin":      "/admin",
+		"https://evil.example/":     "/admin",
+		"/\\evil.example":           "/admin",
+		"/admin@evil.example":       "/admin",
+		"/adminx":                   "/admin",
+		"/lieux":                    "/admin",
+		"/admin/../../evil":         "/admin/../../evil", // a path of this site, whatever it means
+		"javascript:alert(1)":       "/admin",
+		"/admin\r\nSet-Cookie: x=1": "/admin",
+	} {
+		if got := localPath(suite); got != want {
+			t.Errorf("localPath(%q) = %q; want %q", suite, got, want)
+		}
+	}
+	in := adminInstance(t)
+	b := in.browser()
+	b.get("/admin/connexion")
+	a := b.post("/admin/connexion", url.Values{"email": {adminEmail}, "password": {password}, "suite": {"//evil.example/"}})
+	if a.status != http.StatusSeeOther || a.location() != "/admin" {
+		t.Errorf("login with an outside suite = %d %s", a.status, a.location())
+	}
+}
+
+func TestAdminLoginIsRateLimited(t *testing.T) {
+	in := adminInstance(t)
+	b := in.browser()
+	b.get("/admin/connexion")
+	for i := range loginMaxFailures {
+		a := b.post("/admin/connexion", url.Values{"email": {adminEmail}, "password": {"essai " + string(rune('a'+i))}})
+		if a.status != http.StatusUnauthorized {
+			t.Fatalf("failure %d = %d", i+1, a.status)
+		}
+	}
+	// Now even the right password is refused, with a French reason.
+	a := b.post("/admin/connexion", url.Values{"email": {adminEmail}, "password": {password}})
+	a.want(t, "login after 5 failures", http.StatusTooManyRequests, "Trop de tentatives de connexion")
+	if a.header.Get("Retry-After") == "" {
+		t.Error("429 without Retry-After")
+	}
+	// The address is limited too, whatever the email.
+	b.post("/admin/connexion", url.Values{"email": {editorEmail}, "password": {password}}).
+		want(t, "other email from the same address", http.StatusTooManyRequests)
+	// Fifteen minutes later, it works again.
+	in.now = in.now.Add(loginWindow)
+	if a := b.post("/admin/connexion", url.Values{"email": {adminEmail}, "password": {password}}); a.status != http.StatusSeeOther {
+		t.Errorf("login after the window = %d", a.status)
+	}
+}
+
+func TestLoginLimiter(t *testing.T) {
+	l := newLoginLimiter(3, time.Minute)
+	t0 := monday
+	l.fail(t0, "ip:1", "email:a")
+	l.fail(t0.Add(10*time.Second), "ip:2", "email:a")
+	if w := l.wait(t0.Add(20*time.Second), "ip:3", "email:a"); w != 0 {
+		t.Errorf("after 2 failures wait %v", w)
+	}
+	l.fail(t0.Add(20*time.Second), "ip:3", "email:a")
+	// Three failures for one email, from three addresses: the email waits
+	// until the first failure is a minute old; the addresses do not.
+	if w := l.wait(t0.Add(30*time.Second), "ip:4", "email:a"); w != 30*time.Second {
+		t.Errorf("wait = %v; want 30s", w)
+	}
+	if w := l.wait(t0.Add(30*time.Second), "ip:1", "email:b"); w != 0 {
+		t.Errorf("another email waits %v", w)
+	}
+	if w := l.wait(t0.Add(time.Minute), "email:a"); w != 0 {
+		t.Errorf("a minute later wait %v", w)
+	}
+	l.reset("email:a")
+	if len(l.fails["email:a"]) != 0 {
+		t.Error("reset kept the failures")
+	}
+}
+
+func TestAdminFormsNeedTheCSRFToken(t *testing.T) {
+	in := adminInstance(t)
+	b := in.browser()
+	b.login(adminEmail)
+	before, _ := in.store.ListTokens()
+	for name, form := range map[string]url.Values{
+		"no token":  {"label": {"x"}, "csrf": {""}},
+		"bad token": {"label": {"x"}, "csrf": {"faux"}},
+	} {
+		b.post("/admin/jetons", form).want(t, name, http.StatusForbidden, "Le formulaire a expiré")
+	}
+	// Another site's page posting with the browser's cookies.
+	req, _ := http.NewRequest(http.MethodPost, in.srv.URL+"/admin/jetons", strings.NewReader(url.Values{"label": {"x"}, "csrf": {b.csrf}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "https://evil.example")
+	b.do(req).want(t, "cross-site POST", http.StatusForbidden)
+	if after, _ := in.store.ListTokens(); len(after) != len(before) {
+		t.Errorf("a refused form created a token")
+	}
+	// Login and logout need it as well.
+	c := in.browser()
+	c.get("/admin/connexion")
+	c.post("/admin/connexion", url.Values{"email": {adminEmail}, "password": {password}, "csrf": {"faux"}}).
+		want(t, "login without token", http.StatusForbidden)
+	b.post("/admin/deconnexion", url.Values{"csrf": {""}}).want(t, "logout without token", http.StatusForbidden)
+	if a := b.get("/admin"); a.status != 200 {
+		t.Errorf("a refused logout ended the session: %d", a.status)
+	}
+}
+
+func TestAdminRoles(t *testing.T) {
+	in := adminInstance(t)
+	ed := in.browser()
+	ed.login(editorEmail)
+	ed.get("/admin/jetons").want(t, "editor on tokens", http.StatusForbidden, "réservée aux administrateurs")
+	ed.post("/admin/jetons", url.Values{"label": {"x"}}).want(t, "editor creates a token", http.StatusForbidden)
+	if body := ed.get("/admin").body; strings.Contains(body, `href="/admin/jetons"`) {
+		t.Error("the editor's menu links to the tokens")
+	}
+	ad := in.browser()
+	ad.login(adminEmail)
+	ad.get("/admin/jetons").want(t, "admin on tokens", 200, "Jetons d’API")
+}
+
+func TestAdminHeaders(t *testing.T) {
+	in := adminInstance(t)
+	b := in.browser()
+	check := func(path string, a answer) {
+		t.Helper()
+		for k, want := range map[string]string{"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+			"Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"} {
+			if got := a.header.Get(k); got != want {
+				t.Errorf("%s: %s = %q; want %q", path, k, got, want)
+			}
+		}
+		if csp := a.header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
+			t.Errorf("%s: CSP %q", path, csp)
+		}
+	}
+	check("/admin", b.get("/admin"))
+	check("/admin/connexion", b.get("/admin/connexion"))
+	b.login(adminEmail)
+	for _, path := range []string{"/admin", "/admin/jetons", "/admin/signalements", "/admin/inconnue"} {
+		check(path, b.get(path))
+	}
+}
+
+func TestAdminSecureCookiesBehindHTTPS(t *testing.T) {
+	in := adminInstance(t)
+	st, err := storage.Open(t.TempDir(), storage.Options{BaseURL: "https://maillage.example", Now: func() time.Time { return in.now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.AddUser(adminEmail, storage.RoleAdmin, password); err != nil {
+		t.Fatal(err)
+	}
+	in.srv.Config.Handler = New(Config{Store: st, Logger: quietLog, Now: func() time.Time { return in.now }})
+	// A jar does not send Secure cookies over http: carry them by hand.
+	resp, err := http.Get(in.srv.URL + "/admin/connexion")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var csrf *http.Cookie
+	for _, ck := range resp.Cookies() {
+		if ck.Name == csrfCookie {
+			csrf = ck
+		}
+	}
+	if csrf == nil || !csrf.Secure {
+		t.Fatalf("CSRF cookie %+v", csrf)
+	}
+	token := csrfInput.FindStringSubmatch(string(body))[1]
+	req, _ := http.NewRequest(http.MethodPost, in.srv.URL+"/admin/connexion",
+		strings.NewReader(url.Values{"email": {adminEmail}, "password": {password}, "csrf": {token}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(&http.Cookie{Name: csrfCookie, Value: csrf.Value})
+	resp, err = (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login = %d", resp.StatusCode)
+	}
+	if ck := sessionSetCookie(t, resp.Header); !ck.Secure || !ck.HttpOnly {
+		t.Errorf("session cookie behind https: %+v", ck)
+	}
+}
+
+func TestAdminTokens(t *testing.T) {
+	in := adminInstance(t)
+	b := in.browser()
+	b.login(adminEmail)
+	b.post("/admin/jetons", url.Values{"label": {""}}).want(t, "no label", http.StatusUnprocessableEntity, "donnez un nom au jeton", `aria-invalid="true"`)
+	a := b.post("/admin/jetons", url.Values{"label": {evil}})
+	a.want(t, "create", http.StatusCreated, "il ne sera plus jamais affiché", "&lt;script&gt;alert")
+	token := regexp.MustCompile(`id="nouveau-jeton">(mlg_[A-Za-z0-9_-]+)<`).FindStringSubmatch(a.body)
+	if token == nil {
+		t.Fatalf("no token shown:\n%s", a.body)
+	}
+	if rawMarkup.MatchString(a.body) {
+		t.Error("the label is not escaped")
+	}
+	if in.doWith(token[1], "DELETE", "/api/v1/places/inconnu", nil, nil) != http.StatusNotFound {
+		t.Error("the new token does not open the API")
+	}
+	list := b.get("/admin/jetons")
+	if strings.Contains(list.body, token[1]) {
+		t.Error("the token list shows the secret")
+	}
+	id := regexp.MustCompile(`action="/admin/jetons/([0-9a-f]+)/revoquer"`).FindAllStringSubmatch(list.body, -1)
+	if len(id) != 2 { // the tests' token and the new one
+		t.Fatalf("%d revoke buttons", len(id))
+	}
+	infos, _ := in.store.ListTokens()
+	var newID string
+	for _, ti := range infos {
+		if ti.Label == evil {
+			newID = ti.ID
+		}
+	}
+	a = b.post("/admin/jetons/"+newID+"/revoquer", nil)
+	if a.status != http.StatusSeeOther {
+		t.Fatalf("revoke = %d", a.status)
+	}
+	b.get(a.location()).want(t, "after revoke", 200, "Le jeton a été révoqué.")
+	if in.doWith(token[1], "DELETE", "/api/v1/places/inconnu", nil, nil) != http.StatusUnauthorized {
+		t.Error("the revoked token still opens the API")
+	}
+	b.post("/admin/jetons/"+newID+"/revoquer", nil).want(t, "revoke twice", http.StatusNotFound, "Page introuvable")
+}
+
+func TestAdminInternalErrorIsAFrenchPage(t *testing.T) {
+	in := adminInstance(t)
+	b := in.browser()
+	b.login(editorEmail)
+	// A store that fails: a second, closed one behind the same server.
+	st, err := storage.Open(t.TempDir(), storage.Options{BaseURL: in.srv.URL, Now: func() time.Time { return in.now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	in.srv.Config.Handler = New(Config{Store: st, Logger: quietLog, Now: func() time.Time { return in.now }})
+	a := b.get("/admin")
+	if a.status != http.StatusInternalServerError || !strings.Contains(a.body, "Une erreur est survenue de notre côté") {
+		t.Errorf("GET /admin with a broken store = %d\n%s", a.status, a.body)
+	}
+}
