@@ -69,7 +69,7 @@ func (p *pages) registerAdmin(r *mux.Router) {
 	ar.HandleFunc("/deconnexion", p.adminHTML(p.logout)).Methods(http.MethodPost)
 	get("", storage.RoleEditor, p.dashboard)
 	get("/", storage.RoleEditor, p.dashboard)
-	// p.registerAdminPlaces(get, post)
+	p.registerAdminPlaces(get, post)
 	// p.registerAdminEvents(get, post)
 	// get("/import", storage.RoleEditor, p.importPage)
 	// post("/import", storage.RoleEditor, p.importUpload)
