@@ -264,4 +264,3 @@ func checkEscaped(t *testing.T, what string, a answer, status int) {
 		t.Errorf("%s: the hostile text is not shown escaped", what)
 	}
 }
-
