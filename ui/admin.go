@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -56,7 +57,7 @@ type adminHandler func(w http.ResponseWriter, r *http.Request, a *adminSession)
 // registerAdmin adds the /admin pages.
 func (p *pages) registerAdmin(r *mux.Router) {
 	p.limiter = newLoginLimiter(loginMaxFailures, loginWindow)
-	// p.uploads = newUploads()
+	p.uploads = newUploads()
 	ar := r.PathPrefix("/admin").Subrouter()
 	get := func(path, role string, h adminHandler) {
 		ar.HandleFunc(path, p.requireSession(role, h)).Methods(http.MethodGet, http.MethodHead)
@@ -71,9 +72,9 @@ func (p *pages) registerAdmin(r *mux.Router) {
 	get("/", storage.RoleEditor, p.dashboard)
 	p.registerAdminPlaces(get, post)
 	p.registerAdminEvents(get, post)
-	// get("/import", storage.RoleEditor, p.importPage)
-	// post("/import", storage.RoleEditor, p.importUpload)
-	// post("/import/appliquer", storage.RoleEditor, p.importApply)
+	get("/import", storage.RoleEditor, p.importPage)
+	post("/import", storage.RoleEditor, p.importUpload)
+	post("/import/appliquer", storage.RoleEditor, p.importApply)
 	get("/signalements", storage.RoleEditor, p.reportsPage)
 	get("/jetons", storage.RoleAdmin, p.tokensPage)
 	post("/jetons", storage.RoleAdmin, p.createToken)
@@ -87,11 +88,21 @@ func (p *pages) registerAdmin(r *mux.Router) {
 }
 
 // adminHTML sets the headers of every admin answer: those of the public
-// pages, and no caching anywhere.
+// pages, and no caching anywhere. A handler that panics is logged with
+// its stack, and the editor gets the French error page.
 func (p *pages) adminHTML(h http.HandlerFunc) http.HandlerFunc {
 	return p.html(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("X-Frame-Options", "DENY")
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				p.s.log.Error("admin page panicked", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+				p.adminMessage(w, r, http.StatusInternalServerError, nil, "error.internal.title", "error.internal")
+			}
+		}()
 		h(w, r)
 	})
 }

@@ -7,6 +7,7 @@ package ui
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -131,11 +132,23 @@ func TestBrowserAdminAccessibilityAudit(t *testing.T) {
 	for _, path := range []string{
 		"/admin", "/admin/lieux", "/admin/lieux/nouveau", "/admin/lieux/" + alcazar.ID, "/admin/evenements",
 		"/admin/evenements/nouveau", "/admin/evenements/" + atelier.ID, "/admin/signalements", "/admin/jetons",
-		"/admin/lieux/" + alcazar.ID + "/supprimer",
+		"/admin/lieux/" + alcazar.ID + "/supprimer", "/admin/import",
 	} {
 		cdpDo(t, ctx, chromedp.Navigate(in.srv.URL+path), chromedp.WaitReady(chromedp.CSS("body")))
 		axeAudit(t, ctx, src, path)
 	}
+	// The import's preview, with rejected rows and warnings.
+	file, err := filepath.Abs("../catalogue/standard/testdata/broken-v1.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cdpDo(t, ctx,
+		chromedp.Navigate(in.srv.URL+"/admin/import"),
+		chromedp.SetUploadFiles(chromedp.ID("fichier"), []string{file}),
+		chromedp.Click(chromedp.CSS(`form[action="/admin/import"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.ID("rapport")),
+	)
+	axeAudit(t, ctx, src, "/admin/import preview")
 	// The forms with their errors shown.
 	for _, form := range []string{"/admin/lieux/nouveau", "/admin/evenements/nouveau"} {
 		cdpDo(t, ctx,

@@ -15,5 +15,3 @@ func cleanLine(s string) string {
 		return r
 	}, s))
 }
-
-type uploads struct{}

@@ -2,8 +2,10 @@ package ui
 
 import (
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -492,5 +494,23 @@ func TestAdminInternalErrorIsAFrenchPage(t *testing.T) {
 	a := b.get("/admin")
 	if a.status != http.StatusInternalServerError || !strings.Contains(a.body, "Une erreur est survenue de notre côté") {
 		t.Errorf("GET /admin with a broken store = %d\n%s", a.status, a.body)
+	}
+}
+
+func TestAdminPanicIsAFrenchPage(t *testing.T) {
+	in := adminInstance(t)
+	var logged strings.Builder
+	s := &server{store: in.store, log: slog.New(slog.NewTextHandler(&logged, nil)), now: func() time.Time { return in.now }, maxBody: DefaultMaxBody}
+	p := newPages(s, Config{})
+	h := p.adminHTML(func(w http.ResponseWriter, r *http.Request) { panic("index out of range [3] with length 2") })
+	rec := httptest.NewRecorder()
+	h(rec, httptest.NewRequest(http.MethodGet, "/admin/lieux", nil))
+	body := rec.Body.String()
+	if rec.Code != http.StatusInternalServerError || !strings.Contains(body, "Une erreur est survenue de notre côté") ||
+		strings.Contains(body, "index out of range") || strings.Contains(body, "goroutine") {
+		t.Errorf("panic answered %d\n%s", rec.Code, body)
+	}
+	if !strings.Contains(logged.String(), "index out of range") || !strings.Contains(logged.String(), "admin.go") {
+		t.Errorf("the panic is not logged with its stack: %s", logged.String())
 	}
 }
