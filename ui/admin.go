@@ -45,10 +45,11 @@ type adminKey struct{}
 // adminView is what every admin page's frame needs.
 type adminView struct {
 	layout
-	User    string // the logged-in email, empty on the login page
-	IsAdmin bool
-	CSRF    string
-	Flash   string // a confirmation of the last change
+	User      string // the logged-in email, empty on the login page
+	IsAdmin   bool
+	Federated bool // the federation pages exist
+	CSRF      string
+	Flash     string // a confirmation of the last change
 }
 
 // adminHandler serves an admin page for a logged-in user.
@@ -80,7 +81,7 @@ func (p *pages) registerAdmin(r *mux.Router) {
 	post("/jetons", storage.RoleAdmin, p.createToken)
 	post("/jetons/{id}/revoquer", storage.RoleAdmin, p.revokeToken)
 	if p.s.fed != nil {
-		// p.registerAdminFederation(get, post)
+		p.registerAdminFederation(get, post)
 	}
 	ar.NotFoundHandler = p.adminHTML(func(w http.ResponseWriter, r *http.Request) {
 		p.adminMessage(w, r, http.StatusNotFound, nil, "error.notfound.title", "error.notfound.text")
@@ -179,7 +180,7 @@ func (p *pages) session(r *http.Request) (*adminSession, error) {
 // adminView builds the frame of a page; a is nil on the login page.
 func (p *pages) adminView(w http.ResponseWriter, r *http.Request, a *adminSession, titleKey string, args ...any) adminView {
 	v := adminView{layout: p.layout(p.msg.get(titleKey, args...), ""), CSRF: p.csrf.token(w, r, p.secure(r))}
-	v.Robots = "noindex"
+	v.Robots, v.Federated = "noindex", p.s.fed != nil
 	if a != nil {
 		v.User, v.IsAdmin = a.Email, a.Role == storage.RoleAdmin
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/maillage/maillage/catalogue"
+	"github.com/maillage/maillage/storage"
 )
 
 // browserLogin logs in through the login form.
@@ -124,15 +125,21 @@ func TestBrowserAdminAccessibilityAudit(t *testing.T) {
 		missing(t, "axe-core is not installed: run npm ci in ui/testdata/axe ("+err.Error()+")")
 	}
 	ctx := newBrowser(t)
-	in := adminInstance(t)
+	in := fedAdminInstance(t)
 	alcazar, _, atelier := in.marseille()
+	if err := in.store.PutFollower(storage.Follower{Actor: "https://a.example/users/a", Inbox: "https://a.example/inbox", State: storage.FollowPending}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := in.store.Block("pourriel.example"); err != nil {
+		t.Fatal(err)
+	}
 	cdpDo(t, ctx, chromedp.Navigate(in.srv.URL+"/admin/connexion"), chromedp.WaitReady(chromedp.CSS("body")))
 	axeAudit(t, ctx, src, "/admin/connexion")
 	browserLogin(t, ctx, in, adminEmail)
 	for _, path := range []string{
 		"/admin", "/admin/lieux", "/admin/lieux/nouveau", "/admin/lieux/" + alcazar.ID, "/admin/evenements",
 		"/admin/evenements/nouveau", "/admin/evenements/" + atelier.ID, "/admin/signalements", "/admin/jetons",
-		"/admin/lieux/" + alcazar.ID + "/supprimer", "/admin/import",
+		"/admin/lieux/" + alcazar.ID + "/supprimer", "/admin/import", "/admin/reseaux", "/admin/moderation",
 	} {
 		cdpDo(t, ctx, chromedp.Navigate(in.srv.URL+path), chromedp.WaitReady(chromedp.CSS("body")))
 		axeAudit(t, ctx, src, path)

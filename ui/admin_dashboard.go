@@ -13,13 +13,12 @@ import (
 type dashboardView struct {
 	adminView
 	Places, Remote, Events, Reports, Pending int
-	Federated                                bool
 	Last                                     []storage.Report
 }
 
 // dashboard is /admin: what this instance holds, and the last reports.
 func (p *pages) dashboard(w http.ResponseWriter, r *http.Request, a *adminSession) {
-	v := dashboardView{adminView: p.adminView(w, r, a, "admin.dashboard.title"), Federated: p.s.fed != nil}
+	v := dashboardView{adminView: p.adminView(w, r, a, "admin.dashboard.title")}
 	local, err := p.s.store.Places(catalogue.PlaceQuery{Network: "local", Limit: 1})
 	if err != nil {
 		p.adminFail(w, r, a, err)

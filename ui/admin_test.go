@@ -514,3 +514,26 @@ func TestAdminPanicIsAFrenchPage(t *testing.T) {
 		t.Errorf("the panic is not logged with its stack: %s", logged.String())
 	}
 }
+
+func TestAdminReports(t *testing.T) {
+	in := adminInstance(t)
+	p := in.createPlace(nil)
+	b := in.browser()
+	b.login(editorEmail)
+	b.get("/admin/signalements").want(t, "no reports", 200, "Aucun signalement reçu.")
+	for _, r := range []storage.Report{
+		{Place: p.ID, PlaceAP: p.APID, Message: "Fermé le lundi depuis mars.", Contact: "marie@example.org", Created: monday},
+		{PlaceAP: "https://autre.example/lieux/9", Message: evil, Contact: evil, From: evil, Created: monday.Add(time.Hour)},
+	} {
+		if err := in.store.AddReport(&r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := b.get("/admin/signalements")
+	a.want(t, "reports", 200, "Fermé le lundi depuis mars.", `href="mailto:marie@example.org"`, `href="/admin/lieux/`+p.ID+`"`)
+	checkEscaped(t, "/admin/signalements", a, 200)
+	d := b.get("/admin")
+	d.want(t, "dashboard", 200, "<strong>2</strong> <a href=\"/admin/signalements\">signalements reçus", "Fermé le lundi depuis mars.",
+		"<strong>1</strong> <a href=\"/admin/lieux\">lieux publiés")
+	checkEscaped(t, "/admin", d, 200)
+}
