@@ -139,6 +139,8 @@ func TestAdminModeration(t *testing.T) {
 	}
 	b.post("/admin/moderation/debloquer", url.Values{"domaine": {"pourriel.example"}}).want(t, "unblock twice", http.StatusNotFound)
 
+	b.get("/admin/lieux/"+remote.ID).want(t, "remote place", 200, `<form method="post" action="/admin/moderation/masquer">`,
+		`name="enregistrement" value="`+remote.ID+`"`, "Masquer ce lieu")
 	b.post("/admin/moderation/masquer", url.Values{"enregistrement": {local.ID}}).want(t, "hide local", http.StatusUnprocessableEntity, "se supprime, il ne se masque pas")
 	b.post("/admin/moderation/masquer", url.Values{"enregistrement": {"inconnu"}}).want(t, "hide unknown", http.StatusUnprocessableEntity, "aucun lieu ni événement")
 	if a := b.post("/admin/moderation/masquer", url.Values{"enregistrement": {remote.ID}}); a.status != http.StatusSeeOther {

@@ -402,6 +402,7 @@ var frenchMessages = &messages{lang: "fr", m: map[string]string{
 	"admin.places.readonly":                       "Ce lieu est publié par un autre réseau : il ne peut pas être modifié ici, seulement masqué par un administrateur.",
 	"admin.places.remote.title":                   "« %s » (autre réseau)",
 	"admin.places.remote.text":                    "Ce lieu est publié par le réseau %s. Il ne peut pas être modifié ici : signalez-lui les erreurs.",
+	"admin.places.hide":                           "Masquer ce lieu",
 	"admin.places.origin":                         "Fiche d’origine",
 	"admin.flash.lieu-enregistre":                 "Le lieu a été enregistré.",
 	"admin.flash.lieu-supprime":                   "Le lieu a été supprimé.",
