@@ -230,11 +230,11 @@ type eventFormView struct {
 }
 
 func (p *pages) eventFormView(w http.ResponseWriter, r *http.Request, a *adminSession, id, name string, f *eventEdit) (eventFormView, error) {
-	title := "admin.events.new"
+	title, args := "admin.events.new", []any(nil)
 	if id != "" {
-		title = "admin.events.edit"
+		title, args = "admin.events.edit", []any{name}
 	}
-	v := eventFormView{adminView: p.adminView(w, r, a, title, name), ID: id, Name: name, F: map[string]textField{},
+	v := eventFormView{adminView: p.adminView(w, r, a, title, args...), ID: id, Name: name, F: map[string]textField{},
 		Checks: map[string]checkField{}, LieuProblem: f.problems["lieu"], Cancelled: f.values["statut"] == catalogue.StatusCancelled, Repeat: f.repeat}
 	label := func(name string) string { return p.msg.get("admin.event." + name) }
 	for name, kind := range map[string]string{"nom": "", "description": "", "debut_date": "date", "debut_heure": "time",

@@ -298,11 +298,11 @@ type gridCell struct {
 
 // placeFormView builds the form's page.
 func (p *pages) placeFormView(w http.ResponseWriter, r *http.Request, a *adminSession, id, name string, f *placeEdit) placeFormView {
-	title := "admin.places.new"
+	title, args := "admin.places.new", []any(nil)
 	if id != "" {
-		title = "admin.places.edit"
+		title, args = "admin.places.edit", []any{name}
 	}
-	v := placeFormView{adminView: p.adminView(w, r, a, title, name), ID: id, Name: name,
+	v := placeFormView{adminView: p.adminView(w, r, a, title, args...), ID: id, Name: name,
 		Groups: map[string][]textField{}, Checks: map[string]checkField{}, GridOn: f.gridOn, Origin: f.origin, GridErr: f.problems["grille"]}
 	label := func(name string) string { return p.msg.get("admin.place." + name) }
 	for group, defs := range placeTextFields {

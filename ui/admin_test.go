@@ -78,7 +78,7 @@ func (b *browser) do(req *http.Request) answer {
 		if m := missingKey.FindString(body); m != "" {
 			b.in.t.Errorf("%s %s: message without text %s", req.Method, req.URL.Path, m)
 		}
-		for _, trace := range []string{"goroutine ", ".go:", "panic", "runtime error"} {
+		for _, trace := range []string{"goroutine ", ".go:", "panic", "runtime error", "%!"} {
 			if strings.Contains(body, trace) {
 				b.in.t.Errorf("%s %s shows %q", req.Method, req.URL.Path, trace)
 			}
