@@ -70,28 +70,6 @@ func (p *pages) adminPlaces(w http.ResponseWriter, r *http.Request, a *adminSess
 	p.render(w, r, http.StatusOK, "admin_places", v)
 }
 
-// textField is a text input or textarea of an admin form.
-type textField struct {
-	Name, ID, Label, Hint, Value, Problem, Type, Autocomplete string
-	Rows                                                      int
-	Required                                                  bool
-}
-
-// checkField is a group of checkboxes of an admin form.
-type checkField struct {
-	Name, ID, Label, Problem string
-	Options                  []option
-	Scroll                   bool
-}
-
-type option struct {
-	Value, Label string
-	Checked      bool
-}
-
-// problem is one line of a form's error summary.
-type problem struct{ ID, Label, Message string }
-
 // fieldDef describes a text field of the place form.
 type fieldDef struct {
 	name, kind   string
