@@ -384,3 +384,19 @@ func TestAdminReports(t *testing.T) {
 		"<strong>1</strong> <a href=\"/admin/lieux\">lieux publiés")
 	checkEscaped(t, "/admin", d, 200)
 }
+
+func TestAdminLoginPageEscapesAndRedirects(t *testing.T) {
+	in := adminInstance(t)
+	b := in.browser()
+	b.get("/admin/connexion?suite=" + url.QueryEscape("/admin/"+evil)).want(t, "login with a hostile suite", 200)
+	a := b.post("/admin/connexion", url.Values{"email": {evil}, "password": {"secret-mot-de-passe"}, "suite": {"/admin/lieux?q=" + evil}})
+	checkEscaped(t, "failed login", a, http.StatusUnauthorized)
+	if strings.Contains(a.body, "secret-mot-de-passe") {
+		t.Error("the password is echoed")
+	}
+	// Logged in, the login page goes where asked.
+	b.login(editorEmail)
+	if a := b.get("/admin/connexion?suite=%2Fadmin%2Fevenements"); a.status != http.StatusSeeOther || a.location() != "/admin/evenements" {
+		t.Errorf("login page with a session = %d %s", a.status, a.location())
+	}
+}
