@@ -76,7 +76,18 @@ func TestBrowserAdminEditorPublishesAPlaceAndAnEvent(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("debut_date"), "2026-07-16"),
 		chromedp.SetValue(chromedp.ID("debut_heure"), "14:00"),
 		chromedp.SetValue(chromedp.ID("fin_heure"), "16:00"),
-		chromedp.Click(chromedp.ID("repetition-1")),
+	)
+	// Without a repetition, its fields are hidden; weekly shows its own.
+	shown := `(() => { const drawn = id => document.getElementById(id).getClientRects().length > 0;
+		return [drawn('rep-hebdo'), drawn('rep-mensuel'), drawn('rep-fin'), drawn('rep-regle')].join(); })()`
+	if got := cdpRun(t, ctx, chromedp.Evaluate[string](shown)); got != "false,false,false,false" {
+		t.Errorf("once: repetition fields shown %s", got)
+	}
+	cdpDo(t, ctx, chromedp.Click(chromedp.ID("repetition-1")))
+	if got := cdpRun(t, ctx, chromedp.Evaluate[string](shown)); got != "true,false,true,false" {
+		t.Errorf("weekly: repetition fields shown %s", got)
+	}
+	cdpDo(t, ctx,
 		chromedp.Click(chromedp.CSS(`input[name=jours][value=TH]`)),
 		chromedp.SetValue(chromedp.ID("occurrences"), "4"),
 		chromedp.Click(chromedp.CSS(`form[action="/admin/evenements/nouveau"] button[type=submit]`)),

@@ -388,7 +388,7 @@ func TestAdminReports(t *testing.T) {
 func TestAdminLoginPageEscapesAndRedirects(t *testing.T) {
 	in := adminInstance(t)
 	b := in.browser()
-	b.get("/admin/connexion?suite=" + url.QueryEscape("/admin/"+evil)).want(t, "login with a hostile suite", 200)
+	b.get("/admin/connexion?suite="+url.QueryEscape("/admin/"+evil)).want(t, "login with a hostile suite", 200)
 	a := b.post("/admin/connexion", url.Values{"email": {evil}, "password": {"secret-mot-de-passe"}, "suite": {"/admin/lieux?q=" + evil}})
 	checkEscaped(t, "failed login", a, http.StatusUnauthorized)
 	if strings.Contains(a.body, "secret-mot-de-passe") {
