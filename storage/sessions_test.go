@@ -72,10 +72,17 @@ func TestSessionLifecycle(t *testing.T) {
 		t.Errorf("after logout: %v; want ErrNotFound", err)
 	}
 	// Expired sessions are swept by the next login.
+	if _, err := s.CreateSession("admin@example.org", RoleAdmin); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(SessionIdle + time.Minute)
+	if _, err := s.CreateSession("admin@example.org", RoleAdmin); err != nil {
+		t.Fatal(err)
+	}
 	n := 0
 	s.db.View(func(tx *bolt.Tx) error { n = tx.Bucket(bucketSessions).Stats().KeyN; return nil })
-	if n != 0 {
-		t.Errorf("%d sessions left; want 0", n)
+	if n != 1 {
+		t.Errorf("%d sessions stored; want only the live one", n)
 	}
 }
 
