@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -149,4 +150,40 @@ func (s *Store) CheckToken(token string) (*Token, error) {
 func tokenKey(token string) []byte {
 	sum := sha256.Sum256([]byte(token))
 	return []byte(hex.EncodeToString(sum[:]))
+}
+
+// TokenInfo describes a stored API token, without the token itself: ID
+// is the hex SHA-256 under which it is stored, enough to revoke it.
+type TokenInfo struct {
+	ID string
+	Token
+}
+
+// ListTokens lists the API tokens, oldest first.
+func (s *Store) ListTokens() ([]TokenInfo, error) {
+	out := []TokenInfo{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketTokens).ForEach(func(k, v []byte) error {
+			var t Token
+			if err := json.Unmarshal(v, &t); err != nil {
+				return fmt.Errorf("decode token %.8s: %w", k, err)
+			}
+			out = append(out, TokenInfo{ID: string(k), Token: t})
+			return nil
+		})
+	})
+	slices.SortStableFunc(out, func(a, b TokenInfo) int { return a.Created.Compare(b.Created) })
+	return out, err
+}
+
+// RevokeToken deletes the token whose TokenInfo.ID is id, or fails with
+// ErrNotFound.
+func (s *Store) RevokeToken(id string) error {
+	return s.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketTokens)
+		if b.Get([]byte(id)) == nil {
+			return fmt.Errorf("token %.8s: %w", id, ErrNotFound)
+		}
+		return b.Delete([]byte(id))
+	}, nil)
 }

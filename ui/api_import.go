@@ -67,18 +67,28 @@ func (s *server) importPlaces(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	rep, err := s.runImport(body, dryRun)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rep)
+}
+
+// runImport reads a CSV or JSON file of places in the national standard
+// and imports it (or, with dryRun, says what importing would do). A file
+// it cannot read gives a *badRequest, one beyond maxImportBody
+// errBodyTooLarge. The API and the admin pages both import through it.
+func (s *server) runImport(body io.Reader, dryRun bool) (importReport, error) {
 	res, err := standard.Read(body, standard.Options{Today: s.now().In(catalogue.Paris).Format("2006-01-02")})
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
-		s.writeError(w, r, errBodyTooLarge)
-		return
+		return importReport{}, errBodyTooLarge
 	case errors.Is(err, standard.ErrFormat):
-		s.writeError(w, r, &badRequest{msg: err.Error()})
-		return
+		return importReport{}, &badRequest{msg: err.Error()}
 	case err != nil:
-		s.writeError(w, r, err)
-		return
+		return importReport{}, err
 	}
 	recs := make([]storage.ImportRecord, len(res.Records))
 	for i, rec := range res.Records {
@@ -86,8 +96,7 @@ func (s *server) importPlaces(w http.ResponseWriter, r *http.Request) {
 	}
 	out, err := s.store.ImportPlaces(recs, storage.ImportOptions{DryRun: dryRun})
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return importReport{}, err
 	}
 	rep := importReport{
 		DryRun: dryRun, Format: res.Format, Encoding: res.Encoding, Delimiter: res.Delimiter, Version: res.Version, Rows: res.Rows,
@@ -103,7 +112,7 @@ func (s *server) importPlaces(w http.ResponseWriter, r *http.Request) {
 	rep.Summary = importSummary{Created: out.Created, Updated: out.Updated, Unchanged: out.Unchanged,
 		Rejected: res.RejectedRows(), Warnings: len(res.Warnings)}
 	rep.Rejected, rep.Warnings = nonNil(res.Rejected), nonNil(res.Warnings)
-	writeJSON(w, http.StatusOK, rep)
+	return rep, nil
 }
 
 // importBody returns the file of an import request, limited to

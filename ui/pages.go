@@ -60,6 +60,8 @@ type pages struct {
 	csrf     *csrfKeys
 	communes *communes
 	hours    hoursCache
+	limiter  *loginLimiter // failed logins of the admin pages
+	uploads  *uploads      // import files waiting for confirmation
 	homePage atomic.Pointer[cachedPage]
 	gzip     sync.Pool
 	buf      sync.Pool
@@ -87,6 +89,7 @@ func (s *server) registerPages(r *mux.Router, cfg Config) {
 	get("/widget/lieux", p.widgetPlaces)
 	get("/widget/evenements", p.widgetEvents)
 	r.HandleFunc("/communes", p.communeSuggestions).Methods(http.MethodGet)
+	p.registerAdmin(r)
 	r.NotFoundHandler = p.html(func(w http.ResponseWriter, r *http.Request) {
 		p.notFound(w, r)
 	})
