@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
+	"strings"
 )
 
 // Index entries are what the index keeps of a record, already analysed, in
@@ -28,6 +29,28 @@ var errBadEntry = errors.New("index entry truncated or corrupt")
 
 // AppendPlaceEntry appends the index entry of p to dst.
 func AppendPlaceEntry(dst []byte, p *Place) []byte {
+	return appendPlaceEntry(dst, p, networkOf(p.Network))
+}
+
+// AppendGroupEntry appends to dst the index entry of a place published by
+// several networks: merged, made by MergePlaces, indexed with the networks
+// of all its sources (a search by network finds it through any of them)
+// and followed by the ids of the member records, which searches of merged
+// places then leave out.
+func AppendGroupEntry(dst []byte, merged *Place, sources []Source) []byte {
+	networks := make([]string, 0, len(sources))
+	members := make([]string, 0, len(sources))
+	for _, s := range sources {
+		if n := networkOf(s.Network); !contains(networks, n) {
+			networks = append(networks, n)
+		}
+		members = append(members, s.ID)
+	}
+	dst = appendPlaceEntry(dst, merged, strings.Join(networks, "\n"))
+	return appendStrings(dst, members)
+}
+
+func appendPlaceEntry(dst []byte, p *Place, network string) []byte {
 	name := distinct(Terms(p.Nom))
 	terms := distinct(placeText(p)) // starts with the name's terms
 	dst = append(dst, EntryVersion)
@@ -39,7 +62,7 @@ func AppendPlaceEntry(dst []byte, p *Place) []byte {
 	dst = appendStrings(dst, p.Typologie)
 	dst = appendStrings(dst, concat(p.Dispositifs, p.FormationsLabels, p.AutresLabels))
 	dst = appendStrings(dst, p.Frais)
-	dst = appendString(dst, networkOf(p.Network))
+	dst = appendString(dst, network)
 	dst = appendString(dst, p.Departement())
 	if p.HasCoordinates() {
 		dst = append(dst, 1)

@@ -167,6 +167,7 @@ func (s *Store) PutRemote(activityID string, objs ...Remote) error {
 		if err := markActivity(tx, activityID, s.now()); err != nil {
 			return err
 		}
+		g := newGrouper(tx)
 		for i, o := range objs {
 			if !kept(tx, o.Place.APID, o.Place.Network) || o.Event != nil && !kept(tx, o.Event.APID, o.Event.Network) {
 				continue // hidden here, or from a blocked domain
@@ -176,6 +177,11 @@ func (s *Store) PutRemote(activityID string, objs ...Remote) error {
 				return err
 			}
 			t.places = append(t.places, o.Place.ID)
+			if placeVerb != "" {
+				if err := g.place(o.Place); err != nil {
+					return err
+				}
+			}
 			if o.Event == nil {
 				if err := s.relayChange(tx, placeVerb, o.Place, nil); err != nil {
 					return err
@@ -195,7 +201,7 @@ func (s *Store) PutRemote(activityID string, objs ...Remote) error {
 				return err
 			}
 		}
-		return nil
+		return g.finish(t)
 	})
 	if err != nil {
 		return fmt.Errorf("store remote record: %w", err)
@@ -380,6 +386,13 @@ func (s *Store) DeleteRemote(activityID, actor, apID string) error {
 		}
 		t.places = append(t.places, id)
 		if err := deleteRecord(tx, bucketPlaces, id, placeEntries(p)); err != nil {
+			return err
+		}
+		g := newGrouper(tx)
+		if err := g.removed(id); err != nil {
+			return err
+		}
+		if err := g.finish(t); err != nil {
 			return err
 		}
 		return s.relayChange(tx, VerbDelete, p, nil)

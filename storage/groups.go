@@ -1,0 +1,690 @@
+package storage
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/maillage/maillage/catalogue"
+)
+
+// One physical place may be published by several networks. Its records
+// then form a group, kept in the same transaction as every write of a
+// place:
+//
+//   - place_match files each place under its catalogue.MatchKeys, so a
+//     write finds the records that may describe the same place with a few
+//     seeks, never a walk of all places;
+//   - two records of different networks are the same place when
+//     catalogue.SamePlace says so; two records of one network only when
+//     an editor links them;
+//   - place_decisions keeps the editors' decisions, by ActivityPub id so
+//     that they outlive a record deleted and published again: "link" (the
+//     same place) and "split" (never the same place); they override
+//     SamePlace;
+//   - place_groups maps each record of a group to its group id and each
+//     group to its records. A record alone has no entry.
+//
+// Grouping is connected components: link decisions join two groups
+// always, SamePlace joins them unless a split decision separates a record
+// of one from a record of the other. When a record changes, it leaves its
+// group, the rest is grouped again among itself, and the record joins
+// what it matches now; when one is deleted, the rest is grouped again.
+//
+// Each group has an index entry of its own (kind 'g', see load.go): its
+// merged place (catalogue.MergePlaces), indexed under the group id with
+// the networks of all its records. Searches show the group instead of
+// its records.
+
+// groupPrefix starts every group id; record ids (base32) never hold a '-'.
+const groupPrefix = "g-"
+
+func isGroupID(id string) bool { return strings.HasPrefix(id, groupPrefix) }
+
+func matchEntries(p *catalogue.Place) []entry {
+	keys := catalogue.MatchKeys(p)
+	es := make([]entry, len(keys))
+	for i, k := range keys {
+		es[i] = entry{bucketPlaceMatch, joinKey(k, p.ID), nil}
+	}
+	return es
+}
+
+// Keys of place_groups and place_decisions.
+func memberKey(id string) []byte { return append([]byte{'m'}, id...) }
+func groupKey(gid string) []byte { return append([]byte{'g'}, gid...) }
+func decisionKey(kind byte, a, b string) []byte {
+	return append(append(append([]byte{kind}, a...), ' '), b...)
+}
+
+const (
+	decisionLink  = 'l'
+	decisionSplit = 's'
+)
+
+// grouper regroups places within one write transaction. Make one per
+// transaction (a batched function may run twice), call place or removed
+// after each write of a place, then finish.
+type grouper struct {
+	tx      *bolt.Tx
+	groups  *bolt.Bucket
+	records map[string]*catalogue.Place // read or written in tx; nil: deleted
+	dirty   map[string]bool             // group ids changed
+}
+
+func newGrouper(tx *bolt.Tx) *grouper {
+	return &grouper{tx: tx, groups: tx.Bucket(bucketPlaceGroups), records: map[string]*catalogue.Place{}, dirty: map[string]bool{}}
+}
+
+func (g *grouper) record(id string) (*catalogue.Place, error) {
+	if p, ok := g.records[id]; ok {
+		if p == nil {
+			return nil, fmt.Errorf("place %s: %w", id, ErrNotFound)
+		}
+		return p, nil
+	}
+	p, err := getPlace(g.tx, id)
+	if err != nil {
+		return nil, err
+	}
+	g.records[id] = p
+	return p, nil
+}
+
+func (g *grouper) groupOf(id string) string { return string(g.groups.Get(memberKey(id))) }
+
+func (g *grouper) members(gid string) []string {
+	v := g.groups.Get(groupKey(gid))
+	if len(v) == 0 {
+		return nil
+	}
+	return strings.Split(string(v), "\n")
+}
+
+// setGroup makes members (sorted here) the group gid; fewer than two
+// dissolve it.
+func (g *grouper) setGroup(gid string, members []string) error {
+	g.dirty[gid] = true
+	for _, m := range g.members(gid) {
+		if g.groupOf(m) == gid && (len(members) < 2 || !slices.Contains(members, m)) {
+			if err := g.groups.Delete(memberKey(m)); err != nil {
+				return err
+			}
+		}
+	}
+	if len(members) < 2 {
+		return g.groups.Delete(groupKey(gid))
+	}
+	slices.Sort(members)
+	for _, m := range members {
+		if err := g.groups.Put(memberKey(m), []byte(gid)); err != nil {
+			return err
+		}
+	}
+	return g.groups.Put(groupKey(gid), []byte(strings.Join(members, "\n")))
+}
+
+// place regroups p, just written.
+func (g *grouper) place(p *catalogue.Place) error {
+	g.records[p.ID] = p
+	prev := g.groupOf(p.ID)
+	if prev != "" {
+		if err := g.leave(p.ID, prev); err != nil {
+			return err
+		}
+	}
+	return g.join(p, prev)
+}
+
+// removed regroups what was the group of the place id, just deleted.
+func (g *grouper) removed(id string) error {
+	g.records[id] = nil
+	if gid := g.groupOf(id); gid != "" {
+		return g.leave(id, gid)
+	}
+	return nil
+}
+
+// leave takes id out of the group gid and groups the rest again.
+func (g *grouper) leave(id, gid string) error {
+	var rest []string
+	for _, m := range g.members(gid) {
+		if m != id {
+			rest = append(rest, m)
+		}
+	}
+	if err := g.setGroup(gid, nil); err != nil {
+		return err
+	}
+	return g.cluster(rest, gid)
+}
+
+// cluster groups ids among themselves; the first group of two or more
+// takes the id reuse.
+func (g *grouper) cluster(ids []string, reuse string) error {
+	recs := make([]*catalogue.Place, 0, len(ids))
+	for _, id := range ids {
+		p, err := g.record(id)
+		if err != nil {
+			return err
+		}
+		recs = append(recs, p)
+	}
+	comp := make([]int, len(recs)) // component of each record: a union-find without ranks, the lists are short
+	for i := range comp {
+		comp[i] = i
+	}
+	find := func(i int) int {
+		for comp[i] != i {
+			i = comp[i]
+		}
+		return i
+	}
+	membersOf := func(c int) []*catalogue.Place {
+		var out []*catalogue.Place
+		for i := range recs {
+			if find(i) == c {
+				out = append(out, recs[i])
+			}
+		}
+		return out
+	}
+	for _, linksOnly := range []bool{true, false} {
+		for i := range recs {
+			for j := i + 1; j < len(recs); j++ {
+				ci, cj := find(i), find(j)
+				if ci == cj {
+					continue
+				}
+				link, split := g.decision(recs[i], recs[j])
+				switch {
+				case linksOnly && link:
+				case !linksOnly && !split && sameNetworkless(recs[i], recs[j]) && g.joinable(membersOf(ci), membersOf(cj)):
+				default:
+					continue
+				}
+				comp[cj] = ci
+			}
+		}
+	}
+	byComp := map[int][]string{}
+	var order []int
+	for i := range recs {
+		c := find(i)
+		if byComp[c] == nil {
+			order = append(order, c)
+		}
+		byComp[c] = append(byComp[c], recs[i].ID)
+	}
+	for _, c := range order {
+		if len(byComp[c]) < 2 {
+			continue
+		}
+		gid := reuse
+		if gid == "" {
+			gid = groupPrefix + newID()
+		}
+		reuse = ""
+		if err := g.setGroup(gid, byComp[c]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// join adds p to the groups of the records it is the same place as; the
+// group takes the id of the first of them, else prev when given.
+func (g *grouper) join(p *catalogue.Place, prev string) error {
+	cands, err := g.candidates(p)
+	if err != nil {
+		return err
+	}
+	set := []*catalogue.Place{p}
+	gid := ""
+	var absorbed []string
+	// Links first, then what SamePlace finds.
+	for _, linksOnly := range []bool{true, false} {
+		for _, c := range cands {
+			if slices.ContainsFunc(set, func(q *catalogue.Place) bool { return q.ID == c.ID }) {
+				continue
+			}
+			link, split := g.decision(p, c)
+			if linksOnly && !link || !linksOnly && (split || !catalogue.SamePlace(p, c) || !differentNetworks(p, c)) {
+				continue
+			}
+			cg := g.groupOf(c.ID)
+			comp := []*catalogue.Place{c}
+			if cg != "" {
+				comp = comp[:0]
+				for _, m := range g.members(cg) {
+					q, err := g.record(m)
+					if err != nil {
+						return err
+					}
+					comp = append(comp, q)
+				}
+			}
+			if !linksOnly && !g.joinable(set, comp) {
+				continue
+			}
+			set = append(set, comp...)
+			if cg != "" {
+				if gid == "" {
+					gid = cg
+				} else {
+					absorbed = append(absorbed, cg)
+				}
+			}
+		}
+	}
+	if len(set) < 2 {
+		return nil
+	}
+	for _, a := range absorbed {
+		if err := g.setGroup(a, nil); err != nil {
+			return err
+		}
+	}
+	if gid == "" && prev != "" && g.groups.Get(groupKey(prev)) == nil {
+		gid = prev
+	}
+	if gid == "" {
+		gid = groupPrefix + newID()
+	}
+	ids := make([]string, len(set))
+	for i, q := range set {
+		ids[i] = q.ID
+	}
+	return g.setGroup(gid, ids)
+}
+
+// candidates are the records that may be the same place as p, in id
+// order: those sharing a match key, and those linked to it.
+func (g *grouper) candidates(p *catalogue.Place) ([]*catalogue.Place, error) {
+	seen := map[string]bool{p.ID: true}
+	var ids []string
+	c := g.tx.Bucket(bucketPlaceMatch).Cursor()
+	for _, k := range catalogue.MatchLookups(p) {
+		prefix := k + "/"
+		for key, _ := c.Seek([]byte(prefix)); hasPrefix(key, prefix); key, _ = c.Next() {
+			if id := string(key[len(prefix):]); !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	for _, ap := range g.linked(p.APID) {
+		if id, ok := resolve(g.tx, kindPlace, ap); ok && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	out := make([]*catalogue.Place, 0, len(ids))
+	for _, id := range ids {
+		q, err := g.record(id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, q)
+	}
+	return out, nil
+}
+
+// linked lists the ActivityPub ids linked to apID.
+func (g *grouper) linked(apID string) []string {
+	var out []string
+	prefix := string(decisionKey(decisionLink, apID, ""))
+	c := g.tx.Bucket(bucketPlaceDecisions).Cursor()
+	for k, _ := c.Seek([]byte(prefix)); hasPrefix(k, prefix); k, _ = c.Next() {
+		out = append(out, string(k[len(prefix):]))
+	}
+	return out
+}
+
+// decision tells whether an editor linked or split a and b.
+func (g *grouper) decision(a, b *catalogue.Place) (link, split bool) {
+	d := g.tx.Bucket(bucketPlaceDecisions)
+	return d.Get(decisionKey(decisionLink, a.APID, b.APID)) != nil, d.Get(decisionKey(decisionSplit, a.APID, b.APID)) != nil
+}
+
+// joinable says whether no record of a was split from a record of b.
+func (g *grouper) joinable(a, b []*catalogue.Place) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if _, split := g.decision(x, y); split {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// sameNetworkless is the automatic rule between two records: SamePlace,
+// for records of different networks.
+func sameNetworkless(a, b *catalogue.Place) bool {
+	return differentNetworks(a, b) && catalogue.SamePlace(a, b)
+}
+
+func differentNetworks(a, b *catalogue.Place) bool {
+	if a.Network.Local || b.Network.Local {
+		return a.Network.Local != b.Network.Local
+	}
+	return a.Network.Actor != b.Network.Actor
+}
+
+// finish writes the index entries of the groups changed and notes them
+// in t.
+func (g *grouper) finish(t *touched) error {
+	gids := make([]string, 0, len(g.dirty))
+	for gid := range g.dirty {
+		gids = append(gids, gid)
+	}
+	slices.Sort(gids)
+	journal := g.tx.Bucket(bucketIndexJournal)
+	for _, gid := range gids {
+		var ie []byte
+		if g.groups.Get(groupKey(gid)) != nil {
+			m, err := mergeGroup(g.tx, gid)
+			if err != nil {
+				return err
+			}
+			ie = catalogue.AppendGroupEntry(nil, m, m.Sources)
+		} else {
+			ie = []byte{}
+		}
+		if err := journal.Put(journalKey(kindGroup, gid), ie); err != nil {
+			return err
+		}
+		if t != nil {
+			t.groups = append(t.groups, gid)
+		}
+	}
+	clear(g.dirty)
+	return nil
+}
+
+// mergeGroup reads the records of the group gid and merges them. The
+// merged place takes the id, ap_id and network of its representative: its
+// local record when it has one (the one this instance's editors can
+// change), else its most recently updated one; its fields come from the
+// most recently updated record that has them (catalogue.MergePlaces).
+func mergeGroup(tx *bolt.Tx, gid string) (*catalogue.Place, error) {
+	v := tx.Bucket(bucketPlaceGroups).Get(groupKey(gid))
+	if v == nil {
+		return nil, fmt.Errorf("group %s: %w", gid, ErrNotFound)
+	}
+	var recs []*catalogue.Place
+	for _, id := range strings.Split(string(v), "\n") {
+		p, err := getPlace(tx, id)
+		if err != nil {
+			return nil, fmt.Errorf("group %s: %w", gid, err)
+		}
+		recs = append(recs, p)
+	}
+	m, sources := catalogue.MergePlaces(recs)
+	rep := sources[0]
+	for _, s := range sources {
+		if s.Network.Local {
+			rep = s
+			break
+		}
+	}
+	for _, r := range recs {
+		if r.ID == rep.ID {
+			m.ID, m.APID, m.Network = r.ID, r.APID, r.Network
+		}
+	}
+	m.Sources = sources
+	return m, nil
+}
+
+// groupEntries calls fn with the index entry of every group, in id order,
+// for rebuildEntries and Check.
+func groupEntries(tx *bolt.Tx, fn func(gid string, entry []byte) error) error {
+	b := tx.Bucket(bucketPlaceGroups)
+	if b == nil {
+		return nil
+	}
+	c := b.Cursor()
+	for k, _ := c.Seek([]byte{'g'}); len(k) > 0 && k[0] == 'g'; k, _ = c.Next() {
+		m, err := mergeGroup(tx, string(k[1:]))
+		if err != nil {
+			return err
+		}
+		if err := fn(string(k[1:]), catalogue.AppendGroupEntry(nil, m, m.Sources)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// groupAll groups every place from scratch: the migration to schema
+// version 4.
+func groupAll(tx *bolt.Tx) error {
+	for _, name := range groupBuckets {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return err
+		}
+	}
+	g := newGrouper(tx)
+	var ps []*catalogue.Place
+	err := tx.Bucket(bucketPlaces).ForEach(func(k, v []byte) error {
+		var p catalogue.Place
+		if err := decodePlace(v, &p); err != nil {
+			return fmt.Errorf("decode place %s: %w", k, err)
+		}
+		ps = append(ps, &p)
+		for _, e := range matchEntries(&p) {
+			if err := tx.Bucket(e.bucket).Put(e.key, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		if err := g.place(p); err != nil {
+			return err
+		}
+	}
+	return g.finish(nil)
+}
+
+// mergedOrRecord reads the place id as shown: its group's merged place
+// when it has one, else the record; a group id gives its merged place.
+func mergedOrRecord(tx *bolt.Tx, id string) (*catalogue.Place, error) {
+	gid := id
+	if !isGroupID(id) {
+		gid = string(tx.Bucket(bucketPlaceGroups).Get(memberKey(id)))
+		if gid == "" {
+			return getPlace(tx, id)
+		}
+	}
+	return mergeGroup(tx, gid)
+}
+
+// MergedPlace returns the place whose id or ActivityPub id is ref as the
+// public sees it: when several networks publish it, the merged place of
+// all their records, with Sources; else the record, as Place does. It
+// fails with ErrNotFound.
+func (s *Store) MergedPlace(ref string) (*catalogue.Place, error) {
+	var p *catalogue.Place
+	err := s.db.View(func(tx *bolt.Tx) error {
+		id, ok := resolve(tx, kindPlace, ref)
+		if !ok {
+			return fmt.Errorf("place %s: %w", ref, ErrNotFound)
+		}
+		var err error
+		p, err = mergedOrRecord(tx, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.decoratePlace(p)
+	return p, nil
+}
+
+// SplitPlace detaches the place record id (or ActivityPub id) from its
+// group, for good: automatic matching never puts it with the other
+// records of the group again, until an editor links them. The rest of
+// the group is grouped again. It fails with ErrNotFound.
+func (s *Store) SplitPlace(id string) error {
+	return s.decide(id, "", func(tx *bolt.Tx, g *grouper, p, _ *catalogue.Place) error {
+		gid := g.groupOf(p.ID)
+		if gid == "" {
+			return nil
+		}
+		d := tx.Bucket(bucketPlaceDecisions)
+		for _, m := range g.members(gid) {
+			q, err := g.record(m)
+			if err != nil || q.ID == p.ID {
+				continue
+			}
+			for _, pair := range [][2]string{{p.APID, q.APID}, {q.APID, p.APID}} {
+				if err := d.Delete(decisionKey(decisionLink, pair[0], pair[1])); err != nil {
+					return err
+				}
+				if err := d.Put(decisionKey(decisionSplit, pair[0], pair[1]), nil); err != nil {
+					return err
+				}
+			}
+		}
+		return g.place(p)
+	})
+}
+
+// LinkPlaces says that the place records a and b (ids or ActivityPub ids)
+// are the same place, for good: their groups are joined, whatever
+// automatic matching says, until an editor splits one of them. It fails
+// with ErrNotFound, or ErrConflict when a and b are one record.
+func (s *Store) LinkPlaces(a, b string) error {
+	return s.decide(a, b, func(tx *bolt.Tx, g *grouper, p, q *catalogue.Place) error {
+		if p.ID == q.ID {
+			return fmt.Errorf("link place %s with itself: %w", p.ID, ErrConflict)
+		}
+		d := tx.Bucket(bucketPlaceDecisions)
+		for _, pair := range [][2]string{{p.APID, q.APID}, {q.APID, p.APID}} {
+			if err := d.Delete(decisionKey(decisionSplit, pair[0], pair[1])); err != nil {
+				return err
+			}
+			if err := d.Put(decisionKey(decisionLink, pair[0], pair[1]), nil); err != nil {
+				return err
+			}
+		}
+		return g.place(p)
+	})
+}
+
+// decide runs an editor's decision about the records a and b ("" for
+// none) in one transaction, then brings the index up to date.
+func (s *Store) decide(a, b string, fn func(tx *bolt.Tx, g *grouper, p, q *catalogue.Place) error) error {
+	var t touched
+	err := s.update(func(tx *bolt.Tx) error {
+		t = touched{}
+		g := newGrouper(tx)
+		var recs [2]*catalogue.Place
+		for i, ref := range []string{a, b} {
+			if ref == "" {
+				continue
+			}
+			id, ok := resolve(tx, kindPlace, ref)
+			if !ok {
+				return fmt.Errorf("place %s: %w", ref, ErrNotFound)
+			}
+			p, err := g.record(id)
+			if err != nil {
+				return err
+			}
+			recs[i] = p
+		}
+		if err := fn(tx, g, recs[0], recs[1]); err != nil {
+			return err
+		}
+		return g.finish(&t)
+	}, func() { s.applyGroups(t.groups) })
+	if err != nil {
+		return fmt.Errorf("place decision: %w", err)
+	}
+	return nil
+}
+
+// applyGroups is indexGroups in a read transaction of its own.
+func (s *Store) applyGroups(gids []string) {
+	if len(gids) > 0 {
+		s.db.View(func(tx *bolt.Tx) error { s.indexGroups(tx, gids); return nil })
+	}
+}
+
+// indexGroups applies the committed index entries of the groups gids to
+// the search index, reading them in tx, a read transaction begun after the
+// commit. It runs under writeMu.
+func (s *Store) indexGroups(tx *bolt.Tx, gids []string) {
+	journal := tx.Bucket(bucketIndexJournal)
+	for _, gid := range gids {
+		ie := journal.Get(journalKey(kindGroup, gid))
+		if len(ie) == 0 {
+			s.index.RemoveGroup(gid)
+			continue
+		}
+		if err := s.index.PutGroupEntry(gid, ie); err != nil {
+			panic(fmt.Sprintf("storage: index entry of group %s: %v", gid, err)) // written by this package
+		}
+	}
+}
+
+// checkGroups verifies the groups for Check: members that exist, both
+// directions of place_groups agreeing, and the search index holding the
+// same groups.
+func (s *Store) checkGroups(tx *bolt.Tx) []error {
+	var problems []error
+	b := tx.Bucket(bucketPlaceGroups)
+	stored := map[string][]string{}
+	err := b.ForEach(func(k, v []byte) error {
+		switch k[0] {
+		case 'm':
+			members := strings.Split(string(b.Get(groupKey(string(v)))), "\n")
+			if !slices.Contains(members, string(k[1:])) {
+				problems = append(problems, fmt.Errorf("place %s: in group %s, which does not list it", k[1:], v))
+			}
+		case 'g':
+			members := strings.Split(string(v), "\n")
+			if len(members) < 2 {
+				problems = append(problems, fmt.Errorf("group %s: %d member", k[1:], len(members)))
+			}
+			for _, m := range members {
+				if tx.Bucket(bucketPlaces).Get([]byte(m)) == nil {
+					problems = append(problems, fmt.Errorf("group %s: place %s missing", k[1:], m))
+				}
+				if !bytes.Equal(b.Get(memberKey(m)), k[1:]) {
+					problems = append(problems, fmt.Errorf("group %s: place %s is not in it", k[1:], m))
+				}
+			}
+			stored[string(k[1:])] = members
+		}
+		return nil
+	})
+	if err != nil {
+		return []error{err}
+	}
+	indexed := s.index.Groups()
+	for gid, members := range stored {
+		if im, ok := indexed[gid]; !ok {
+			problems = append(problems, fmt.Errorf("group %s missing from the search index", gid))
+		} else if !slices.Equal(slices.Sorted(slices.Values(im)), members) {
+			problems = append(problems, fmt.Errorf("group %s: search index holds members %v, database %v", gid, im, members))
+		}
+	}
+	for gid := range indexed {
+		if _, ok := stored[gid]; !ok {
+			problems = append(problems, fmt.Errorf("group %s in the search index only", gid))
+		}
+	}
+	return problems
+}
