@@ -55,15 +55,18 @@ type PlaceHits struct {
 
 // EventQuery selects occurrences of events overlapping [From, To).
 type EventQuery struct {
-	Text        string
-	From, To    time.Time // To zero: no end
-	Place       string    // a place id
-	Network     string
-	Services    []string
-	Publics     []string
-	Departement string
-	Limit       int
-	Cursor      string
+	Text     string
+	From, To time.Time // To zero: no end
+	Place    string    // a place id
+	// PlaceRecords, with Place, are more place ids whose events match
+	// too: the other records of a place published by several networks.
+	PlaceRecords []string
+	Network      string
+	Services     []string
+	Publics      []string
+	Departement  string
+	Limit        int
+	Cursor       string
 }
 
 // EventHit is one occurrence of an event.

@@ -65,6 +65,10 @@ const (
 	decisionSplit = 's'
 )
 
+// decided is the value of a decision: not empty, as bbolt answers nil for
+// an empty value written in the same transaction.
+var decided = []byte{1}
+
 // grouper regroups places within one write transaction. Make one per
 // transaction (a batched function may run twice), call place or removed
 // after each write of a place, then finish.
@@ -388,11 +392,11 @@ func (g *grouper) finish(t *touched) error {
 	for _, gid := range gids {
 		var ie []byte
 		if g.groups.Get(groupKey(gid)) != nil {
-			m, err := mergeGroup(g.tx, gid)
+			m, recs, err := mergeRecords(g.tx, gid)
 			if err != nil {
 				return err
 			}
-			ie = catalogue.AppendGroupEntry(nil, m, m.Sources)
+			ie = catalogue.AppendGroupEntry(nil, m, recs)
 		} else {
 			ie = []byte{}
 		}
@@ -413,15 +417,21 @@ func (g *grouper) finish(t *touched) error {
 // change), else its most recently updated one; its fields come from the
 // most recently updated record that has them (catalogue.MergePlaces).
 func mergeGroup(tx *bolt.Tx, gid string) (*catalogue.Place, error) {
+	m, _, err := mergeRecords(tx, gid)
+	return m, err
+}
+
+// mergeRecords is mergeGroup, also answering the records.
+func mergeRecords(tx *bolt.Tx, gid string) (*catalogue.Place, []*catalogue.Place, error) {
 	v := tx.Bucket(bucketPlaceGroups).Get(groupKey(gid))
 	if v == nil {
-		return nil, fmt.Errorf("group %s: %w", gid, ErrNotFound)
+		return nil, nil, fmt.Errorf("group %s: %w", gid, ErrNotFound)
 	}
 	var recs []*catalogue.Place
 	for _, id := range strings.Split(string(v), "\n") {
 		p, err := getPlace(tx, id)
 		if err != nil {
-			return nil, fmt.Errorf("group %s: %w", gid, err)
+			return nil, nil, fmt.Errorf("group %s: %w", gid, err)
 		}
 		recs = append(recs, p)
 	}
@@ -439,7 +449,7 @@ func mergeGroup(tx *bolt.Tx, gid string) (*catalogue.Place, error) {
 		}
 	}
 	m.Sources = sources
-	return m, nil
+	return m, recs, nil
 }
 
 // groupEntries calls fn with the index entry of every group, in id order,
@@ -451,11 +461,11 @@ func groupEntries(tx *bolt.Tx, fn func(gid string, entry []byte) error) error {
 	}
 	c := b.Cursor()
 	for k, _ := c.Seek([]byte{'g'}); len(k) > 0 && k[0] == 'g'; k, _ = c.Next() {
-		m, err := mergeGroup(tx, string(k[1:]))
+		m, recs, err := mergeRecords(tx, string(k[1:]))
 		if err != nil {
 			return err
 		}
-		if err := fn(string(k[1:]), catalogue.AppendGroupEntry(nil, m, m.Sources)); err != nil {
+		if err := fn(string(k[1:]), catalogue.AppendGroupEntry(nil, m, recs)); err != nil {
 			return err
 		}
 	}
@@ -551,7 +561,7 @@ func (s *Store) SplitPlace(id string) error {
 				if err := d.Delete(decisionKey(decisionLink, pair[0], pair[1])); err != nil {
 					return err
 				}
-				if err := d.Put(decisionKey(decisionSplit, pair[0], pair[1]), nil); err != nil {
+				if err := d.Put(decisionKey(decisionSplit, pair[0], pair[1]), decided); err != nil {
 					return err
 				}
 			}
@@ -574,7 +584,7 @@ func (s *Store) LinkPlaces(a, b string) error {
 			if err := d.Delete(decisionKey(decisionSplit, pair[0], pair[1])); err != nil {
 				return err
 			}
-			if err := d.Put(decisionKey(decisionLink, pair[0], pair[1]), nil); err != nil {
+			if err := d.Put(decisionKey(decisionLink, pair[0], pair[1]), decided); err != nil {
 				return err
 			}
 		}

@@ -46,7 +46,7 @@ var (
 	// One place, several networks (groups.go), from schema version 4.
 	bucketPlaceMatch     = []byte("place_match")     // catalogue.MatchKeys "/" place id → nil, with the record
 	bucketPlaceGroups    = []byte("place_groups")    // 'm' + place id → group id; 'g' + group id → place ids joined by "\n"
-	bucketPlaceDecisions = []byte("place_decisions") // 'l' or 's' (link, split) + ap_id + " " + ap_id → nil, both ways
+	bucketPlaceDecisions = []byte("place_decisions") // 'l' or 's' (link, split) + ap_id + " " + ap_id → 1, both ways
 )
 
 var allBuckets = [][]byte{
