@@ -391,7 +391,7 @@ func (g *grouper) finish(t *touched) error {
 	for _, gid := range gids {
 		var ie []byte
 		if g.groups.Get(groupKey(gid)) != nil {
-			m, recs, err := mergeRecords(g.tx, gid)
+			m, recs, err := mergeRecords(g.tx, gid, g.record)
 			if err != nil {
 				return err
 			}

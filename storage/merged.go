@@ -20,19 +20,23 @@ import (
 // change), else its most recently updated one; its fields come from the
 // most recently updated record that has them (catalogue.MergePlaces).
 func mergeGroup(tx *bolt.Tx, gid string) (*catalogue.Place, error) {
-	m, _, err := mergeRecords(tx, gid)
+	m, _, err := mergeRecords(tx, gid, nil)
 	return m, err
 }
 
-// mergeRecords is mergeGroup, also answering the records.
-func mergeRecords(tx *bolt.Tx, gid string) (*catalogue.Place, []*catalogue.Place, error) {
+// mergeRecords is mergeGroup, also answering the records, which it reads
+// with get when not nil.
+func mergeRecords(tx *bolt.Tx, gid string, get func(id string) (*catalogue.Place, error)) (*catalogue.Place, []*catalogue.Place, error) {
 	v := tx.Bucket(bucketPlaceGroups).Get(groupKey(gid))
 	if v == nil {
 		return nil, nil, fmt.Errorf("group %s: %w", gid, ErrNotFound)
 	}
+	if get == nil {
+		get = func(id string) (*catalogue.Place, error) { return getPlace(tx, id) }
+	}
 	var recs []*catalogue.Place
 	for _, id := range strings.Split(string(v), "\n") {
-		p, err := getPlace(tx, id)
+		p, err := get(id)
 		if err != nil {
 			return nil, nil, fmt.Errorf("group %s: %w", gid, err)
 		}
@@ -64,7 +68,7 @@ func groupEntries(tx *bolt.Tx, fn func(gid string, entry []byte) error) error {
 	}
 	c := b.Cursor()
 	for k, _ := c.Seek([]byte{'g'}); len(k) > 0 && k[0] == 'g'; k, _ = c.Next() {
-		m, recs, err := mergeRecords(tx, string(k[1:]))
+		m, recs, err := mergeRecords(tx, string(k[1:]), nil)
 		if err != nil {
 			return err
 		}
