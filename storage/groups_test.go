@@ -260,6 +260,21 @@ func TestMergedPlace(t *testing.T) {
 	if err := s.EachPlace(func(p *catalogue.Place) error { n++; return nil }); err != nil || n != 1 {
 		t.Errorf("EachPlace walked %d places (%v); want 1", n, err)
 	}
+	// A client PUTs back the merged place it read: the record keeps no
+	// sources, and the place is still shown merged.
+	m, err := s.MergedPlace(ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UpdatePlace(ids[0], m); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := s.Place(ids[0]); err != nil || r.Sources != nil {
+		t.Errorf("record after a PUT of the merged place: sources %v, %v", r.Sources, err)
+	}
+	if m, err := s.MergedPlace(ids[1]); err != nil || len(m.Sources) != 3 {
+		t.Errorf("after the PUT: %+v, %v; want three sources", m, err)
+	}
 	// Events at any record show on the merged place.
 	e := testEvent(ids[0], testNow.Add(24*time.Hour))
 	if err := s.CreateEvent(e); err != nil {

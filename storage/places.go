@@ -30,6 +30,7 @@ func (s *Store) UpdatePlace(id string, p *catalogue.Place) error {
 		}
 		p.ID, p.APID, p.Network = old.ID, old.APID, old.Network
 		p.Updated = s.now().UTC()
+		p.Sources = nil // read-only: a client may PUT back a merged place it read
 		if err := putRecord(tx, bucketPlaces, id, p, kindPlace, placeEntries(old), placeEntries(p)); err != nil {
 			return err
 		}
@@ -175,6 +176,7 @@ func (s *Store) CreatePlaces(ps []*catalogue.Place) error {
 		p.APID = s.baseURL + "/lieux/" + p.ID
 		p.Network = catalogue.Network{Local: true}
 		p.Updated = now
+		p.Sources = nil
 	}
 	var t touched
 	err := s.update(func(tx *bolt.Tx) error {

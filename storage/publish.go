@@ -238,6 +238,7 @@ func (s *Store) PutRemoteEvent(activityID string, e *catalogue.Event) error {
 func putRemotePlace(tx *bolt.Tx, p *catalogue.Place) (string, error) {
 	p.Network.Local = false
 	p.Updated = p.Updated.UTC()
+	p.Sources = nil
 	var old *catalogue.Place
 	if id, ok := resolve(tx, kindPlace, p.APID); ok {
 		var err error
