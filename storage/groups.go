@@ -205,7 +205,7 @@ func (g *grouper) cluster(ids []string, reuse string) error {
 				link, split := g.decision(recs[i], recs[j])
 				switch {
 				case linksOnly && link:
-				case !linksOnly && !split && sameNetworkless(recs[i], recs[j]) && g.joinable(membersOf(ci), membersOf(cj)):
+				case !linksOnly && !split && matches(recs[i], recs[j]) && g.joinable(membersOf(ci), membersOf(cj)):
 				default:
 					continue
 				}
@@ -255,7 +255,7 @@ func (g *grouper) join(p *catalogue.Place, prev string) error {
 				continue
 			}
 			link, split := g.decision(p, c)
-			if linksOnly && !link || !linksOnly && (split || !catalogue.SamePlace(p, c) || !differentNetworks(p, c)) {
+			if linksOnly && !link || !linksOnly && (split || !matches(p, c)) {
 				continue
 			}
 			cg := g.groupOf(c.ID)
@@ -366,9 +366,9 @@ func (g *grouper) joinable(a, b []*catalogue.Place) bool {
 	return true
 }
 
-// sameNetworkless is the automatic rule between two records: SamePlace,
-// for records of different networks.
-func sameNetworkless(a, b *catalogue.Place) bool {
+// matches is the automatic rule between two records: SamePlace, for
+// records of different networks.
+func matches(a, b *catalogue.Place) bool {
 	return differentNetworks(a, b) && catalogue.SamePlace(a, b)
 }
 
