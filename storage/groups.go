@@ -130,16 +130,49 @@ func (g *grouper) setGroup(gid string, members []string) error {
 	return g.groups.Put(groupKey(gid), []byte(strings.Join(members, "\n")))
 }
 
-// place regroups p, just written.
+// place regroups p, just written: p, the records it is the same place as
+// by itself (matches, or a link), and the groups of all of them are
+// grouped again together.
 func (g *grouper) place(p *catalogue.Place) error {
 	g.records[p.ID] = p
-	prev := g.groupOf(p.ID)
-	if prev != "" {
-		if err := g.leave(p.ID, prev); err != nil {
+	ids := []string{p.ID}
+	var gids []string
+	addGroup := func(id string) {
+		gid := g.groupOf(id)
+		if gid == "" || slices.Contains(gids, gid) {
+			return
+		}
+		gids = append(gids, gid)
+		for _, m := range g.members(gid) {
+			if !slices.Contains(ids, m) {
+				ids = append(ids, m)
+			}
+		}
+	}
+	addGroup(p.ID)
+	cands, err := g.candidates(p)
+	if err != nil {
+		return err
+	}
+	for _, c := range cands {
+		if link, split := g.decision(p, c); !link && (split || !matches(p, c)) {
+			continue // the others are no business of p's
+		}
+		if !slices.Contains(ids, c.ID) {
+			ids = append(ids, c.ID)
+		}
+		addGroup(c.ID)
+	}
+	if len(ids) == 1 {
+		return nil
+	}
+	for _, gid := range gids {
+		if err := g.setGroup(gid, nil); err != nil {
 			return err
 		}
 	}
-	return g.join(p, prev)
+	slices.Sort(ids)
+	return g.cluster(ids, gids)
 }
 
 // removed regroups what was the group of the place id, just deleted.
@@ -162,12 +195,14 @@ func (g *grouper) leave(id, gid string) error {
 	if err := g.setGroup(gid, nil); err != nil {
 		return err
 	}
-	return g.cluster(rest, gid)
+	return g.cluster(rest, []string{gid})
 }
 
-// cluster groups ids among themselves; the first group of two or more
-// takes the id reuse.
-func (g *grouper) cluster(ids []string, reuse string) error {
+// cluster groups ids among themselves: link decisions join two records'
+// components always; then, in id order, matches joins them unless a split
+// decision separates a record of one from a record of the other. The
+// groups of two or more take the ids reuse in order, then new ones.
+func (g *grouper) cluster(ids []string, reuse []string) error {
 	recs := make([]*catalogue.Place, 0, len(ids))
 	for _, id := range ids {
 		p, err := g.record(id)
@@ -226,82 +261,15 @@ func (g *grouper) cluster(ids []string, reuse string) error {
 		if len(byComp[c]) < 2 {
 			continue
 		}
-		gid := reuse
-		if gid == "" {
-			gid = groupPrefix + newID()
+		gid := groupPrefix + newID()
+		if len(reuse) > 0 {
+			gid, reuse = reuse[0], reuse[1:]
 		}
-		reuse = ""
 		if err := g.setGroup(gid, byComp[c]); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// join adds p to the groups of the records it is the same place as; the
-// group takes the id of the first of them, else prev when given.
-func (g *grouper) join(p *catalogue.Place, prev string) error {
-	cands, err := g.candidates(p)
-	if err != nil {
-		return err
-	}
-	set := []*catalogue.Place{p}
-	gid := ""
-	var absorbed []string
-	// Links first, then what SamePlace finds.
-	for _, linksOnly := range []bool{true, false} {
-		for _, c := range cands {
-			if slices.ContainsFunc(set, func(q *catalogue.Place) bool { return q.ID == c.ID }) {
-				continue
-			}
-			link, split := g.decision(p, c)
-			if linksOnly && !link || !linksOnly && (split || !matches(p, c)) {
-				continue
-			}
-			cg := g.groupOf(c.ID)
-			comp := []*catalogue.Place{c}
-			if cg != "" {
-				comp = comp[:0]
-				for _, m := range g.members(cg) {
-					q, err := g.record(m)
-					if err != nil {
-						return err
-					}
-					comp = append(comp, q)
-				}
-			}
-			if !linksOnly && !g.joinable(set, comp) {
-				continue
-			}
-			set = append(set, comp...)
-			if cg != "" {
-				if gid == "" {
-					gid = cg
-				} else {
-					absorbed = append(absorbed, cg)
-				}
-			}
-		}
-	}
-	if len(set) < 2 {
-		return nil
-	}
-	for _, a := range absorbed {
-		if err := g.setGroup(a, nil); err != nil {
-			return err
-		}
-	}
-	if gid == "" && prev != "" && g.groups.Get(groupKey(prev)) == nil {
-		gid = prev
-	}
-	if gid == "" {
-		gid = groupPrefix + newID()
-	}
-	ids := make([]string, len(set))
-	for i, q := range set {
-		ids[i] = q.ID
-	}
-	return g.setGroup(gid, ids)
 }
 
 // candidates are the records that may be the same place as p, in id
