@@ -27,11 +27,12 @@ import (
 //   - place_groups maps each record of a group to its group id and each
 //     group to its records. A record alone has no entry.
 //
-// Grouping is connected components: link decisions join two groups
-// always, SamePlace joins them unless a split decision separates a record
-// of one from a record of the other. When a record changes, it leaves its
-// group, the rest is grouped again among itself, and the record joins
-// what it matches now; when one is deleted, the rest is grouped again.
+// Grouping is connected components (cluster): link decisions join two
+// records' components always; then SamePlace joins them unless a split
+// decision separates a record of one from a record of the other. When a
+// record is written, it, the records it matches or is linked to, and the
+// groups of all of them are grouped again together; when one is deleted,
+// the rest of its group is.
 //
 // Each group has an index entry of its own (kind 'g', see load.go): its
 // merged place (catalogue.MergePlaces), indexed under the group id with
