@@ -451,3 +451,45 @@ func TestMigrationToVersion4GroupsExistingPlaces(t *testing.T) {
 		t.Errorf("after the migration: %v; want the médiathèque of Avignon once, with two sources", got)
 	}
 }
+
+// TestConflictingDecisionsGiveOneResult: V split from the others, then
+// linked to P again; L still may not be with V, so L stays alone, and
+// writing any of the three again changes nothing.
+func TestConflictingDecisionsGiveOneResult(t *testing.T) {
+	s, _ := openTestStore(t)
+	recs := []rec{
+		{"", "", unknownPivot, "Espace numérique", "1 place de la Mairie", "13055", "13001", "Marseille", 43.2965, 5.3698, time.Time{}},
+		{paca, "mairie", unknownPivot, "Espace numérique", "1 place de la Mairie", "13055", "13001", "Marseille", 43.2966, 5.3698, time.Time{}},
+		{var83, "mairie", unknownPivot, "Espace numerique", "1 pl. de la Mairie", "13055", "13001", "Marseille", 43.2965, 5.3699, time.Time{}},
+	}
+	ids := put(t, s, recs...)
+	if got := shown(t, s, catalogue.PlaceQuery{}); len(got) != 1 {
+		t.Fatalf("before: %v; want one place", got)
+	}
+	if err := s.SplitPlace(ids[2]); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.LinkPlaces(ids[2], ids[1]); err != nil {
+		t.Fatal(err)
+	}
+	want := func(when string) {
+		t.Helper()
+		got := shown(t, s, catalogue.PlaceQuery{})
+		if len(got) != 2 || !has(got, ids[0]) || len(got[ids[0]]) != 0 {
+			t.Errorf("%s: %v; want %s alone, %s and %s together", when, got, ids[0], ids[1], ids[2])
+		}
+	}
+	want("after split and link")
+	if err := s.UpdatePlace(ids[0], recs[0].place()); err != nil {
+		t.Fatal(err)
+	}
+	want("after the local record is written again")
+	for _, i := range []int{1, 2} {
+		r := recs[i]
+		r.updated = testNow.Add(time.Duration(i) * time.Hour)
+		if err := s.PutRemotePlace("", r.place()); err != nil {
+			t.Fatal(err)
+		}
+		want("after " + r.network + " writes again")
+	}
+}
