@@ -1,6 +1,8 @@
 package catalogue
 
 import (
+	"fmt"
+	"math"
 	"strings"
 	"unicode"
 )
@@ -269,4 +271,57 @@ func unite(a, b []string) []string {
 		}
 	}
 	return out
+}
+
+// MatchKeys are keys under which a store files p so that it can find the
+// records SamePlace may match without comparing p with every place: every
+// record that SamePlace(p, q) accepts shares at least one key of
+// MatchKeys(p) with MatchKeys(q) when looked up by MatchLookups(p). The
+// keys are the valid pivot, the cell of a grid of about 200 m that holds
+// the coordinates, and the département with the folded street address.
+func MatchKeys(p *Place) []string {
+	var keys []string
+	if v := validPivot(p.Pivot); v != "" {
+		keys = append(keys, "v/"+v)
+	}
+	if p.Latitude != nil && p.Longitude != nil {
+		la, lo := matchCell(*p.Latitude, *p.Longitude)
+		keys = append(keys, fmt.Sprintf("c/%d:%d", la, lo))
+	}
+	if k := streetKey(p.Adresse); k != "" {
+		keys = append(keys, "a/"+p.Departement()+"/"+k)
+	}
+	return keys
+}
+
+// MatchLookups are the keys to look up to find the records that may
+// describe the same place as p: its own MatchKeys and the eight grid cells
+// around its own, as a record 100 m away may be in the next cell.
+func MatchLookups(p *Place) []string {
+	var keys []string
+	if v := validPivot(p.Pivot); v != "" {
+		keys = append(keys, "v/"+v)
+	}
+	if p.Latitude != nil && p.Longitude != nil {
+		la, lo := matchCell(*p.Latitude, *p.Longitude)
+		for i := la - 1; i <= la+1; i++ {
+			for j := lo - 1; j <= lo+1; j++ {
+				keys = append(keys, fmt.Sprintf("c/%d:%d", i, j))
+			}
+		}
+	}
+	if k := streetKey(p.Adresse); k != "" {
+		keys = append(keys, "a/"+p.Departement()+"/"+k)
+	}
+	return keys
+}
+
+// matchCellDeg is the side of a grid cell in degrees: 222 m of latitude,
+// and more than maxSameDistanceKm of longitude below 63° of latitude
+// (every French territory), so that two points 100 m apart are in the
+// same or adjacent cells.
+const matchCellDeg = 0.002
+
+func matchCell(lat, lon float64) (int64, int64) {
+	return int64(math.Floor(lat / matchCellDeg)), int64(math.Floor(lon / matchCellDeg))
 }

@@ -1,6 +1,8 @@
 package catalogue
 
 import (
+	"math"
+	"slices"
 	"testing"
 	"time"
 )
@@ -65,6 +67,11 @@ func TestSamePlace(t *testing.T) {
 			if got := SamePlace(c.b, c.a); got != c.want {
 				t.Errorf("SamePlace (reversed) = %v; want %v", got, c.want)
 			}
+			// A store finds b from a by their match keys whenever they
+			// are the same place.
+			if c.want && (!shareKey(MatchLookups(c.a), MatchKeys(c.b)) || !shareKey(MatchLookups(c.b), MatchKeys(c.a))) {
+				t.Errorf("MatchLookups %v and MatchKeys %v share no key", MatchLookups(c.a), MatchKeys(c.b))
+			}
 		})
 	}
 }
@@ -92,3 +99,34 @@ func TestMergePlaces(t *testing.T) {
 		t.Error("MergePlaces changed its arguments")
 	}
 }
+
+func shareKey(lookups, keys []string) bool {
+	for _, l := range lookups {
+		if slices.Contains(keys, l) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestMatchKeysNear: two points at most 100 m apart always share a cell
+// among the lookups, anywhere in France, across cell edges.
+func TestMatchKeysNear(t *testing.T) {
+	for _, lat := range []float64{-21.1151, 14.6415, 41.9192, 43.2965, 48.8566, 51.0344} {
+		for i := range 200 {
+			a := &Place{Latitude: ptrTo(lat + float64(i)*0.00037), Longitude: ptrTo(2.0 + float64(i)*0.00091)}
+			for _, d := range [][2]float64{{0.0009, 0}, {0, 0.0009}, {-0.0006, 0.0006}, {0.0006, -0.0006}} {
+				bLat, bLon := *a.Latitude+d[0], *a.Longitude+d[1]/math.Cos(lat*math.Pi/180)
+				b := &Place{Latitude: &bLat, Longitude: &bLon}
+				if DistanceKm(LatLon{*a.Latitude, *a.Longitude}, LatLon{bLat, bLon}) > maxSameDistanceKm {
+					continue
+				}
+				if !shareKey(MatchLookups(a), MatchKeys(b)) {
+					t.Fatalf("(%v, %v) and (%v, %v) share no cell", *a.Latitude, *a.Longitude, bLat, bLon)
+				}
+			}
+		}
+	}
+}
+
+func ptrTo(f float64) *float64 { return &f }

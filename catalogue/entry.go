@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
+	"strings"
 )
 
 // Index entries are what the index keeps of a record, already analysed, in
@@ -28,8 +29,33 @@ var errBadEntry = errors.New("index entry truncated or corrupt")
 
 // AppendPlaceEntry appends the index entry of p to dst.
 func AppendPlaceEntry(dst []byte, p *Place) []byte {
+	return appendPlaceEntry(dst, p, networkOf(p.Network), nil)
+}
+
+// AppendGroupEntry appends to dst the index entry of a place published by
+// several networks: merged from its records by MergePlaces, indexed with
+// the networks of all its records (a search by network finds it through
+// any of them) and the names they give it (a search finds it by any),
+// and followed by the ids of the records, which searches of merged places
+// then leave out.
+func AppendGroupEntry(dst []byte, merged *Place, records []*Place) []byte {
+	networks := make([]string, 0, len(records))
+	members := make([]string, 0, len(records))
+	var names []string
+	for _, r := range records {
+		if n := networkOf(r.Network); !contains(networks, n) {
+			networks = append(networks, n)
+		}
+		members = append(members, r.ID)
+		names = append(names, Terms(r.Nom)...)
+	}
+	dst = appendPlaceEntry(dst, merged, strings.Join(networks, "\n"), names)
+	return appendStrings(dst, members)
+}
+
+func appendPlaceEntry(dst []byte, p *Place, network string, moreTerms []string) []byte {
 	name := distinct(Terms(p.Nom))
-	terms := distinct(placeText(p)) // starts with the name's terms
+	terms := distinct(append(placeText(p), moreTerms...)) // starts with the name's terms
 	dst = append(dst, EntryVersion)
 	dst = appendString(dst, Fold(p.Nom))
 	dst = binary.AppendUvarint(dst, uint64(len(name)))
@@ -39,7 +65,7 @@ func AppendPlaceEntry(dst []byte, p *Place) []byte {
 	dst = appendStrings(dst, p.Typologie)
 	dst = appendStrings(dst, concat(p.Dispositifs, p.FormationsLabels, p.AutresLabels))
 	dst = appendStrings(dst, p.Frais)
-	dst = appendString(dst, networkOf(p.Network))
+	dst = appendString(dst, network)
 	dst = appendString(dst, p.Departement())
 	if p.HasCoordinates() {
 		dst = append(dst, 1)

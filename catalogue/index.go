@@ -25,6 +25,12 @@ type Index struct {
 	placeNum   map[string]uint32
 	deadPlaces int
 
+	// Places published by several networks: each group has a document of
+	// its own, the merged place, under the group's id; memberOf maps the
+	// ids of the member records to their group, members the reverse.
+	memberOf map[string]string
+	members  map[string][]string
+
 	events     []eventDoc
 	eventNum   map[string]uint32
 	deadEvents int
@@ -72,10 +78,12 @@ type placeDoc struct {
 	hours     int32  // slot in Index.hours; -1 when none can be read: never open
 	alive     bool
 	hasCoords bool
+	group     bool // the merged place of a group; left out of searches of records
+	member    bool // a record of a group; left out of searches of merged places
 	lat, lon  float64
 	id        string
 	sortName  string   // folded name, then id: the default order
-	network   string   // actor IRI; "" for local records
+	network   string   // actor IRI; "" for local records; a group's, joined by "\n"
 	tags      []uint32 // of its typologie, labels (dispositifs, formations and other labels) and frais
 }
 
@@ -99,6 +107,8 @@ const (
 func NewIndex(now time.Time) *Index {
 	return &Index{
 		placeNum:    map[string]uint32{},
+		memberOf:    map[string]string{},
+		members:     map[string][]string{},
 		eventNum:    map[string]uint32{},
 		termNum:     map[string]uint32{},
 		days:        map[int32][]occurrence{},
@@ -187,6 +197,22 @@ func (x *Index) PutPlace(p *Place) {
 // of another version, or with an error for one that cannot be read; the
 // index is then unchanged.
 func (x *Index) PutPlaceEntry(id string, entry []byte) error {
+	return x.putPlaceEntry(id, entry, false)
+}
+
+// PutGroupEntry adds the merged place of the group id from its entry, made
+// by AppendGroupEntry, or replaces the group with the same id. Searches of
+// merged places answer the group's id instead of its members', which may
+// be indexed before or after. Errors are those of PutPlaceEntry.
+func (x *Index) PutGroupEntry(id string, entry []byte) error {
+	return x.putPlaceEntry(id, entry, true)
+}
+
+// RemoveGroup removes the group with this id, if indexed: its members are
+// found again by searches of merged places.
+func (x *Index) RemoveGroup(id string) { x.RemovePlace(id) }
+
+func (x *Index) putPlaceEntry(id string, entry []byte, group bool) error {
 	var buf [5][8][]byte
 	var termBuf [128][]byte
 	r := entryReader{b: entry}
@@ -213,6 +239,10 @@ func (x *Index) PutPlaceEntry(id string, entry []byte) error {
 		r.fail()
 	}
 	hours := r.bytes()
+	var members [][]byte
+	if group {
+		members = r.list(nil)
+	}
 	if err := r.end(); err != nil {
 		return err
 	}
@@ -229,6 +259,7 @@ func (x *Index) PutPlaceEntry(id string, entry []byte) error {
 		lon:       lon,
 		id:        id,
 		sortName:  sortName,
+		group:     group,
 	}
 	if n := len(typologie) + len(labels) + len(frais); n > 0 {
 		doc.tags = make([]uint32, 0, n)
@@ -238,6 +269,17 @@ func (x *Index) PutPlaceEntry(id string, entry []byte) error {
 	defer x.mu.Unlock()
 	x.removePlace(id)
 	num := uint32(len(x.places))
+	if group {
+		list := make([]string, len(members))
+		for i, m := range members {
+			list[i] = string(m)
+			x.memberOf[list[i]] = id
+			x.setMember(list[i], true)
+		}
+		x.members[id] = list
+	} else {
+		doc.member = x.memberOf[id] != ""
+	}
 	doc.services = maskOf(x.serviceBit, services)
 	doc.publics = maskOf(x.publicBit, publics)
 	doc.dept = x.dept(dept)
@@ -278,6 +320,15 @@ func (x *Index) removePlace(id string) {
 	if !ok {
 		return
 	}
+	if x.places[num].group {
+		for _, m := range x.members[id] {
+			if x.memberOf[m] == id {
+				delete(x.memberOf, m)
+				x.setMember(m, false)
+			}
+		}
+		delete(x.members, id)
+	}
 	x.releaseHours(x.places[num].hours)
 	x.places[num] = placeDoc{}
 	delete(x.placeNum, id)
@@ -287,11 +338,30 @@ func (x *Index) removePlace(id string) {
 	}
 }
 
-// Len returns the number of places and events indexed.
+// setMember marks the record id, if indexed, as a member of a group or not.
+func (x *Index) setMember(id string, member bool) {
+	if n, ok := x.placeNum[id]; ok {
+		x.places[n].member = member
+	}
+}
+
+// Len returns the number of place records and events indexed.
 func (x *Index) Len() (places, events int) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	return len(x.placeNum), len(x.eventNum)
+	return len(x.placeNum) - len(x.members), len(x.eventNum)
+}
+
+// Groups returns the groups indexed: group id → the ids of its records.
+// The caller must not change the lists.
+func (x *Index) Groups() map[string][]string {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	out := make(map[string][]string, len(x.members))
+	for g, m := range x.members {
+		out[g] = m
+	}
+	return out
 }
 
 // term returns the number of the term t, numbering it if new.

@@ -208,3 +208,64 @@ func TestOpeningHoursSharedAndReleased(t *testing.T) {
 		t.Errorf("open at 19:00 = %v; want [e]", got)
 	}
 }
+
+// TestIndexGroups: a group is found once, under its id, through any of its
+// networks and records' names; searches of records still find every record;
+// the group survives a compaction and its members come back when it goes.
+func TestIndexGroups(t *testing.T) {
+	x := catalogue.NewIndex(indexNow)
+	lat, lon := 43.9463, 4.8059
+	a := &catalogue.Place{ID: "a", Nom: "Médiathèque Ceccano", CodeINSEE: "84007", Latitude: &lat, Longitude: &lon,
+		Network: catalogue.Network{Local: true}, Updated: indexNow}
+	b := &catalogue.Place{ID: "b", Nom: "Bibliothèque Ceccano", CodeINSEE: "84007",
+		Network: catalogue.Network{Actor: "https://paca.example/actor"}, Updated: indexNow.Add(-time.Hour)}
+	c := &catalogue.Place{ID: "c", Nom: "Cyberbase", CodeINSEE: "84007", Network: catalogue.Network{Local: true}}
+	merged, _ := catalogue.MergePlaces([]*catalogue.Place{a, b})
+	ids := func(q catalogue.PlaceQuery) []string {
+		t.Helper()
+		hits, err := x.Places(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hits.Total != len(hits.IDs) {
+			t.Fatalf("total %d for %v", hits.Total, hits.IDs)
+		}
+		return hits.IDs
+	}
+	x.PutGroupEntry("g-1", catalogue.AppendGroupEntry(nil, merged, []*catalogue.Place{a, b})) // before its members, as at start-up
+	for _, p := range []*catalogue.Place{a, b, c} {
+		x.PutPlace(p)
+	}
+	for range 2 {
+		for _, tc := range []struct {
+			q    catalogue.PlaceQuery
+			want []string
+		}{
+			{catalogue.PlaceQuery{}, []string{"c", "g-1"}},
+			{catalogue.PlaceQuery{Records: true}, []string{"b", "c", "a"}},
+			{catalogue.PlaceQuery{Network: "local"}, []string{"c", "g-1"}},
+			{catalogue.PlaceQuery{Network: "https://paca.example/actor"}, []string{"g-1"}},
+			{catalogue.PlaceQuery{Network: "https://paca.example/actor", Records: true}, []string{"b"}},
+			{catalogue.PlaceQuery{Text: "bibliotheque"}, []string{"g-1"}},
+			{catalogue.PlaceQuery{Near: &catalogue.LatLon{Lat: lat, Lon: lon}}, []string{"g-1"}},
+			{catalogue.PlaceQuery{Departement: "84"}, []string{"c", "g-1"}},
+		} {
+			if got := ids(tc.q); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("Places(%+v) = %v; want %v", tc.q, got, tc.want)
+			}
+		}
+		if p, _ := x.Len(); p != 3 {
+			t.Errorf("Len = %d records; want 3", p)
+		}
+		// Enough removals to compact, then the same answers.
+		for i := range 1500 {
+			id := fmt.Sprintf("tmp%d", i)
+			x.PutPlace(&catalogue.Place{ID: id, Nom: "Temporaire"})
+			x.RemovePlace(id)
+		}
+	}
+	x.RemoveGroup("g-1")
+	if got := ids(catalogue.PlaceQuery{}); !reflect.DeepEqual(got, []string{"b", "c", "a"}) {
+		t.Errorf("without the group: %v", got)
+	}
+}

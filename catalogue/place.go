@@ -15,6 +15,10 @@ type Place struct {
 	HoursError string `json:"horaires_erreur,omitempty"`
 	// DistanceKm is set in search results near a point.
 	DistanceKm *float64 `json:"distance_km,omitempty"`
+	// Sources lists the network records of a place published by several
+	// networks, shown merged (MergePlaces); empty for a record shown alone.
+	// It is never stored.
+	Sources []Source `json:"sources,omitempty"`
 
 	// The national standard v1.0.2.
 	Pivot                   string   `json:"pivot"`

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/bits"
+	"strings"
 	"time"
 )
 
@@ -35,6 +36,11 @@ type PlaceQuery struct {
 	OpenAt      time.Time
 	Limit       int
 	Cursor      string
+	// Records asks for every record on its own, as its network published
+	// it (what a network serves of its own places). By default a place
+	// published by several networks is one item: the group's merged
+	// place, under the group's id.
+	Records bool
 }
 
 // PlaceHits is a page of places: ids in order, the distances in km when the
@@ -49,15 +55,18 @@ type PlaceHits struct {
 
 // EventQuery selects occurrences of events overlapping [From, To).
 type EventQuery struct {
-	Text        string
-	From, To    time.Time // To zero: no end
-	Place       string    // a place id
-	Network     string
-	Services    []string
-	Publics     []string
-	Departement string
-	Limit       int
-	Cursor      string
+	Text     string
+	From, To time.Time // To zero: no end
+	Place    string    // a place id
+	// PlaceRecords, with Place, are more place ids whose events match
+	// too: the other records of a place published by several networks.
+	PlaceRecords []string
+	Network      string
+	Services     []string
+	Publics      []string
+	Departement  string
+	Limit        int
+	Cursor       string
 }
 
 // EventHit is one occurrence of an event.
@@ -109,7 +118,7 @@ func (x *Index) Places(q PlaceQuery) (PlaceHits, error) {
 	top := topK{k: clampLimit(q.Limit), after: after}
 	consider := func(num uint32, score int) {
 		d := &x.places[num]
-		if !d.alive {
+		if !d.alive || q.Records && d.group || !q.Records && d.member {
 			return
 		}
 		var dist float64
@@ -337,11 +346,24 @@ func (f *placeFilter) openDuring(slot int32) bool {
 	return f.open[slot] > 0
 }
 
+// matchNetwork says whether a record of the network have, or a group of
+// the networks have (joined by "\n", local ones empty), is of want.
 func matchNetwork(want, have string) bool {
 	if want == "local" {
-		return have == ""
+		want = ""
 	}
-	return want == have
+	if want == have {
+		return true
+	}
+	if !strings.Contains(have, "\n") {
+		return false
+	}
+	for n := range strings.SplitSeq(have, "\n") {
+		if n == want {
+			return true
+		}
+	}
+	return false
 }
 
 // intersect returns the documents that have every term, ascending.

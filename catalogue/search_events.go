@@ -50,7 +50,7 @@ func (x *Index) Events(q EventQuery) (EventHits, error) {
 			withText != nil && withText[num/64]&(1<<(num%64)) == 0,
 			services != 0 && d.services&services == 0,
 			publics != 0 && d.publics&publics == 0,
-			q.Place != "" && d.place != q.Place,
+			q.Place != "" && d.place != q.Place && !contains(q.PlaceRecords, d.place),
 			q.Network != "" && !matchNetwork(q.Network, d.network):
 			return false
 		case dept != noDept:

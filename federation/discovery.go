@@ -66,7 +66,7 @@ func (s *Service) nodeinfoLinks(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Service) nodeinfo(w http.ResponseWriter, r *http.Request) {
-	places, _ := s.store.Places(catalogue.PlaceQuery{Network: "local", Limit: 1})
+	places, _ := s.store.Places(catalogue.PlaceQuery{Network: "local", Limit: 1, Records: true})
 	events, _ := s.store.Events(catalogue.EventQuery{Network: "local", From: s.now(), Limit: 1})
 	st := s.settings()
 	writeJSON(w, http.StatusOK, `application/json; profile="http://nodeinfo.diaspora.software/ns/schema/2.1#"`, map[string]any{
@@ -189,13 +189,13 @@ func (s *Service) placesCollection(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.Relay {
 		network = ""
 	}
-	first, err := s.store.Places(catalogue.PlaceQuery{Network: network, Limit: 1})
+	first, err := s.store.Places(catalogue.PlaceQuery{Network: network, Limit: 1, Records: true})
 	if err != nil {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
 	s.collection(w, r, s.actor+"/places", first.Total, func(cursor string) ([]any, string, error) {
-		page, err := s.store.Places(catalogue.PlaceQuery{Network: network, Limit: pageSize, Cursor: cursor})
+		page, err := s.store.Places(catalogue.PlaceQuery{Network: network, Limit: pageSize, Cursor: cursor, Records: true})
 		var items []any
 		for _, p := range page.Items {
 			items = append(items, PlaceObject(p))

@@ -67,7 +67,7 @@ func (s *Store) Check() error {
 		if err != nil {
 			return err
 		}
-		for _, name := range [][]byte{bucketPlacesByService, bucketPlacesByDept, bucketEventsByStart, bucketEventsByPlace, bucketObjects} {
+		for _, name := range [][]byte{bucketPlacesByService, bucketPlacesByDept, bucketEventsByStart, bucketEventsByPlace, bucketObjects, bucketPlaceMatch} {
 			m := want[string(name)]
 			err := tx.Bucket(name).ForEach(func(k, v []byte) error {
 				wv, ok := m[string(k)]
@@ -88,6 +88,7 @@ func (s *Store) Check() error {
 			}
 		}
 		problems = append(problems, checkEntries(tx)...)
+		problems = append(problems, s.checkGroups(tx)...)
 		ip, ie := s.index.Len()
 		if ip != places || ie != events {
 			problems = append(problems, fmt.Errorf("search index holds %d places and %d events, database %d and %d", ip, ie, places, events))

@@ -66,6 +66,7 @@ func TestDecodeEveryField(t *testing.T) {
 	var e catalogue.Event
 	for _, v := range []any{&p, &e} {
 		fill(reflect.ValueOf(v).Elem())
+		p.Sources = nil // shown with merged places, never stored
 		data, err := json.Marshal(v)
 		if err != nil {
 			t.Fatal(err)

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -107,7 +108,8 @@ type EventPage struct {
 }
 
 // Events answers a page of event occurrences matching q. q.Place may be a
-// place id or ActivityPub id; an unknown place matches nothing.
+// place id or ActivityPub id; an unknown place matches nothing; the events
+// at every record of a place published by several networks match.
 func (s *Store) Events(q catalogue.EventQuery) (EventPage, error) {
 	if q.Place != "" {
 		err := s.db.View(func(tx *bolt.Tx) error {
@@ -116,6 +118,9 @@ func (s *Store) Events(q catalogue.EventQuery) (EventPage, error) {
 				return ErrNotFound
 			}
 			q.Place = id
+			if gid := tx.Bucket(bucketPlaceGroups).Get(memberKey(id)); gid != nil {
+				q.PlaceRecords = strings.Split(string(tx.Bucket(bucketPlaceGroups).Get(groupKey(string(gid)))), "\n")
+			}
 			return nil
 		})
 		if err != nil {

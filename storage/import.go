@@ -86,6 +86,7 @@ type ImportOptions struct {
 func (s *Store) ImportPlaces(recs []ImportRecord, opts ImportOptions) (ImportResult, error) {
 	var res ImportResult
 	var written []*catalogue.Place
+	var t touched
 	run := func(tx *bolt.Tx) error {
 		im := &importer{s: s, tx: tx, dry: opts.DryRun, now: s.now().UTC(), claimed: map[string]int{}, newKeys: map[string]string{}, seen: map[string]int{}}
 		im.keys = tx.Bucket(bucketImportKeys)
@@ -114,8 +115,17 @@ func (s *Store) ImportPlaces(recs []ImportRecord, opts ImportOptions) (ImportRes
 			return nil
 		}
 		var err error
-		written, err = im.write()
-		return err
+		if written, err = im.write(); err != nil {
+			return err
+		}
+		t = touched{}
+		g := newGrouper(tx)
+		for _, p := range written {
+			if err := g.place(p); err != nil {
+				return err
+			}
+		}
+		return g.finish(&t)
 	}
 	var err error
 	if opts.DryRun {
@@ -125,6 +135,7 @@ func (s *Store) ImportPlaces(recs []ImportRecord, opts ImportOptions) (ImportRes
 			for _, p := range written {
 				s.index.PutPlace(p)
 			}
+			s.applyGroups(t.groups)
 			if len(written) > 0 {
 				s.wake()
 			}

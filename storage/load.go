@@ -61,10 +61,13 @@ func (s *Store) readEntries() (int, error) {
 		journal = jb.Stats().KeyN
 		sb := tx.Bucket(bucketIndexSnapshot)
 		x.Grow(snapshotCount(sb, kindPlace), snapshotCount(sb, kindEvent))
-		for _, kind := range []byte{kindPlace, kindEvent} {
+		for _, kind := range []byte{kindPlace, kindEvent, kindGroup} {
 			put, what := x.PutPlaceEntry, "place"
-			if kind == kindEvent {
+			switch kind {
+			case kindEvent:
 				put, what = x.PutEventEntry, "event"
+			case kindGroup:
+				put, what = x.PutGroupEntry, "group"
 			}
 			var key []byte
 			err := forEachSnapshot(tx, kind, func(id, entry []byte) error {
@@ -249,6 +252,13 @@ func rebuildEntries(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
+	err = groupEntries(tx, func(gid string, entry []byte) error {
+		b.add(kindGroup, []byte(gid), entry)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
 	return b.store(tx)
 }
 
@@ -257,7 +267,7 @@ func rebuildEntries(tx *bolt.Tx) error {
 func foldJournal(tx *bolt.Tx) error {
 	var b snapshotBuilder
 	jb := tx.Bucket(bucketIndexJournal)
-	for _, kind := range []byte{kindPlace, kindEvent} {
+	for _, kind := range []byte{kindPlace, kindEvent, kindGroup} {
 		var key []byte
 		err := forEachSnapshot(tx, kind, func(id, entry []byte) error {
 			key = append(append(key[:0], kind), id...)
@@ -283,7 +293,7 @@ func foldJournal(tx *bolt.Tx) error {
 // with those of the records, for Check.
 func checkEntries(tx *bolt.Tx) []error {
 	have := map[string][]byte{} // journal key → entry
-	for _, kind := range []byte{kindPlace, kindEvent} {
+	for _, kind := range []byte{kindPlace, kindEvent, kindGroup} {
 		err := forEachSnapshot(tx, kind, func(id, entry []byte) error {
 			have[string(journalKey(kind, string(id)))] = entry
 			return nil
@@ -330,6 +340,12 @@ func checkEntries(tx *bolt.Tx) []error {
 				return err
 			}
 			compare(kindEvent, string(k), catalogue.AppendEventEntry(nil, &e))
+			return nil
+		})
+	}
+	if err == nil {
+		err = groupEntries(tx, func(gid string, entry []byte) error {
+			compare(kindGroup, gid, entry)
 			return nil
 		})
 	}

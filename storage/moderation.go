@@ -124,13 +124,17 @@ func deleteRemoteWhere(tx *bolt.Tx, t *touched, match func(catalogue.Network) bo
 		}
 		t.events = append(t.events, e.ID)
 	}
+	g := newGrouper(tx)
 	for _, p := range ps {
 		if err := deleteRecord(tx, bucketPlaces, p.ID, placeEntries(p)); err != nil {
 			return 0, 0, err
 		}
+		if err := g.removed(p.ID); err != nil {
+			return 0, 0, err
+		}
 		t.places = append(t.places, p.ID)
 	}
-	return len(ps), len(gone), nil
+	return len(ps), len(gone), g.finish(t)
 }
 
 // Unblock lifts a block; the caller fetches the domain's records again.
@@ -209,11 +213,18 @@ func (s *Store) Hide(ref string) (apID string, err error) {
 			}
 			t.events = append(t.events, e.ID)
 		}
+		g := newGrouper(tx)
 		for _, p := range places {
 			if err := deleteRecord(tx, bucketPlaces, p.ID, placeEntries(p)); err != nil {
 				return err
 			}
+			if err := g.removed(p.ID); err != nil {
+				return err
+			}
 			t.places = append(t.places, p.ID)
+		}
+		if err := g.finish(t); err != nil {
+			return err
 		}
 		return b.Put([]byte(apID), unixValue(s.now()))
 	})

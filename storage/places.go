@@ -19,6 +19,7 @@ func (s *Store) CreatePlace(p *catalogue.Place) error {
 // normalised and validated. It fails with ErrNotFound, or ErrReadOnly for
 // another network's place.
 func (s *Store) UpdatePlace(id string, p *catalogue.Place) error {
+	var t touched
 	err := s.update(func(tx *bolt.Tx) error {
 		old, err := getPlace(tx, id)
 		if err != nil {
@@ -29,11 +30,20 @@ func (s *Store) UpdatePlace(id string, p *catalogue.Place) error {
 		}
 		p.ID, p.APID, p.Network = old.ID, old.APID, old.Network
 		p.Updated = s.now().UTC()
+		p.Sources = nil // read-only: a client may PUT back a merged place it read
 		if err := putRecord(tx, bucketPlaces, id, p, kindPlace, placeEntries(old), placeEntries(p)); err != nil {
 			return err
 		}
+		t = touched{}
+		g := newGrouper(tx)
+		if err := g.place(p); err != nil {
+			return err
+		}
+		if err := g.finish(&t); err != nil {
+			return err
+		}
 		return s.publish(tx, Change{Verb: VerbUpdate, Place: p})
-	}, func() { s.index.PutPlace(p); s.wake() })
+	}, func() { s.index.PutPlace(p); s.applyGroups(t.groups); s.wake() })
 	if err != nil {
 		return fmt.Errorf("update place: %w", err)
 	}
@@ -44,6 +54,7 @@ func (s *Store) UpdatePlace(id string, p *catalogue.Place) error {
 // DeletePlace deletes the local place id. It fails with ErrNotFound,
 // ErrReadOnly, or ErrConflict while events still take place there.
 func (s *Store) DeletePlace(id string) error {
+	var t touched
 	err := s.update(func(tx *bolt.Tx) error {
 		old, err := getPlace(tx, id)
 		if err != nil {
@@ -58,8 +69,16 @@ func (s *Store) DeletePlace(id string) error {
 		if err := deleteRecord(tx, bucketPlaces, id, placeEntries(old)); err != nil {
 			return err
 		}
+		t = touched{}
+		g := newGrouper(tx)
+		if err := g.removed(id); err != nil {
+			return err
+		}
+		if err := g.finish(&t); err != nil {
+			return err
+		}
 		return s.publish(tx, Change{Verb: VerbDelete, Place: old})
-	}, func() { s.index.RemovePlace(id); s.wake() })
+	}, func() { s.index.RemovePlace(id); s.applyGroups(t.groups); s.wake() })
 	if err != nil {
 		return fmt.Errorf("delete place: %w", err)
 	}
@@ -93,7 +112,9 @@ type PlacePage struct {
 	Next  string
 }
 
-// Places answers a page of places matching q. A bad cursor gives
+// Places answers a page of places matching q. A place published by
+// several networks is one item, its merged place with Sources (see
+// MergedPlace), unless q.Records asks for the records. A bad cursor gives
 // catalogue.ErrBadCursor.
 func (s *Store) Places(q catalogue.PlaceQuery) (PlacePage, error) {
 	q.Network = s.localRef(q.Network)
@@ -104,7 +125,11 @@ func (s *Store) Places(q catalogue.PlaceQuery) (PlacePage, error) {
 	page := PlacePage{Total: hits.Total, Next: hits.Next, Items: make([]*catalogue.Place, 0, len(hits.IDs))}
 	err = s.db.View(func(tx *bolt.Tx) error {
 		for i, id := range hits.IDs {
-			p, err := getPlace(tx, id)
+			get := getPlace
+			if isGroupID(id) {
+				get = mergeGroup
+			}
+			p, err := get(tx, id)
 			if err != nil {
 				return err
 			}
@@ -125,11 +150,16 @@ func (s *Store) Places(q catalogue.PlaceQuery) (PlacePage, error) {
 	return page, nil
 }
 
-// decoratePlace fills the network of a local place with the instance's
-// current name and actor.
+// decoratePlace fills the network of a local place, and of its local
+// source, with the instance's current name and actor.
 func (s *Store) decoratePlace(p *catalogue.Place) {
 	if p.Network.Local {
 		p.Network = s.localNetwork()
+	}
+	for i := range p.Sources {
+		if p.Sources[i].Network.Local {
+			p.Sources[i].Network = s.localNetwork()
+		}
 	}
 }
 
@@ -146,21 +176,29 @@ func (s *Store) CreatePlaces(ps []*catalogue.Place) error {
 		p.APID = s.baseURL + "/lieux/" + p.ID
 		p.Network = catalogue.Network{Local: true}
 		p.Updated = now
+		p.Sources = nil
 	}
+	var t touched
 	err := s.update(func(tx *bolt.Tx) error {
+		t = touched{}
+		g := newGrouper(tx)
 		for _, p := range ps {
 			if err := putRecord(tx, bucketPlaces, p.ID, p, kindPlace, nil, placeEntries(p)); err != nil {
+				return err
+			}
+			if err := g.place(p); err != nil {
 				return err
 			}
 			if err := s.publish(tx, Change{Verb: VerbCreate, Place: p}); err != nil {
 				return err
 			}
 		}
-		return nil
+		return g.finish(&t)
 	}, func() {
 		for _, p := range ps {
 			s.index.PutPlace(p)
 		}
+		s.applyGroups(t.groups)
 		s.wake()
 	})
 	if err != nil {

@@ -167,6 +167,7 @@ func (s *Store) PutRemote(activityID string, objs ...Remote) error {
 		if err := markActivity(tx, activityID, s.now()); err != nil {
 			return err
 		}
+		g := newGrouper(tx)
 		for i, o := range objs {
 			if !kept(tx, o.Place.APID, o.Place.Network) || o.Event != nil && !kept(tx, o.Event.APID, o.Event.Network) {
 				continue // hidden here, or from a blocked domain
@@ -176,6 +177,11 @@ func (s *Store) PutRemote(activityID string, objs ...Remote) error {
 				return err
 			}
 			t.places = append(t.places, o.Place.ID)
+			if placeVerb != "" {
+				if err := g.place(o.Place); err != nil {
+					return err
+				}
+			}
 			if o.Event == nil {
 				if err := s.relayChange(tx, placeVerb, o.Place, nil); err != nil {
 					return err
@@ -195,7 +201,7 @@ func (s *Store) PutRemote(activityID string, objs ...Remote) error {
 				return err
 			}
 		}
-		return nil
+		return g.finish(t)
 	})
 	if err != nil {
 		return fmt.Errorf("store remote record: %w", err)
@@ -232,6 +238,7 @@ func (s *Store) PutRemoteEvent(activityID string, e *catalogue.Event) error {
 func putRemotePlace(tx *bolt.Tx, p *catalogue.Place) (string, error) {
 	p.Network.Local = false
 	p.Updated = p.Updated.UTC()
+	p.Sources = nil
 	var old *catalogue.Place
 	if id, ok := resolve(tx, kindPlace, p.APID); ok {
 		var err error
@@ -380,6 +387,13 @@ func (s *Store) DeleteRemote(activityID, actor, apID string) error {
 		}
 		t.places = append(t.places, id)
 		if err := deleteRecord(tx, bucketPlaces, id, placeEntries(p)); err != nil {
+			return err
+		}
+		g := newGrouper(tx)
+		if err := g.removed(id); err != nil {
+			return err
+		}
+		if err := g.finish(t); err != nil {
 			return err
 		}
 		return s.relayChange(tx, VerbDelete, p, nil)

@@ -15,6 +15,7 @@ import (
 const (
 	kindPlace = 'p'
 	kindEvent = 'e'
+	kindGroup = 'g' // a group of places (groups.go), in the index entries only
 )
 
 // entry is one index key of a record. Its value is nil, but in the
@@ -36,7 +37,7 @@ func placeEntries(p *catalogue.Place) []entry {
 	if p.APID != "" {
 		es = append(es, entry{bucketObjects, []byte(p.APID), objectValue(kindPlace, p.ID)})
 	}
-	return es
+	return append(es, matchEntries(p)...)
 }
 
 func eventEntries(e *catalogue.Event) []entry {

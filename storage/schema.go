@@ -9,7 +9,7 @@ import (
 
 // schemaVersion is the version of the layout described in this file. Open
 // migrates an older file up to it, one step at a time.
-const schemaVersion = 3
+const schemaVersion = 4
 
 // Bucket names. Every bucket is created at Open, in one transaction.
 var (
@@ -42,6 +42,11 @@ var (
 	// their record.
 	bucketIndexSnapshot = []byte("index_snapshot") // kind byte + chunk number (uint32) → entries; 'n' + kind → their number
 	bucketIndexJournal  = []byte("index_journal")  // kind byte + record id → entry; empty: removed
+
+	// One place, several networks (groups.go), from schema version 4.
+	bucketPlaceMatch     = []byte("place_match")     // catalogue.MatchKeys "/" place id → nil, with the record
+	bucketPlaceGroups    = []byte("place_groups")    // 'm' + place id → group id; 'g' + group id → place ids joined by "\n"
+	bucketPlaceDecisions = []byte("place_decisions") // 'l' or 's' (link, split) + ap_id + " " + ap_id → 1, both ways
 )
 
 var allBuckets = [][]byte{
@@ -54,6 +59,9 @@ var allBuckets = [][]byte{
 var federationBuckets = [][]byte{
 	bucketFollowers, bucketFollowing, bucketActors, bucketActivities, bucketOutbox, bucketTombstones,
 }
+
+// groupBuckets are created by the migration to version 4.
+var groupBuckets = [][]byte{bucketPlaceMatch, bucketPlaceGroups, bucketPlaceDecisions}
 
 var keySchemaVersion = []byte("schema_version")
 
@@ -70,6 +78,7 @@ var migrations = []func(tx *bolt.Tx) error{
 		return nil
 	},
 	2: rebuildEntries,
+	3: groupAll,
 }
 
 // migrate creates the buckets and brings the schema up to schemaVersion.

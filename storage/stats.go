@@ -9,11 +9,23 @@ import (
 )
 
 // EachPlace calls fn with every place, local and remote, in id order, in
-// one read transaction; an error from fn stops the walk and is returned.
+// one read transaction; a place published by several networks comes once,
+// merged, at its first record. An error from fn stops the walk and is
+// returned.
 func (s *Store) EachPlace(fn func(p *catalogue.Place) error) error {
 	return s.db.View(func(tx *bolt.Tx) error {
+		groups := tx.Bucket(bucketPlaceGroups)
+		seen := map[string]bool{}
 		return tx.Bucket(bucketPlaces).ForEach(func(k, _ []byte) error {
-			p, err := getPlace(tx, string(k))
+			get, id := getPlace, string(k)
+			if gid := groups.Get(memberKey(id)); gid != nil {
+				if seen[string(gid)] {
+					return nil
+				}
+				seen[string(gid)] = true
+				get, id = mergeGroup, string(gid)
+			}
+			p, err := get(tx, id)
 			if err != nil {
 				return fmt.Errorf("walk places: %w", err)
 			}

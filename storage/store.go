@@ -126,7 +126,7 @@ func (s *Store) update(fn func(tx *bolt.Tx) error, after func()) error {
 }
 
 // touched lists the records a batched write changed.
-type touched struct{ places, events []string }
+type touched struct{ places, events, groups []string }
 
 // batch runs fn in a write transaction that bbolt may share with other
 // concurrent batch calls, so that many small writes cost one disk sync.
@@ -161,6 +161,7 @@ func (s *Store) batch(fn func(tx *bolt.Tx, t *touched) error) error {
 				s.index.RemoveEvent(id)
 			}
 		}
+		s.indexGroups(tx, t.groups)
 		return nil
 	})
 }

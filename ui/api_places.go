@@ -29,8 +29,11 @@ func (s *server) listPlaces(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, page[*catalogue.Place]{Items: res.Items, Total: res.Total, Next: res.Next})
 }
 
+// getPlace answers the place as lists show it: the merged place of all
+// its networks' records when several publish it, whichever record's id
+// is asked.
 func (s *server) getPlace(w http.ResponseWriter, r *http.Request) {
-	p, err := s.store.Place(mux.Vars(r)["id"])
+	p, err := s.store.MergedPlace(mux.Vars(r)["id"])
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -85,4 +88,34 @@ func (s *server) deletePlace(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// splitPlace detaches a record from the place it was merged into.
+func (s *server) splitPlace(w http.ResponseWriter, r *http.Request) {
+	id := mux.Vars(r)["id"]
+	if err := s.store.SplitPlace(id); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.getPlace(w, r)
+}
+
+// linkPlace merges a record with another that matching missed.
+func (s *server) linkPlace(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		With string `json:"with"`
+	}
+	if err := s.decodeBody(w, r, &body); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if body.With == "" {
+		writeJSON(w, http.StatusBadRequest, apiError{Error: "lieu à rapprocher manquant", Fields: map[string]string{"with": "obligatoire"}})
+		return
+	}
+	if err := s.store.LinkPlaces(mux.Vars(r)["id"], body.With); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.getPlace(w, r)
 }

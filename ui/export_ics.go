@@ -47,7 +47,7 @@ func (x *export) eventRecords(limit int, series bool) ([]eventRecord, error) {
 			}
 			p, ok := places[e.Lieu]
 			if !ok {
-				p, _ = x.s.store.Place(e.Lieu) // a missing place leaves the event without location
+				p, _ = x.s.store.MergedPlace(e.Lieu) // a missing place leaves the event without location
 				places[e.Lieu] = p
 			}
 			out = append(out, eventRecord{e, p})

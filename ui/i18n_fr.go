@@ -161,6 +161,7 @@ var frenchMessages = &messages{lang: "fr", m: map[string]string{
 	"place.contact.none":      "Pas de contact communiqué.",
 	"place.origin":            "Source des informations",
 	"place.network":           "Publié par le réseau",
+	"place.networks":          "Publié par",
 	"place.updated":           "Mis à jour le",
 	"place.parent":            "Structure",
 	"place.source":            "Source",

@@ -42,7 +42,7 @@ func (p *pages) eventItems(list []*catalogue.Event, collapse bool) []eventItem {
 			Cancelled: e.Statut == catalogue.StatusCancelled, Free: has(e.Frais, "Gratuit")}
 		pl, ok := places[e.Lieu]
 		if !ok {
-			pl, _ = p.s.store.Place(e.Lieu) // a place not (yet) known shows no link
+			pl, _ = p.s.store.MergedPlace(e.Lieu) // a place not (yet) known shows no link
 			places[e.Lieu] = pl
 		}
 		if pl != nil {
@@ -113,7 +113,7 @@ func (p *pages) agenda(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Where = es.Where
 	if f.Place != "" {
-		if pl, err := p.s.store.Place(f.Place); err == nil {
+		if pl, err := p.s.store.MergedPlace(f.Place); err == nil {
 			v.PlaceName = pl.Nom
 		}
 	}

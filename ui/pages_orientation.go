@@ -82,7 +82,7 @@ func (p *pages) orientationSheet(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		seen[id] = true
-		pl, err := p.s.store.Place(id)
+		pl, err := p.s.store.MergedPlace(id)
 		if err != nil {
 			continue // a place removed since the list was made
 		}

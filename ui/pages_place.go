@@ -66,7 +66,7 @@ func (p *pages) place(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *pages) placeData(id string) (placeView, error) {
-	pl, err := p.s.store.Place(id)
+	pl, err := p.s.store.MergedPlace(id)
 	if err != nil {
 		return placeView{}, err
 	}

@@ -68,6 +68,8 @@ func New(cfg Config) http.Handler {
 	api.HandleFunc("/places/{id}", s.getPlace).Methods(http.MethodGet)
 	api.HandleFunc("/places/{id}", s.auth(s.updatePlace)).Methods(http.MethodPut)
 	api.HandleFunc("/places/{id}", s.auth(s.deletePlace)).Methods(http.MethodDelete)
+	api.HandleFunc("/places/{id}/split", s.auth(s.splitPlace)).Methods(http.MethodPost)
+	api.HandleFunc("/places/{id}/link", s.auth(s.linkPlace)).Methods(http.MethodPost)
 	api.HandleFunc("/events", s.listEvents).Methods(http.MethodGet)
 	api.HandleFunc("/events", s.auth(s.createEvent)).Methods(http.MethodPost)
 	api.HandleFunc("/events/{id}", s.getEvent).Methods(http.MethodGet)
