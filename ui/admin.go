@@ -72,6 +72,7 @@ func (p *pages) registerAdmin(r *mux.Router) {
 	get("", storage.RoleEditor, p.dashboard)
 	get("/", storage.RoleEditor, p.dashboard)
 	p.registerAdminPlaces(get, post)
+	p.registerAdminMerge(post)
 	p.registerAdminEvents(get, post)
 	get("/import", storage.RoleEditor, p.importPage)
 	post("/import", storage.RoleEditor, p.importUpload)

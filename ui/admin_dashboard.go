@@ -17,12 +17,12 @@ type dashboardView struct {
 // dashboard is /admin: what this instance holds, and the last reports.
 func (p *pages) dashboard(w http.ResponseWriter, r *http.Request, a *adminSession) {
 	v := dashboardView{adminView: p.adminView(w, r, a, "admin.dashboard.title")}
-	local, err := p.s.store.Places(catalogue.PlaceQuery{Network: "local", Limit: 1})
+	local, err := p.s.store.Places(catalogue.PlaceQuery{Network: "local", Limit: 1, Records: true})
 	if err != nil {
 		p.adminFail(w, r, a, err)
 		return
 	}
-	all, err := p.s.store.Places(catalogue.PlaceQuery{Limit: 1})
+	all, err := p.s.store.Places(catalogue.PlaceQuery{Limit: 1, Records: true})
 	if err != nil {
 		p.adminFail(w, r, a, err)
 		return

@@ -39,7 +39,9 @@ type placeListView struct {
 func (p *pages) adminPlaces(w http.ResponseWriter, r *http.Request, a *adminSession) {
 	q := r.URL.Query()
 	v := placeListView{adminView: p.adminView(w, r, a, "admin.places.title"), Q: strings.TrimSpace(q.Get("q")), All: q.Get("tous") == "1"}
-	query := catalogue.PlaceQuery{Text: v.Q, Network: "local", Limit: pageSize, Cursor: q.Get("page")}
+	// Records: an editor manages records, not the places merged from
+	// several networks' records that the public sees.
+	query := catalogue.PlaceQuery{Text: v.Q, Network: "local", Limit: pageSize, Cursor: q.Get("page"), Records: true}
 	if v.All {
 		query.Network = ""
 	}
@@ -259,6 +261,7 @@ type placeFormView struct {
 	GridOn   bool
 	Origin   string
 	GridErr  string
+	Merge    *mergeBox // nil for a new place
 }
 
 // gridRow is a day of the hours grid.
@@ -348,6 +351,7 @@ func (p *pages) newPlace(w http.ResponseWriter, r *http.Request, a *adminSession
 type remotePlaceView struct {
 	adminView
 	Place *catalogue.Place
+	Merge *mergeBox
 }
 
 // editPlace shows the form of a local place, or a read-only page for
@@ -359,10 +363,20 @@ func (p *pages) editPlace(w http.ResponseWriter, r *http.Request, a *adminSessio
 		return
 	}
 	if !pl.Network.Local {
-		p.render(w, r, http.StatusOK, "admin_place_remote", remotePlaceView{adminView: p.adminView(w, r, a, "admin.places.remote.title", pl.Nom), Place: pl})
+		v := remotePlaceView{adminView: p.adminView(w, r, a, "admin.places.remote.title", pl.Nom), Place: pl}
+		if v.Merge, err = p.mergeBoxOf(pl.ID, v.CSRF); err != nil {
+			p.adminFail(w, r, a, err)
+			return
+		}
+		p.render(w, r, http.StatusOK, "admin_place_remote", v)
 		return
 	}
-	p.render(w, r, http.StatusOK, "admin_place_form", p.placeFormView(w, r, a, pl.ID, pl.Nom, placeEditOf(pl)))
+	v := p.placeFormView(w, r, a, pl.ID, pl.Nom, placeEditOf(pl))
+	if v.Merge, err = p.mergeBoxOf(pl.ID, v.CSRF); err != nil {
+		p.adminFail(w, r, a, err)
+		return
+	}
+	p.render(w, r, http.StatusOK, "admin_place_form", v)
 }
 
 // savePlace creates or updates a place from the form. With problems,
