@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -20,6 +21,9 @@ import (
 // opening hours) are stored once.
 type Index struct {
 	mu sync.RWMutex
+
+	// changes counts the changes made to the index; see Changes.
+	changes atomic.Uint64
 
 	places     []placeDoc
 	placeNum   map[string]uint32
@@ -305,6 +309,7 @@ func (x *Index) putPlaceEntry(id string, entry []byte, group bool) error {
 	}
 	x.places = append(x.places, doc)
 	x.placeNum[id] = num
+	x.changes.Add(1)
 	return nil
 }
 
@@ -332,6 +337,7 @@ func (x *Index) removePlace(id string) {
 	x.releaseHours(x.places[num].hours)
 	x.places[num] = placeDoc{}
 	delete(x.placeNum, id)
+	x.changes.Add(1)
 	x.deadPlaces++
 	if x.deadPlaces > 1000 && x.deadPlaces > len(x.places)/4 {
 		x.compact()
@@ -344,6 +350,11 @@ func (x *Index) setMember(id string, member bool) {
 		x.places[n].member = member
 	}
 }
+
+// Changes returns a number that changes whenever a place, group or event
+// is added, replaced or removed: what is computed from the catalogue at
+// one value holds until it changes.
+func (x *Index) Changes() uint64 { return x.changes.Load() }
 
 // Len returns the number of place records and events indexed.
 func (x *Index) Len() (places, events int) {

@@ -118,6 +118,7 @@ func (x *Index) PutEventEntry(id string, entry []byte) error {
 	}
 	x.events = append(x.events, doc)
 	x.eventNum[id] = num
+	x.changes.Add(1)
 	return nil
 }
 
@@ -133,6 +134,7 @@ func (x *Index) removeEvent(id string) {
 	if !ok {
 		return
 	}
+	x.changes.Add(1)
 	// The same expansion as when it was put gives the same days.
 	var one [1]Occurrence
 	for _, o := range x.inHorizon(&x.events[num], &one) {

@@ -34,3 +34,8 @@ func (s *Store) EachPlace(fn func(p *catalogue.Place) error) error {
 		})
 	})
 }
+
+// Changes returns a number that changes whenever a place or an event is
+// written, merged, hidden or removed: figures computed from the
+// catalogue at one value hold until it changes.
+func (s *Store) Changes() uint64 { return s.index.Changes() }

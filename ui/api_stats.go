@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/maillage/maillage/catalogue"
@@ -89,11 +90,58 @@ func (s *server) stats(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// computeStats walks the catalogue once and counts what the filter keeps,
-// at the time s.now gives. The JSON API and the /statistiques page both
-// show its answer.
+// statsCacheFor is how long figures are kept when the catalogue does not
+// change: "upcoming" and "stale" move with the clock.
+const statsCacheFor = time.Minute
+
+// statsCache keeps the figures of each filter computed since the last
+// change of the catalogue, so a page viewed often walks it once.
+type statsCache struct {
+	mu      sync.Mutex
+	changes uint64
+	entries map[statsFilter]statsEntry
+}
+
+type statsEntry struct {
+	at  time.Time
+	out statsJSON
+}
+
+// maxStatsEntries bounds the cache: the filters are a network and a
+// département, so a few hundred combinations at most are ever asked.
+const maxStatsEntries = 256
+
+// computeStats answers the figures of the filter at the time s.now gives:
+// from the cache when the catalogue has not changed since they were
+// computed, less than statsCacheFor ago. The JSON API and the
+// /statistiques page both show its answer, and must not change it.
 func (s *server) computeStats(f statsFilter) (statsJSON, error) {
-	now := s.now()
+	now, changes := s.now(), s.store.Changes()
+	c := &s.figures
+	c.mu.Lock()
+	if c.entries == nil || c.changes != changes || len(c.entries) >= maxStatsEntries {
+		c.changes, c.entries = changes, map[statsFilter]statsEntry{}
+	}
+	e, ok := c.entries[f]
+	c.mu.Unlock()
+	if ok && !now.Before(e.at) && now.Sub(e.at) < statsCacheFor {
+		return e.out, nil
+	}
+	out, err := s.walkStats(f, now)
+	if err != nil {
+		return out, err
+	}
+	c.mu.Lock()
+	if c.changes == changes {
+		c.entries[f] = statsEntry{at: now, out: out}
+	}
+	c.mu.Unlock()
+	return out, nil
+}
+
+// walkStats walks the catalogue once and counts what the filter keeps, at
+// the time now.
+func (s *server) walkStats(f statsFilter, now time.Time) (statsJSON, error) {
 	local := s.store.ActorIRI()
 	depts, communes, services, publics, labels := map[string]int{}, map[string]*count{}, map[string]int{}, map[string]int{}, map[string]int{}
 	networks := map[string]*networkStats{}

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/maillage/maillage/catalogue"
 )
@@ -81,5 +82,36 @@ func TestStats(t *testing.T) {
 	var bad map[string]any
 	if st := in.do("GET", "/api/v1/stats?departement=Marseille", nil, &bad); st != http.StatusBadRequest || bad["fields"] == nil {
 		t.Errorf("departement=Marseille: %d %v", st, bad)
+	}
+}
+
+// The figures follow the clock even when the catalogue does not change:
+// an atelier that is over is no longer upcoming.
+func TestStatsFollowTheClock(t *testing.T) {
+	in := newInstance(t)
+	lat, lon := 43.3, 5.4
+	p := &catalogue.Place{Pivot: "00000000000000", Nom: "EPN Belsunce", Adresse: "1 rue X", CodePostal: "13001", Commune: "Marseille",
+		CodeINSEE: "13201", Latitude: &lat, Longitude: &lon}
+	p.Normalize()
+	if err := in.store.CreatePlace(p); err != nil {
+		t.Fatal(err)
+	}
+	e := &catalogue.Event{Nom: "Atelier smartphone", Lieu: p.ID, Debut: monday.Add(30 * time.Second), Fin: monday.Add(90 * time.Second)}
+	if err := in.store.CreateEvent(e); err != nil {
+		t.Fatal(err)
+	}
+	upcoming := func() int {
+		var got statsJSON
+		if st := in.do("GET", "/api/v1/stats", nil, &got); st != http.StatusOK {
+			t.Fatalf("status %d", st)
+		}
+		return got.Events
+	}
+	if n := upcoming(); n != 1 {
+		t.Fatalf("evenements_a_venir = %d before the atelier; want 1", n)
+	}
+	in.now = monday.Add(2 * time.Minute)
+	if n := upcoming(); n != 0 {
+		t.Errorf("evenements_a_venir = %d once the atelier is over; want 0", n)
 	}
 }

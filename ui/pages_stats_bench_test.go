@@ -14,8 +14,10 @@ import (
 // BenchmarkStatsPage measures /statistiques on the national-scale
 // catalogue of BenchmarkPages (25,000 places, 100,000 events; the same
 // MAILLAGE_BENCH_PAGES_DATA): the handler call, gzip included, with the
-// whole catalogue and filtered to one département. It reports the page's
-// size, plain and gzipped.
+// whole catalogue and filtered to one département, computed at each
+// request (the clock moves past the cache's minute between requests, as
+// a change of the catalogue would) and from the cache. It reports the
+// page's size, plain and gzipped.
 func BenchmarkStatsPage(b *testing.B) {
 	dir := os.Getenv("MAILLAGE_BENCH_PAGES_DATA")
 	if dir == "" {
@@ -25,10 +27,16 @@ func BenchmarkStatsPage(b *testing.B) {
 	if err := st.SetSettings(storage.Settings{Name: "Réseau national", Handle: "national"}); err != nil {
 		b.Fatal(err)
 	}
-	h := New(Config{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return pagesBenchNow }})
-	for _, c := range []struct{ name, path string }{
-		{"all", "/statistiques"},
-		{"departement", "/statistiques?departement=13"},
+	now := pagesBenchNow
+	h := New(Config{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return now }})
+	for _, c := range []struct {
+		name, path string
+		step       time.Duration // how far the clock moves between requests
+	}{
+		{"all/computed", "/statistiques", statsCacheFor},
+		{"all/cached", "/statistiques", 0},
+		{"departement/computed", "/statistiques?departement=13", statsCacheFor},
+		{"departement/cached", "/statistiques?departement=13", 0},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			plain := httptest.NewRecorder()
@@ -38,6 +46,7 @@ func BenchmarkStatsPage(b *testing.B) {
 			}
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
+				now = now.Add(c.step)
 				benchServe(b, h, c.path)
 			}
 			b.StopTimer()

@@ -40,6 +40,7 @@ type server struct {
 	now     func() time.Time
 	maxBody int64
 	fed     Federation
+	figures statsCache // computeStats
 }
 
 // New returns the HTTP handler of an instance.
