@@ -171,7 +171,7 @@ func TestAdminRemotePlacesAreReadOnly(t *testing.T) {
 	b.login(editorEmail)
 	a := b.get("/admin/lieux/" + remote.ID)
 	a.want(t, "remote place", 200, "publié par le réseau Arsenic 83", "ne peut pas être modifié ici")
-	if strings.Contains(a.body, `<form method="post" action="/admin/lieux/`+remote.ID) {
+	if strings.Contains(a.body, `<form method="post" action="/admin/lieux/`+remote.ID+`"`) {
 		t.Error("the remote place has an edit form")
 	}
 	b.post("/admin/lieux/"+remote.ID, placeFields(nil)).want(t, "edit remote", http.StatusForbidden)
