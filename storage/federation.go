@@ -286,13 +286,13 @@ func (s *Store) QueueLength() int {
 // FinishDelivery removes a delivery that succeeded or was given up.
 // Workers finishing together share a transaction (one disk sync).
 func (s *Store) FinishDelivery(d Delivery) error {
-	return s.group.do(func(tx *bolt.Tx) error { return tx.Bucket(bucketDeliveries).Delete(d.Key) })
+	return s.db.Batch(func(tx *bolt.Tx) error { return tx.Bucket(bucketDeliveries).Delete(d.Key) })
 }
 
 // RetryDelivery moves a delivery to a later due time, counting the attempt.
 func (s *Store) RetryDelivery(d Delivery, due time.Time) error {
 	d.Attempts++
-	return s.group.do(func(tx *bolt.Tx) error { // may run twice: no change to d inside
+	return s.db.Batch(func(tx *bolt.Tx) error { // may run twice: no change to d inside
 		b := tx.Bucket(bucketDeliveries)
 		if b.Get(d.Key) == nil {
 			return nil // finished meanwhile

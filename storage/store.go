@@ -85,6 +85,10 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	// Delivery bookkeeping (FinishDelivery, RetryDelivery) uses bbolt's
+	// Batch: workers finishing together wait this long for company, and
+	// share one commit. (Inbox writes use the group commit, Store.batch.)
+	db.MaxBatchDelay = 2 * time.Millisecond
 	s := &Store{db: db, baseURL: strings.TrimSuffix(opts.BaseURL, "/"), now: opts.Now}
 	if s.now == nil {
 		s.now = time.Now
