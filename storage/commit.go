@@ -28,6 +28,8 @@ const maxGroup = 1000
 // again without it, and then it runs alone, in its own transaction, whose
 // result is its answer. Functions may therefore run more than once, and
 // must give the same result each time they start from the same state.
+// Each failure reruns the rest of its group; groups are as large as the
+// number of writers waiting, so this stays cheap.
 type committer struct {
 	db *bolt.DB
 
