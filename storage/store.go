@@ -61,6 +61,9 @@ type Store struct {
 	// writeMu makes "commit, then update the index" atomic with respect
 	// to other writers, so the index applies changes in commit order.
 	writeMu sync.Mutex
+
+	// group shares one transaction between concurrent small writes.
+	group *committer
 }
 
 // Open opens (creating if needed) the database in the directory dir,
@@ -82,8 +85,9 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	// Batched writes (remote activities arriving together) wait at most
-	// this long for company before committing.
+	// Delivery bookkeeping (FinishDelivery, RetryDelivery) uses bbolt's
+	// Batch: workers finishing together wait this long for company, and
+	// share one commit. (Inbox writes use the group commit, Store.batch.)
 	db.MaxBatchDelay = 2 * time.Millisecond
 	s := &Store{db: db, baseURL: strings.TrimSuffix(opts.BaseURL, "/"), now: opts.Now}
 	if s.now == nil {
@@ -103,11 +107,14 @@ func Open(dir string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	s.group = newCommitter(db)
 	return s, nil
 }
 
-// Close closes the database. In-flight calls must have returned.
+// Close closes the database. Grouped writes still waiting for their
+// commit fail with ErrClosed; other in-flight calls must have returned.
 func (s *Store) Close() error {
+	s.group.close()
 	return s.db.Close()
 }
 
@@ -128,16 +135,17 @@ func (s *Store) update(fn func(tx *bolt.Tx) error, after func()) error {
 // touched lists the records a batched write changed.
 type touched struct{ places, events, groups []string }
 
-// batch runs fn in a write transaction that bbolt may share with other
-// concurrent batch calls, so that many small writes cost one disk sync.
-// fn may run more than once (when another call in the batch fails) and
-// starts each time with an empty touched. Once committed, the touched
-// records are read back and applied to the index under writeMu: reading
-// the committed state, rather than replaying fn's view of it, keeps the
-// index right whatever order concurrent commits finish in.
+// batch runs fn in a write transaction shared with other concurrent
+// batch calls (a group commit, see committer), so that many small writes
+// cost one disk sync. fn may run more than once (when another call in the
+// group fails) and starts each time with an empty touched. Once
+// committed, the touched records are read back and applied to the index
+// under writeMu: reading the committed state, rather than replaying fn's
+// view of it, keeps the index right whatever order concurrent commits
+// finish in.
 func (s *Store) batch(fn func(tx *bolt.Tx, t *touched) error) error {
 	var t touched
-	err := s.db.Batch(func(tx *bolt.Tx) error {
+	err := s.group.do(func(tx *bolt.Tx) error {
 		t = touched{}
 		return fn(tx, &t)
 	})
