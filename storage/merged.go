@@ -97,21 +97,7 @@ func mergedOrRecord(tx *bolt.Tx, id string) (*catalogue.Place, error) {
 // all their records, with Sources; else the record, as Place does. It
 // fails with ErrNotFound.
 func (s *Store) MergedPlace(ref string) (*catalogue.Place, error) {
-	var p *catalogue.Place
-	err := s.db.View(func(tx *bolt.Tx) error {
-		id, ok := resolve(tx, kindPlace, ref)
-		if !ok {
-			return fmt.Errorf("place %s: %w", ref, ErrNotFound)
-		}
-		var err error
-		p, err = mergedOrRecord(tx, id)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	s.decoratePlace(p)
-	return p, nil
+	return s.readPlace(ref, mergedOrRecord)
 }
 
 // applyGroups is indexGroups in a read transaction of its own.

@@ -88,6 +88,12 @@ func (s *Store) DeletePlace(id string) error {
 // Place returns the place whose id or ActivityPub id is ref, or
 // ErrNotFound.
 func (s *Store) Place(ref string) (*catalogue.Place, error) {
+	return s.readPlace(ref, getPlace)
+}
+
+// readPlace resolves ref to a place id and reads it with get, in one
+// read transaction.
+func (s *Store) readPlace(ref string, get func(tx *bolt.Tx, id string) (*catalogue.Place, error)) (*catalogue.Place, error) {
 	var p *catalogue.Place
 	err := s.db.View(func(tx *bolt.Tx) error {
 		id, ok := resolve(tx, kindPlace, ref)
@@ -95,7 +101,7 @@ func (s *Store) Place(ref string) (*catalogue.Place, error) {
 			return fmt.Errorf("place %s: %w", ref, ErrNotFound)
 		}
 		var err error
-		p, err = getPlace(tx, id)
+		p, err = get(tx, id)
 		return err
 	})
 	if err != nil {

@@ -336,6 +336,22 @@ func (p *pages) renderEventForm(w http.ResponseWriter, r *http.Request, a *admin
 	p.render(w, r, status, "admin_event_form", v)
 }
 
+// localEvent returns the event of the path's id when this network
+// publishes it; otherwise it answers (404, or 403 for another network's
+// event) and returns nil.
+func (p *pages) localEvent(w http.ResponseWriter, r *http.Request, a *adminSession) *catalogue.Event {
+	e, err := p.s.store.Event(mux.Vars(r)["id"])
+	if err != nil {
+		p.adminFail(w, r, a, err)
+		return nil
+	}
+	if !e.Network.Local {
+		p.adminMessage(w, r, http.StatusForbidden, a, "admin.forbidden.title", "admin.events.readonly")
+		return nil
+	}
+	return e
+}
+
 // newEvent shows an empty event form; ?lieu= preselects a place.
 func (p *pages) newEvent(w http.ResponseWriter, r *http.Request, a *adminSession) {
 	e := &catalogue.Event{Lieu: r.URL.Query().Get("lieu")}
@@ -345,13 +361,8 @@ func (p *pages) newEvent(w http.ResponseWriter, r *http.Request, a *adminSession
 // editEvent shows the form of a local event, or a read-only notice for
 // another network's.
 func (p *pages) editEvent(w http.ResponseWriter, r *http.Request, a *adminSession) {
-	e, err := p.s.store.Event(mux.Vars(r)["id"])
-	if err != nil {
-		p.adminFail(w, r, a, err)
-		return
-	}
-	if !e.Network.Local {
-		p.adminMessage(w, r, http.StatusForbidden, a, "admin.forbidden.title", "admin.events.readonly")
+	e := p.localEvent(w, r, a)
+	if e == nil {
 		return
 	}
 	p.renderEventForm(w, r, a, http.StatusOK, e.ID, e.Nom, eventEditOf(e))
@@ -363,13 +374,8 @@ func (p *pages) saveEvent(w http.ResponseWriter, r *http.Request, a *adminSessio
 	id := mux.Vars(r)["id"]
 	e := &catalogue.Event{}
 	if id != "" {
-		old, err := p.s.store.Event(id)
-		if err != nil {
-			p.adminFail(w, r, a, err)
-			return
-		}
-		if !old.Network.Local {
-			p.adminMessage(w, r, http.StatusForbidden, a, "admin.forbidden.title", "admin.events.readonly")
+		old := p.localEvent(w, r, a)
+		if old == nil {
 			return
 		}
 		id = old.ID
@@ -399,13 +405,8 @@ func (p *pages) saveEvent(w http.ResponseWriter, r *http.Request, a *adminSessio
 }
 
 func (p *pages) confirmDeleteEvent(w http.ResponseWriter, r *http.Request, a *adminSession) {
-	e, err := p.s.store.Event(mux.Vars(r)["id"])
-	if err != nil {
-		p.adminFail(w, r, a, err)
-		return
-	}
-	if !e.Network.Local {
-		p.adminMessage(w, r, http.StatusForbidden, a, "admin.forbidden.title", "admin.events.readonly")
+	e := p.localEvent(w, r, a)
+	if e == nil {
 		return
 	}
 	v := confirmView{adminView: p.adminView(w, r, a, "admin.events.delete.title", e.Nom), Name: e.Nom,

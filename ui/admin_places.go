@@ -386,13 +386,8 @@ func (p *pages) savePlace(w http.ResponseWriter, r *http.Request, a *adminSessio
 	id := mux.Vars(r)["id"]
 	pl := &catalogue.Place{}
 	if id != "" {
-		old, err := p.s.store.Place(id)
-		if err != nil {
-			p.adminFail(w, r, a, err)
-			return
-		}
-		if !old.Network.Local {
-			p.adminMessage(w, r, http.StatusForbidden, a, "admin.forbidden.title", "admin.places.readonly")
+		old := p.localPlace(w, r, a)
+		if old == nil {
 			return
 		}
 		pl, id = old, old.ID
@@ -428,14 +423,25 @@ type confirmView struct {
 	Blocked            string // why it cannot be deleted, if so
 }
 
-func (p *pages) confirmDeletePlace(w http.ResponseWriter, r *http.Request, a *adminSession) {
+// localPlace returns the place record of the path's id when this network
+// publishes it; otherwise it answers (404, or 403 for another network's
+// place) and returns nil.
+func (p *pages) localPlace(w http.ResponseWriter, r *http.Request, a *adminSession) *catalogue.Place {
 	pl, err := p.s.store.Place(mux.Vars(r)["id"])
 	if err != nil {
 		p.adminFail(w, r, a, err)
-		return
+		return nil
 	}
 	if !pl.Network.Local {
 		p.adminMessage(w, r, http.StatusForbidden, a, "admin.forbidden.title", "admin.places.readonly")
+		return nil
+	}
+	return pl
+}
+
+func (p *pages) confirmDeletePlace(w http.ResponseWriter, r *http.Request, a *adminSession) {
+	pl := p.localPlace(w, r, a)
+	if pl == nil {
 		return
 	}
 	v := confirmView{adminView: p.adminView(w, r, a, "admin.places.delete.title", pl.Nom), Name: pl.Nom,
