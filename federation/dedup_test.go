@@ -1,9 +1,7 @@
 package federation
 
 import (
-	"encoding/json"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -112,29 +110,8 @@ func TestMobilizonPlaceMergedWithANetworksPlace(t *testing.T) {
 	local := lyon.createPlace(&catalogue.Place{Pivot: "00000000000000", Nom: "Framasoft (locaux)", Adresse: "10 rue Jangot",
 		CodePostal: "69007", Commune: "Lyon", CodeINSEE: "69387", DateMaj: "2026-09-15",
 		Services: []string{"Maîtrise des outils numériques du quotidien"}})
-	m := newPeer(t, c, "/relay", "Application")
-	if _, err := lyon.fed.Follow(t.Context(), m.actor); err != nil {
-		t.Fatal(err)
-	}
-	m.acceptFollow(lyon)
-	waitFor(t, func() bool { f, _ := lyon.store.FollowingActor(m.actor); return f.Backfilled }, "the follow is accepted")
-
-	data, err := json.Marshal(readFixture(t, "mobilizon-create-event.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw := string(data)
-	for _, host := range []string{"https://mobilizon.fr", "https://event1.tcit.fr", "https://framapiaf.org"} {
-		raw = strings.ReplaceAll(raw, host, m.srv.URL)
-	}
-	var create map[string]any
-	json.Unmarshal([]byte(raw), &create)
-	event := create["object"].(map[string]any)
-	event["startTime"], event["endTime"] = "2026-12-05T10:00:00+01:00", "2026-12-05T12:00:00+01:00"
-	event["attributedTo"] = m.actor
-	event["@context"] = create["@context"]
+	m, event := followedMobilizonRelay(t, c, lyon)
 	id := event["id"].(string)
-	m.serve(strings.TrimPrefix(id, m.srv.URL), event)
 	announce := map[string]any{"@context": "https://www.w3.org/ns/activitystreams", "type": "Announce",
 		"id": id + "/announces/1", "actor": m.actor, "object": event, "to": []any{Public}}
 	if st := m.send(lyon, announce); st != http.StatusAccepted {

@@ -177,17 +177,18 @@ func TestGancioInstanceAsASource(t *testing.T) {
 	}
 }
 
-func TestMobilizonRelayAsASource(t *testing.T) {
-	c := newClock()
-	avignon := newInstance(t, c, "Arsenic 84", "arsenic84")
+// followedMobilizonRelay starts a Mobilizon instance relay that in
+// follows, and returns it with a group's event from the reference sample,
+// moved to the relay's host and served there.
+func followedMobilizonRelay(t *testing.T, c *clock, in *instance) (*peer, map[string]any) {
+	t.Helper()
 	m := newPeer(t, c, "/relay", "Application")
-	if _, err := avignon.fed.Follow(t.Context(), m.actor); err != nil {
+	if _, err := in.fed.Follow(t.Context(), m.actor); err != nil {
 		t.Fatal(err)
 	}
-	m.acceptFollow(avignon)
-	waitFor(t, func() bool { f, _ := avignon.store.FollowingActor(m.actor); return f.Backfilled }, "the follow is accepted")
+	m.acceptFollow(in)
+	waitFor(t, func() bool { f, _ := in.store.FollowingActor(m.actor); return f.Backfilled }, "the follow is accepted")
 
-	// A group's event, from the reference sample, on the peer's host.
 	data, err := json.Marshal(readFixture(t, "mobilizon-create-event.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -197,13 +198,22 @@ func TestMobilizonRelayAsASource(t *testing.T) {
 		raw = strings.ReplaceAll(raw, host, m.srv.URL)
 	}
 	var create map[string]any
-	json.Unmarshal([]byte(raw), &create)
+	if err := json.Unmarshal([]byte(raw), &create); err != nil {
+		t.Fatal(err)
+	}
 	event := create["object"].(map[string]any)
 	event["startTime"], event["endTime"] = "2026-12-05T10:00:00+01:00", "2026-12-05T12:00:00+01:00"
 	event["attributedTo"] = m.actor
 	event["@context"] = create["@context"]
+	m.serve(strings.TrimPrefix(event["id"].(string), m.srv.URL), event)
+	return m, event
+}
+
+func TestMobilizonRelayAsASource(t *testing.T) {
+	c := newClock()
+	avignon := newInstance(t, c, "Arsenic 84", "arsenic84")
+	m, event := followedMobilizonRelay(t, c, avignon)
 	id := event["id"].(string)
-	m.serve(strings.TrimPrefix(id, m.srv.URL), event)
 
 	// The relay announces it with the object embedded.
 	announce := map[string]any{"@context": "https://www.w3.org/ns/activitystreams", "type": "Announce",
