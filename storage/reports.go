@@ -27,6 +27,10 @@ type Report struct {
 	// Forwarded is the network the report was sent to with a Flag, for a
 	// place of another network.
 	Forwarded string `json:"forwarded,omitempty"`
+	// Handled is when an editor marked the report as dealt with, and
+	// HandledBy who; zero while it waits.
+	Handled   time.Time `json:"handled,omitzero"`
+	HandledBy string    `json:"handled_by,omitempty"`
 }
 
 // AddReport stores a report; it sets its id.
@@ -68,4 +72,32 @@ func (s *Store) Reports() ([]Report, error) {
 		return nil
 	})
 	return out, err
+}
+
+// SetReportHandled marks the report id as dealt with by the editor by,
+// now, or (handled false) as waiting again. It fails with ErrNotFound.
+func (s *Store) SetReportHandled(id, by string, handled bool) error {
+	return s.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketReports)
+		var data []byte
+		if b != nil {
+			data = b.Get([]byte(id))
+		}
+		if data == nil {
+			return fmt.Errorf("report %s: %w", id, ErrNotFound)
+		}
+		var r Report
+		if err := json.Unmarshal(data, &r); err != nil {
+			return fmt.Errorf("decode report %s: %w", id, err)
+		}
+		r.Handled, r.HandledBy = time.Time{}, ""
+		if handled {
+			r.Handled, r.HandledBy = s.now().UTC(), by
+		}
+		data, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		return b.Put([]byte(id), data)
+	}, nil)
 }

@@ -78,6 +78,8 @@ func (p *pages) registerAdmin(r *mux.Router) {
 	post("/import", storage.RoleEditor, p.importUpload)
 	post("/import/appliquer", storage.RoleEditor, p.importApply)
 	get("/signalements", storage.RoleEditor, p.reportsPage)
+	post("/signalements/{id}/traite", storage.RoleEditor, p.handleReport(true))
+	post("/signalements/{id}/rouvrir", storage.RoleEditor, p.handleReport(false))
 	get("/jetons", storage.RoleAdmin, p.tokensPage)
 	post("/jetons", storage.RoleAdmin, p.createToken)
 	post("/jetons/{id}/revoquer", storage.RoleAdmin, p.revokeToken)

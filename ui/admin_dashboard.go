@@ -3,6 +3,8 @@ package ui
 import (
 	"net/http"
 
+	"github.com/gorilla/mux"
+
 	"github.com/maillage/maillage/catalogue"
 	"github.com/maillage/maillage/storage"
 )
@@ -10,8 +12,27 @@ import (
 // dashboardView is the data of the admin home page.
 type dashboardView struct {
 	adminView
-	Places, Remote, Events, Reports, Pending int
-	Last                                     []storage.Report
+	Places, Remote, Events, Reports, Pending int // Reports: those waiting
+	Last                                     reportList
+}
+
+// reportList is what the reportList template shows: reports, with the
+// buttons that mark them handled or waiting again when Actions is set.
+type reportList struct {
+	Reports []storage.Report
+	Actions bool
+	CSRF    string
+}
+
+// waiting returns the reports no editor has marked handled yet.
+func waiting(reports []storage.Report) []storage.Report {
+	var out []storage.Report
+	for _, r := range reports {
+		if r.Handled.IsZero() {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // dashboard is /admin: what this instance holds, and the last reports.
@@ -37,8 +58,9 @@ func (p *pages) dashboard(w http.ResponseWriter, r *http.Request, a *adminSessio
 		p.adminFail(w, r, a, err)
 		return
 	}
-	v.Places, v.Remote, v.Events, v.Reports = local.Total, all.Total-local.Total, events.Total, len(reports)
-	v.Last = reports[:min(5, len(reports))]
+	open := waiting(reports)
+	v.Places, v.Remote, v.Events, v.Reports = local.Total, all.Total-local.Total, events.Total, len(open)
+	v.Last = reportList{Reports: open[:min(5, len(open))]}
 	if v.Federated && v.IsAdmin {
 		fs, err := p.s.store.Followers()
 		if err != nil {
@@ -57,7 +79,7 @@ func (p *pages) dashboard(w http.ResponseWriter, r *http.Request, a *adminSessio
 // reportsView is the data of /admin/signalements.
 type reportsView struct {
 	adminView
-	Reports []storage.Report
+	Waiting, Handled reportList
 }
 
 // reportsPage lists the error reports received, newest first.
@@ -67,5 +89,29 @@ func (p *pages) reportsPage(w http.ResponseWriter, r *http.Request, a *adminSess
 		p.adminFail(w, r, a, err)
 		return
 	}
-	p.render(w, r, http.StatusOK, "admin_reports", reportsView{adminView: p.adminView(w, r, a, "admin.reports.title"), Reports: list})
+	v := reportsView{adminView: p.adminView(w, r, a, "admin.reports.title")}
+	v.Waiting = reportList{Reports: waiting(list), Actions: true, CSRF: v.CSRF}
+	v.Handled = reportList{Actions: true, CSRF: v.CSRF}
+	for _, rep := range list {
+		if !rep.Handled.IsZero() {
+			v.Handled.Reports = append(v.Handled.Reports, rep)
+		}
+	}
+	p.render(w, r, http.StatusOK, "admin_reports", v)
+}
+
+// handleReport marks a report as dealt with (handled true) or as waiting
+// again.
+func (p *pages) handleReport(handled bool) adminHandler {
+	return func(w http.ResponseWriter, r *http.Request, a *adminSession) {
+		if err := p.s.store.SetReportHandled(mux.Vars(r)["id"], a.Email, handled); err != nil {
+			p.adminFail(w, r, a, err)
+			return
+		}
+		flash := "signalement-traite"
+		if !handled {
+			flash = "signalement-rouvert"
+		}
+		http.Redirect(w, r, "/admin/signalements?ok="+flash, http.StatusSeeOther)
+	}
 }

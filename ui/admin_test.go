@@ -367,7 +367,7 @@ func TestAdminReports(t *testing.T) {
 	p := in.createPlace(nil)
 	b := in.browser()
 	b.login(editorEmail)
-	b.get("/admin/signalements").want(t, "no reports", 200, "Aucun signalement reçu.")
+	b.get("/admin/signalements").want(t, "no reports", 200, "Aucun signalement à traiter.")
 	for _, r := range []storage.Report{
 		{Place: p.ID, PlaceAP: p.APID, Message: "Fermé le lundi depuis mars.", Contact: "marie@example.org", Created: monday},
 		{PlaceAP: "https://autre.example/lieux/9", Message: evil, Contact: evil, From: evil, Created: monday.Add(time.Hour)},
@@ -380,9 +380,35 @@ func TestAdminReports(t *testing.T) {
 	a.want(t, "reports", 200, "Fermé le lundi depuis mars.", `href="mailto:marie@example.org"`, `href="/admin/lieux/`+p.ID+`"`)
 	checkEscaped(t, "/admin/signalements", a, 200)
 	d := b.get("/admin")
-	d.want(t, "dashboard", 200, "<strong>2</strong> <a href=\"/admin/signalements\">signalements reçus", "Fermé le lundi depuis mars.",
+	d.want(t, "dashboard", 200, "<strong>2</strong> <a href=\"/admin/signalements\">signalements à traiter", "Fermé le lundi depuis mars.",
 		"<strong>1</strong> <a href=\"/admin/lieux\">lieux publiés")
 	checkEscaped(t, "/admin", d, 200)
+
+	// An editor marks the first report handled, then waiting again.
+	reports, err := in.store.Reports()
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := reports[len(reports)-1] // newest first
+	b.post("/admin/signalements/"+first.ID+"/traite", url.Values{"csrf": {"faux"}}).want(t, "handle without token", http.StatusForbidden)
+	if got, _ := in.store.Reports(); !got[len(got)-1].Handled.IsZero() {
+		t.Fatal("a forged form marked the report handled")
+	}
+	a = b.post("/admin/signalements/"+first.ID+"/traite", nil)
+	a.want(t, "handle", http.StatusSeeOther)
+	if a.location() != "/admin/signalements?ok=signalement-traite" {
+		t.Errorf("handle leads to %q", a.location())
+	}
+	got, _ := in.store.Reports()
+	if h := got[len(got)-1]; !h.Handled.Equal(monday) || h.HandledBy != editorEmail {
+		t.Errorf("handled report: %v by %q; want now by %s", h.Handled, h.HandledBy, editorEmail)
+	}
+	b.get("/admin/signalements?ok=signalement-traite").want(t, "reports after handling", 200,
+		"Le signalement est marqué comme traité.", "<h2>Traités</h2>", "par "+editorEmail, "/signalements/"+first.ID+"/rouvrir")
+	b.get("/admin").want(t, "dashboard after handling", 200, "<strong>1</strong> <a href=\"/admin/signalements\">signalements à traiter")
+	b.post("/admin/signalements/"+first.ID+"/rouvrir", nil).want(t, "reopen", http.StatusSeeOther)
+	b.get("/admin").want(t, "dashboard after reopening", 200, "<strong>2</strong> <a href=\"/admin/signalements\">signalements à traiter")
+	b.post("/admin/signalements/inconnu/traite", nil).want(t, "handle unknown", http.StatusNotFound)
 }
 
 func TestAdminLoginPageEscapesAndRedirects(t *testing.T) {
