@@ -187,3 +187,71 @@ func (s *Store) RevokeToken(id string) error {
 		return b.Delete([]byte(id))
 	}, nil)
 }
+
+// Users lists the accounts, by email.
+func (s *Store) Users() ([]User, error) {
+	var out []User
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketUsers).ForEach(func(k, v []byte) error {
+			var u User
+			if err := json.Unmarshal(v, &u); err != nil {
+				return fmt.Errorf("decode user %s: %w", k, err)
+			}
+			out = append(out, u)
+			return nil
+		})
+	})
+	return out, err
+}
+
+// DeleteUser removes the account email and ends its sessions. It fails
+// with ErrNotFound, or with ErrConflict for the last admin account (the
+// admin pages would have no one left to manage them).
+func (s *Store) DeleteUser(email string) error {
+	email = strings.ToLower(strings.TrimSpace(email))
+	return s.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketUsers)
+		data := b.Get([]byte(email))
+		if data == nil {
+			return fmt.Errorf("user %s: %w", email, ErrNotFound)
+		}
+		var u User
+		if err := json.Unmarshal(data, &u); err != nil {
+			return fmt.Errorf("decode user %s: %w", email, err)
+		}
+		if u.Role == RoleAdmin {
+			admins := 0
+			b.ForEach(func(_, v []byte) error {
+				var o User
+				if json.Unmarshal(v, &o) == nil && o.Role == RoleAdmin {
+					admins++
+				}
+				return nil
+			})
+			if admins <= 1 {
+				return fmt.Errorf("user %s is the last admin: %w", email, ErrConflict)
+			}
+		}
+		if err := b.Delete([]byte(email)); err != nil {
+			return err
+		}
+		sessions := tx.Bucket(bucketSessions)
+		if sessions == nil {
+			return nil
+		}
+		var theirs [][]byte
+		sessions.ForEach(func(k, v []byte) error {
+			var se Session
+			if json.Unmarshal(v, &se) == nil && se.Email == email {
+				theirs = append(theirs, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		for _, k := range theirs {
+			if err := sessions.Delete(k); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, nil)
+}

@@ -123,3 +123,38 @@ func TestTokensListAndRevoke(t *testing.T) {
 		t.Errorf("%d tokens left; want 1", len(list))
 	}
 }
+
+func TestDeleteUser(t *testing.T) {
+	s, _ := openTestStore(t)
+	for _, u := range []struct{ email, role string }{{"admin@a.example", RoleAdmin}, {"ed@a.example", RoleEditor}} {
+		if err := s.AddUser(u.email, u.role, "un mot de passe assez long"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	theirs, err := s.CreateSession("ed@a.example", RoleEditor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine, err := s.CreateSession("admin@a.example", RoleAdmin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteUser("admin@a.example"); !errors.Is(err, ErrConflict) {
+		t.Errorf("deleting the last admin: %v; want ErrConflict", err)
+	}
+	if err := s.DeleteUser(" ED@a.example"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Session(theirs); !errors.Is(err, ErrNotFound) {
+		t.Errorf("the deleted account's session: %v; want ErrNotFound", err)
+	}
+	if _, err := s.Session(mine); err != nil {
+		t.Errorf("another account's session ended: %v", err)
+	}
+	if err := s.DeleteUser("ed@a.example"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("deleting an unknown account: %v; want ErrNotFound", err)
+	}
+	if users, _ := s.Users(); len(users) != 1 || users[0].Email != "admin@a.example" {
+		t.Errorf("Users() = %+v", users)
+	}
+}

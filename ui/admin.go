@@ -83,6 +83,7 @@ func (p *pages) registerAdmin(r *mux.Router) {
 	get("/jetons", storage.RoleAdmin, p.tokensPage)
 	post("/jetons", storage.RoleAdmin, p.createToken)
 	post("/jetons/{id}/revoquer", storage.RoleAdmin, p.revokeToken)
+	p.registerAdminAccounts(get, post)
 	if p.s.fed != nil {
 		p.registerAdminFederation(get, post)
 	}

@@ -149,7 +149,7 @@ func TestBrowserAdminAccessibilityAudit(t *testing.T) {
 	browserLogin(t, ctx, in, adminEmail)
 	for _, path := range []string{
 		"/admin", "/admin/lieux", "/admin/lieux/nouveau", "/admin/lieux/" + alcazar.ID, "/admin/evenements",
-		"/admin/evenements/nouveau", "/admin/evenements/" + atelier.ID, "/admin/signalements", "/admin/jetons",
+		"/admin/evenements/nouveau", "/admin/evenements/" + atelier.ID, "/admin/signalements", "/admin/jetons", "/admin/comptes",
 		"/admin/lieux/" + alcazar.ID + "/supprimer", "/admin/import", "/admin/reseaux", "/admin/moderation",
 	} {
 		cdpDo(t, ctx, chromedp.Navigate(in.srv.URL+path), chromedp.WaitReady(chromedp.CSS("body")))

@@ -156,7 +156,7 @@ func TestEveryTemplateIsUsed(t *testing.T) {
 		"admin_login": true, "admin_message": true, "admin_dashboard": true, "admin_reports": true, "admin_tokens": true,
 		"admin_places": true, "admin_place_form": true, "admin_place_remote": true, "admin_confirm": true,
 		"admin_events": true, "admin_event_form": true,
-		"admin_import": true, "admin_networks": true, "admin_moderation": true}
+		"admin_import": true, "admin_accounts": true, "admin_networks": true, "admin_moderation": true}
 	for _, n := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
 		if !strings.HasPrefix(base, "_") && !used[base] {
