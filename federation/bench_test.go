@@ -1,6 +1,7 @@
 package federation
 
 import (
+	"syscall"
 	"bytes"
 	"crypto"
 	"crypto/rand"
@@ -85,6 +86,8 @@ func BenchmarkInbox(b *testing.B) {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
 	var next atomic.Int64
 	var failed atomic.Int64
+	var ru0 syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
 	b.ResetTimer()
 	var wg sync.WaitGroup
 	for range 16 {
@@ -110,6 +113,11 @@ func BenchmarkInbox(b *testing.B) {
 	}
 	wg.Wait()
 	b.StopTimer()
+	var ru1 syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru1)
+	cpu := time.Duration(ru1.Utime.Nano()+ru1.Stime.Nano()-ru0.Utime.Nano()-ru0.Stime.Nano())
+	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-us/act")
+	b.ReportMetric(float64(ru1.Stime.Nano()-ru0.Stime.Nano())/1e3/float64(b.N), "sys-us/act")
 	if f := failed.Load(); f > 0 {
 		b.Fatalf("%d activities refused", f)
 	}
