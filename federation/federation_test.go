@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,8 +22,9 @@ import (
 
 // clock is the fake clock shared by the instances of a test.
 type clock struct {
-	mu sync.Mutex
-	t  time.Time
+	mu        sync.Mutex
+	t         time.Time
+	instances []*instance // every instance on this clock, to settle them
 }
 
 func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
@@ -60,6 +62,9 @@ func newRelay(t testing.TB, c *clock, name, handle string) *instance {
 }
 
 func startInstance(t testing.TB, in *instance) *instance {
+	in.clock.mu.Lock()
+	in.clock.instances = append(in.clock.instances, in)
+	in.clock.mu.Unlock()
 	in.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "starting", http.StatusServiceUnavailable)
 	}))
@@ -75,7 +80,7 @@ func startInstance(t testing.TB, in *instance) *instance {
 
 // open opens the store and the service, as a start of the instance does.
 func (in *instance) open() {
-	st, err := storage.Open(in.dir, storage.Options{BaseURL: in.base, Now: in.clock.Now})
+	st, err := storage.Open(in.dir, storage.Options{BaseURL: in.base, Now: in.clock.Now, Logger: slog.New(slog.NewTextHandler(testLog, nil))})
 	if err != nil {
 		in.t.Fatal(err)
 	}
@@ -117,7 +122,27 @@ func (in *instance) restart() {
 
 func (in *instance) acct() string { return in.handle + "@" + strings.TrimPrefix(in.base, "http://") }
 
-func (in *instance) deliver() int { return in.fed.DeliverDue(context.Background()) }
+// deliver runs in's due deliveries, each instance on the clock having
+// applied what its inbox accepted before and after.
+func (in *instance) deliver() int {
+	in.clock.settle()
+	n := in.fed.DeliverDue(context.Background())
+	in.clock.settle()
+	return n
+}
+
+// settle waits until every instance on c has applied the activities its
+// inbox accepted (see storage.Store.Settle).
+func (c *clock) settle() {
+	c.mu.Lock()
+	instances := slices.Clone(c.instances)
+	c.mu.Unlock()
+	for _, in := range instances {
+		if st := in.store; st != nil {
+			st.Settle()
+		}
+	}
+}
 
 func (in *instance) place(name, commune string) *catalogue.Place {
 	in.t.Helper()

@@ -240,7 +240,7 @@ func (s *Service) putObject(ctx context.Context, activityID, actor string, obj m
 	if err != nil || r.Place == nil {
 		return err
 	}
-	return s.store.PutRemote(activityID, r)
+	return s.store.AcceptRemote(activityID, r)
 }
 
 // remoteOf reads a Place or an Event (with its place) of actor, checking
@@ -282,7 +282,7 @@ func (s *Service) onDelete(id, actor string, doc map[string]any) error {
 	if hostOf(object) != hostOf(actor) {
 		return httpError(http.StatusForbidden, "Delete of %s by %s", object, actor)
 	}
-	err := s.store.DeleteRemote(id, actor, object)
+	err := s.store.AcceptDelete(id, actor, object)
 	if err != nil && !errors.Is(err, storage.ErrDuplicate) {
 		return fmt.Errorf("delete %s: %w", object, err)
 	}

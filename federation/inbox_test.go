@@ -40,6 +40,7 @@ func (from *instance) post(to *instance, body []byte, change func(*http.Request)
 		from.t.Fatal(err)
 	}
 	resp.Body.Close()
+	to.store.Settle() // what the inbox accepted is applied
 	return resp.StatusCode
 }
 

@@ -87,6 +87,7 @@ func (p *peer) send(in *instance, a map[string]any) int {
 		p.t.Fatal(err)
 	}
 	resp.Body.Close()
+	in.store.Settle() // what the inbox accepted is applied
 	return resp.StatusCode
 }
 

@@ -78,6 +78,35 @@ func (c *committer) do(fn func(tx *bolt.Tx) error) error {
 	return err
 }
 
+// doAll runs every function of fns as do does, all queued at once so
+// that they share as few transactions as possible, and returns their
+// errors in order. A panic comes back as an error (a *panicError).
+func (c *committer) doAll(fns []func(tx *bolt.Tx) error) []error {
+	ws := make([]*write, len(fns))
+	for i, fn := range fns {
+		ws[i] = &write{fn: fn, answer: make(chan error, 1)}
+	}
+	errs := make([]error, len(fns))
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		for i := range errs {
+			errs[i] = ErrClosed
+		}
+		return errs
+	}
+	c.pending = append(c.pending, ws...)
+	c.mu.Unlock()
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+	for i, w := range ws {
+		errs[i] = <-w.answer
+	}
+	return errs
+}
+
 // close stops the committer: the group being committed finishes, writes
 // still waiting get ErrClosed, and so does every later do. It returns
 // once the goroutine has stopped; closing twice is harmless.

@@ -157,13 +157,22 @@ type Remote struct {
 // belongs to another actor; then nothing is written. Concurrent calls
 // share a transaction (one disk sync for many activities).
 func (s *Store) PutRemote(activityID string, objs ...Remote) error {
+	if err := s.batch(s.putRemote(activityID, objs)); err != nil {
+		return fmt.Errorf("store remote record: %w", err)
+	}
+	return nil
+}
+
+// putRemote is the write of PutRemote. It may run more than once (see
+// committer), each time from the objects as given.
+func (s *Store) putRemote(activityID string, objs []Remote) func(tx *bolt.Tx, t *touched) error {
 	lieux := make([]string, len(objs))
 	for i, o := range objs {
 		if o.Event != nil {
 			lieux[i] = o.Event.Lieu
 		}
 	}
-	err := s.batch(func(tx *bolt.Tx, t *touched) error {
+	return func(tx *bolt.Tx, t *touched) error {
 		if err := markActivity(tx, activityID, s.now()); err != nil {
 			return err
 		}
@@ -202,11 +211,7 @@ func (s *Store) PutRemote(activityID string, objs ...Remote) error {
 			}
 		}
 		return g.finish(t)
-	})
-	if err != nil {
-		return fmt.Errorf("store remote record: %w", err)
 	}
-	return nil
 }
 
 // PutRemotePlace stores a remote place alone; see PutRemote.
@@ -346,7 +351,15 @@ func (s *Store) relayChange(tx *bolt.Tx, verb string, p *catalogue.Place, e *cat
 // a place's events. It fails with ErrForbidden when actor does not own it;
 // an unknown apID is not an error (it may never have reached us).
 func (s *Store) DeleteRemote(activityID, actor, apID string) error {
-	err := s.batch(func(tx *bolt.Tx, t *touched) error {
+	if err := s.batch(s.deleteRemote(activityID, actor, apID)); err != nil {
+		return fmt.Errorf("delete remote record: %w", err)
+	}
+	return nil
+}
+
+// deleteRemote is the write of DeleteRemote.
+func (s *Store) deleteRemote(activityID, actor, apID string) func(tx *bolt.Tx, t *touched) error {
+	return func(tx *bolt.Tx, t *touched) error {
 		if err := markActivity(tx, activityID, s.now()); err != nil {
 			return err
 		}
@@ -397,11 +410,7 @@ func (s *Store) DeleteRemote(activityID, actor, apID string) error {
 			return err
 		}
 		return s.relayChange(tx, VerbDelete, p, nil)
-	})
-	if err != nil {
-		return fmt.Errorf("delete remote record: %w", err)
 	}
-	return nil
 }
 
 func eventsAt(tx *bolt.Tx, placeID string) ([]*catalogue.Event, error) {

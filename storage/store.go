@@ -5,6 +5,7 @@ import (
 	"encoding/base32"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,6 +43,9 @@ type Options struct {
 	// LockTimeout is how long Open waits for another process to release
 	// the file; 200 ms when zero.
 	LockTimeout time.Duration
+	// Logger receives what the store does in the background (applying
+	// accepted activities); slog.Default() when nil.
+	Logger *slog.Logger
 }
 
 // Store is one instance's database and its search index. It is safe for
@@ -64,6 +68,9 @@ type Store struct {
 
 	// group shares one transaction between concurrent small writes.
 	group *committer
+	// inbox holds accepted activities until they are applied.
+	inbox *inboxLog
+	log   *slog.Logger
 }
 
 // Open opens (creating if needed) the database in the directory dir,
@@ -89,9 +96,12 @@ func Open(dir string, opts Options) (*Store, error) {
 	// Batch: workers finishing together wait this long for company, and
 	// share one commit. (Inbox writes use the group commit, Store.batch.)
 	db.MaxBatchDelay = 2 * time.Millisecond
-	s := &Store{db: db, baseURL: strings.TrimSuffix(opts.BaseURL, "/"), now: opts.Now}
+	s := &Store{db: db, baseURL: strings.TrimSuffix(opts.BaseURL, "/"), now: opts.Now, log: opts.Logger}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.Default()
 	}
 	if err := db.Update(migrate); err != nil {
 		db.Close()
@@ -108,14 +118,21 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s.group = newCommitter(db)
+	if s.inbox, err = s.openInboxLog(dir); err != nil {
+		s.group.close()
+		db.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
-// Close closes the database. Grouped writes still waiting for their
-// commit fail with ErrClosed; other in-flight calls must have returned.
+// Close applies the activities accepted so far (see AcceptRemote), then
+// closes the database. Grouped writes still waiting for their commit
+// fail with ErrClosed; other in-flight calls must have returned.
 func (s *Store) Close() error {
+	err := s.inbox.close()
 	s.group.close()
-	return s.db.Close()
+	return errors.Join(err, s.db.Close())
 }
 
 // update runs fn in a write transaction and then, once committed, after;
@@ -144,6 +161,7 @@ type touched struct{ places, events, groups []string }
 // view of it, keeps the index right whatever order concurrent commits
 // finish in.
 func (s *Store) batch(fn func(tx *bolt.Tx, t *touched) error) error {
+	s.inbox.settle() // activities accepted before this write are applied before it
 	var t touched
 	err := s.group.do(func(tx *bolt.Tx) error {
 		t = touched{}
@@ -152,24 +170,31 @@ func (s *Store) batch(fn func(tx *bolt.Tx, t *touched) error) error {
 	if err != nil {
 		return err
 	}
+	return s.reindex(t)
+}
+
+// reindex brings the search index up to date with committed changes.
+func (s *Store) reindex(ts ...touched) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	return s.db.View(func(tx *bolt.Tx) error {
-		for _, id := range t.places {
-			if p, err := getPlace(tx, id); err == nil {
-				s.index.PutPlace(p)
-			} else {
-				s.index.RemovePlace(id)
+		for _, t := range ts {
+			for _, id := range t.places {
+				if p, err := getPlace(tx, id); err == nil {
+					s.index.PutPlace(p)
+				} else {
+					s.index.RemovePlace(id)
+				}
 			}
-		}
-		for _, id := range t.events {
-			if e, err := getEvent(tx, id); err == nil {
-				s.index.PutEvent(e)
-			} else {
-				s.index.RemoveEvent(id)
+			for _, id := range t.events {
+				if e, err := getEvent(tx, id); err == nil {
+					s.index.PutEvent(e)
+				} else {
+					s.index.RemoveEvent(id)
+				}
 			}
+			s.indexGroups(tx, t.groups)
 		}
-		s.indexGroups(tx, t.groups)
 		return nil
 	})
 }

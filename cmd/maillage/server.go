@@ -76,7 +76,7 @@ func (s *Server) Open(ctx context.Context) error {
 	if s.base == "" {
 		s.base = "http://" + defaultHost(s.Config.Listen, ln.Addr())
 	}
-	st, err := storage.Open(s.Config.Data, storage.Options{BaseURL: s.base, Now: s.Now})
+	st, err := storage.Open(s.Config.Data, storage.Options{BaseURL: s.base, Now: s.Now, Logger: s.Logger})
 	if errors.Is(err, storage.ErrLocked) {
 		ln.Close()
 		return fmt.Errorf("la base de données de %s est déjà utilisée par un autre processus (une autre instance de maillage serve ?)", s.Config.Data)

@@ -1,0 +1,252 @@
+package storage
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/maillage/maillage/catalogue"
+)
+
+const varActor = "https://var.example/actor"
+
+func acceptPlace(t *testing.T, s *Store, n int) *catalogue.Place {
+	t.Helper()
+	p := remotePlace(varActor, fmt.Sprintf("https://var.example/lieux/%d", n), fmt.Sprintf("EPN %d", n))
+	if err := s.AcceptRemote(fmt.Sprintf("https://var.example/activities/%d", n), Remote{Place: p}); err != nil {
+		t.Fatalf("accept place %d: %v", n, err)
+	}
+	return p
+}
+
+// blockCommits holds the committer in an open transaction until the
+// returned function is called: nothing accepted meanwhile is applied.
+func blockCommits(s *Store) (release func()) {
+	held, free := make(chan struct{}), make(chan struct{})
+	go s.group.do(func(tx *bolt.Tx) error {
+		close(held)
+		<-free
+		return nil
+	})
+	<-held
+	return func() { close(free) }
+}
+
+func logSize(t *testing.T, dir string) int64 {
+	t.Helper()
+	fi, err := os.Stat(filepath.Join(dir, InboxLogName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Size()
+}
+
+// TestAcceptedActivitiesSurviveACrash kills a process (a child of the
+// test) that accepted activities, some applied and some not, and checks
+// that the next start has each of them exactly once.
+func TestAcceptedActivitiesSurviveACrash(t *testing.T) {
+	if dir := os.Getenv("MAILLAGE_CRASH_DIR"); dir != "" {
+		s, err := Open(dir, Options{BaseURL: "http://maillage.test", Now: func() time.Time { return testNow }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n := range 20 {
+			acceptPlace(t, s, n)
+		}
+		s.Settle()
+		blockCommits(s)
+		for n := 20; n < 50; n++ {
+			acceptPlace(t, s, n)
+		}
+		if err := s.AcceptDelete("https://var.example/activities/delete-3", varActor, "https://var.example/lieux/3"); err != nil {
+			t.Fatal(err)
+		}
+		os.Exit(0) // as a kill would: no Close, the applier blocked
+	}
+
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestAcceptedActivitiesSurviveACrash$")
+	cmd.Env = append(os.Environ(), "MAILLAGE_CRASH_DIR="+dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("the child failed: %v\n%s", err, out)
+	}
+	if logSize(t, dir) == 0 {
+		t.Fatal("the child left an empty inbox log")
+	}
+	s, err := Open(dir, Options{BaseURL: "http://maillage.test", Now: func() time.Time { return testNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	page, err := s.Places(catalogue.PlaceQuery{Network: varActor, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.Total != 49 {
+		t.Errorf("%d places after the restart; want 49 (50 accepted, one deleted)", page.Total)
+	}
+	seen := map[string]bool{}
+	for _, p := range page.Items {
+		if seen[p.APID] {
+			t.Errorf("%s twice", p.APID)
+		}
+		seen[p.APID] = true
+	}
+	if seen["https://var.example/lieux/3"] || !seen["https://var.example/lieux/49"] || !seen["https://var.example/lieux/0"] {
+		t.Errorf("wrong places after the restart: %v", seen)
+	}
+	if logSize(t, dir) != 0 {
+		t.Error("the inbox log was not emptied once applied")
+	}
+	if err := s.Check(); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestTornLogTail: a crash in the middle of a write leaves a partial
+// frame, which no caller was told had succeeded; the frames before it are
+// applied, the rest ignored.
+func TestTornLogTail(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, Options{BaseURL: "http://maillage.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	release := blockCommits(s)
+	acceptPlace(t, s, 1)
+	acceptPlace(t, s, 2)
+	// Copy the log as the crash leaves it, with half of a third frame.
+	data, err := os.ReadFile(filepath.Join(dir, InboxLogName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	release()
+	acceptPlace(t, s, 3)
+	full, _ := os.ReadFile(filepath.Join(dir, InboxLogName))
+	s.Close()
+	torn := append(data, full[len(data):len(data)+(len(full)-len(data))/2]...)
+	crashed := t.TempDir()
+	if err := os.WriteFile(filepath.Join(crashed, InboxLogName), torn, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(crashed, Options{BaseURL: "http://maillage.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	page, _ := s.Places(catalogue.PlaceQuery{Network: varActor})
+	if page.Total != 2 {
+		t.Errorf("%d places from a log with two frames and a torn one; want 2", page.Total)
+	}
+}
+
+// TestAcceptRefusesAtOnce: what the store can decide when an activity
+// arrives is refused then, and nothing is logged.
+func TestAcceptRefusesAtOnce(t *testing.T) {
+	s, dir := openTestStore(t)
+	p := acceptPlace(t, s, 1)
+	s.Settle()
+	size := logSize(t, dir)
+
+	again := remotePlace(varActor, p.APID, "Nom changé")
+	if err := s.AcceptRemote("https://var.example/activities/1", Remote{Place: again}); !errors.Is(err, ErrDuplicate) {
+		t.Errorf("replayed activity: %v; want ErrDuplicate", err)
+	}
+	forged := remotePlace("https://evil.example/actor", p.APID, "Volé")
+	if err := s.AcceptRemote("https://evil.example/activities/1", Remote{Place: forged}); !errors.Is(err, ErrForbidden) {
+		t.Errorf("update by another actor: %v; want ErrForbidden", err)
+	}
+	if err := s.AcceptDelete("https://evil.example/activities/2", "https://evil.example/actor", p.APID); !errors.Is(err, ErrForbidden) {
+		t.Errorf("delete by another actor: %v; want ErrForbidden", err)
+	}
+	local := testPlace("EPN local")
+	if err := s.CreatePlace(local); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AcceptRemote("https://var.example/activities/3", Remote{Place: remotePlace(varActor, local.APID, "x")}); !errors.Is(err, ErrForbidden) {
+		t.Errorf("remote update of a local place: %v; want ErrForbidden", err)
+	}
+	if got := logSize(t, dir); got != size {
+		t.Errorf("the log grew from %d to %d bytes with refused activities", size, got)
+	}
+	got, err := s.Place(p.APID)
+	if err != nil || got.Nom != p.Nom {
+		t.Errorf("place after refused changes: %+v, %v", got, err)
+	}
+}
+
+// TestLateRefusalIsDropped: two networks claim the same new ap_id before
+// either is applied; the first wins, the second is dropped, and the
+// applier goes on with the rest.
+func TestLateRefusalIsDropped(t *testing.T) {
+	s, _ := openTestStore(t)
+	release := blockCommits(s)
+	mine := remotePlace(varActor, "https://var.example/lieux/1", "Fablab de Toulon")
+	if err := s.AcceptRemote("https://var.example/activities/1", Remote{Place: mine}); err != nil {
+		t.Fatal(err)
+	}
+	stolen := remotePlace("https://evil.example/actor", mine.APID, "Volé")
+	if err := s.AcceptRemote("https://evil.example/activities/1", Remote{Place: stolen}); err != nil {
+		t.Fatalf("the check at acceptance cannot see the first yet: %v", err)
+	}
+	acceptPlace(t, s, 2)
+	release()
+	s.Settle()
+	got, err := s.Place(mine.APID)
+	if err != nil || got.Nom != "Fablab de Toulon" || got.Network.Actor != varActor {
+		t.Errorf("place claimed twice: %+v, %v", got, err)
+	}
+	if _, err := s.Place("https://var.example/lieux/2"); err != nil {
+		t.Errorf("the activity after the dropped one: %v", err)
+	}
+}
+
+// TestWritesWaitForAcceptedActivities: a write through the store's API
+// comes after the activities accepted before it, so an unfollow removes
+// a place its network sent just before.
+func TestWritesWaitForAcceptedActivities(t *testing.T) {
+	s, _ := openTestStore(t)
+	for n := range 10 {
+		acceptPlace(t, s, n)
+		if err := s.DeleteNetwork(varActor); err != nil {
+			t.Fatal(err)
+		}
+		s.Settle()
+		if page, _ := s.Places(catalogue.PlaceQuery{Network: varActor}); page.Total != 0 {
+			t.Fatalf("round %d: %d places of an unfollowed network", n, page.Total)
+		}
+	}
+}
+
+// TestCloseAppliesWhatWasAccepted: a clean stop applies everything and
+// leaves an empty log.
+func TestCloseAppliesWhatWasAccepted(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, Options{BaseURL: "http://maillage.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := range 5 {
+		acceptPlace(t, s, n)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if logSize(t, dir) != 0 {
+		t.Error("Close left a non-empty log")
+	}
+	s, err = Open(dir, Options{BaseURL: "http://maillage.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if page, _ := s.Places(catalogue.PlaceQuery{Network: varActor}); page.Total != 5 {
+		t.Errorf("%d places after Close and Open; want 5", page.Total)
+	}
+}
