@@ -185,8 +185,8 @@ func (s *Store) putRemote(activityID string, objs []Remote) func(tx *bolt.Tx, t 
 			if err != nil {
 				return err
 			}
-			t.places = append(t.places, o.Place.ID)
 			if placeVerb != "" {
+				t.places = append(t.places, o.Place.ID)
 				if err := g.place(o.Place); err != nil {
 					return err
 				}
@@ -202,9 +202,11 @@ func (s *Store) putRemote(activityID string, objs []Remote) func(tx *bolt.Tx, t 
 			if err != nil {
 				return err
 			}
-			t.events = append(t.events, o.Event.ID)
 			if verb == "" && placeVerb != "" {
 				verb = VerbUpdate // the event's place changed: so did the event as shown
+			}
+			if verb != "" {
+				t.events = append(t.events, o.Event.ID)
 			}
 			if err := s.relayChange(tx, verb, o.Place, o.Event); err != nil {
 				return err

@@ -173,30 +173,51 @@ func (s *Store) batch(fn func(tx *bolt.Tx, t *touched) error) error {
 	return s.reindex(t)
 }
 
-// reindex brings the search index up to date with committed changes.
+// reindex brings the search index up to date with committed changes,
+// reading each record touched once.
 func (s *Store) reindex(ts ...touched) error {
+	var places, events, groups []string
+	if len(ts) == 1 {
+		places, events, groups = ts[0].places, ts[0].events, ts[0].groups
+	} else {
+		seen := map[string]bool{}
+		for _, t := range ts {
+			places = appendNew(places, seen, "p", t.places)
+			events = appendNew(events, seen, "e", t.events)
+			groups = appendNew(groups, seen, "g", t.groups)
+		}
+	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	return s.db.View(func(tx *bolt.Tx) error {
-		for _, t := range ts {
-			for _, id := range t.places {
-				if p, err := getPlace(tx, id); err == nil {
-					s.index.PutPlace(p)
-				} else {
-					s.index.RemovePlace(id)
-				}
+		for _, id := range places {
+			if p, err := getPlace(tx, id); err == nil {
+				s.index.PutPlace(p)
+			} else {
+				s.index.RemovePlace(id)
 			}
-			for _, id := range t.events {
-				if e, err := getEvent(tx, id); err == nil {
-					s.index.PutEvent(e)
-				} else {
-					s.index.RemoveEvent(id)
-				}
-			}
-			s.indexGroups(tx, t.groups)
 		}
+		for _, id := range events {
+			if e, err := getEvent(tx, id); err == nil {
+				s.index.PutEvent(e)
+			} else {
+				s.index.RemoveEvent(id)
+			}
+		}
+		s.indexGroups(tx, groups)
 		return nil
 	})
+}
+
+// appendNew appends to list the ids not yet seen under kind.
+func appendNew(list []string, seen map[string]bool, kind string, ids []string) []string {
+	for _, id := range ids {
+		if !seen[kind+id] {
+			seen[kind+id] = true
+			list = append(list, id)
+		}
+	}
+	return list
 }
 
 // newID returns a random, URL-safe record id.
