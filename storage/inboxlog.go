@@ -159,7 +159,7 @@ func readLog(f *os.File) ([]logOp, error) {
 		}
 		var op logOp
 		if err := json.Unmarshal(payload, &op); err != nil {
-			return nil, fmt.Errorf("frame at %d: %w", len(ops), err)
+			return nil, fmt.Errorf("frame %d is intact but unreadable (%w); move the file aside to start without the activities it holds", len(ops)+1, err)
 		}
 		ops = append(ops, op)
 		data = data[frameHeader+n:]
@@ -270,14 +270,7 @@ func (l *inboxLog) applier() {
 	wait := time.Second
 	next := time.Now()
 	for {
-		if d := time.Until(next); d > 0 {
-			t := time.NewTimer(d)
-			select {
-			case <-t.C:
-			case <-l.hurry:
-				t.Stop()
-			}
-		}
+		l.sleep(time.Until(next))
 		next = time.Now().Add(applyEvery)
 		l.mu.Lock()
 		for len(l.ready) == 0 && !l.stopped {
@@ -306,7 +299,7 @@ func (l *inboxLog) applier() {
 				break
 			}
 			l.s.log.Error("inbox: cannot apply accepted activities, retrying", "count", len(retry), "in", wait, "err", err)
-			time.Sleep(wait)
+			l.sleep(wait)
 			wait = min(2*wait, time.Minute)
 			retry, err = l.s.apply(retry)
 		}
@@ -316,6 +309,19 @@ func (l *inboxLog) applier() {
 		l.applied += uint64(n)
 		l.progress.Broadcast()
 		l.mu.Unlock()
+	}
+}
+
+// sleep waits for d, or less if someone hurries the applier.
+func (l *inboxLog) sleep(d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-l.hurry:
 	}
 }
 
