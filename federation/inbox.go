@@ -65,16 +65,7 @@ func (s *Service) receive(ctx context.Context, signer string, body []byte) error
 	}
 	// go-fed reads the envelope; an embedded object is read once, later,
 	// by whatever handles it (placeFromObject, eventFromObject…).
-	envelope := without(doc, "object")
-	switch obj := doc["object"].(type) {
-	case string:
-		envelope["object"] = obj
-	case map[string]any:
-		if id, ok := obj["id"].(string); ok {
-			envelope["object"] = id
-		}
-	}
-	t, err := toType(ctx, envelope)
+	t, err := toType(ctx, doc, activityProps)
 	if err != nil {
 		return httpError(http.StatusBadRequest, "not an activity: %v", err)
 	}

@@ -64,62 +64,143 @@ func line(doc map[string]any, key string) string {
 	return oneLine(s)
 }
 
-// without is a shallow copy of doc without key.
-func without(doc map[string]any, key string) map[string]any {
-	out := make(map[string]any, len(doc))
-	for k, v := range doc {
-		if k != key {
-			out[k] = v
+// toType reads a document with go-fed's vocabulary, as any of its types.
+// go-fed refuses a document only for its type (absent, unknown, or not
+// matching the vocabulary aliases of its @context); a property whose
+// value it cannot read is kept as unknown, never an error. So go-fed is
+// given the type, what it looks up of the @context, and only props, the
+// properties read through it afterwards (all of them when props is nil):
+// it would parse the other ones' IRIs and dates, and try embedded objects
+// against every type it knows, for nothing. Embedded objects are read by
+// whatever handles them (placeFromObject, eventFromObject…).
+func toType(ctx context.Context, doc map[string]any, props []string) (vocab.Type, error) {
+	return streams.ToType(ctx, asView(doc, props))
+}
+
+// readAs is toType for a document expected to be a T (a vocab interface
+// such as vocab.ActivityStreamsPlace): go-fed's resolver then has one
+// callback to build rather than one per type. A document of another
+// ActivityStreams type gives errNotOurs.
+func readAs[T vocab.Type](ctx context.Context, doc map[string]any, props []string) (T, error) {
+	var t T
+	r, err := streams.NewJSONResolver(func(_ context.Context, v T) error {
+		t = v
+		return nil
+	})
+	if err != nil {
+		panic(fmt.Sprintf("federation: readAs[%T]: %v", t, err)) // T is not a type of go-fed's vocabulary
+	}
+	err = r.Resolve(ctx, asView(doc, props))
+	if errors.Is(err, streams.ErrNoCallbackMatch) {
+		err = errNotOurs
+	}
+	return t, err
+}
+
+// asView is what go-fed is given of doc (see toType).
+func asView(doc map[string]any, props []string) map[string]any {
+	c, ok := doc["@context"]
+	if !ok {
+		c = nsActivityStreams // go-fed needs one; this is what documents without one mean
+	}
+	aliases := vocabularies(c)
+	if props == nil {
+		view := make(map[string]any, len(doc))
+		for k, v := range doc {
+			view[k] = v
+		}
+		view["@context"] = aliases
+		return view
+	}
+	view := make(map[string]any, 2*len(props)+2)
+	view["@context"] = aliases
+	if t, ok := doc["type"]; ok {
+		view["type"] = t
+	}
+	prefix := ""
+	if alias, _ := aliases[nsActivityStreams].(string); alias != "" {
+		prefix = alias + ":" // go-fed then reads "as:name" rather than "name"
+	}
+	for _, p := range props {
+		if v, ok := doc[p]; ok {
+			view[p] = v
+		}
+		if v, ok := doc[prefix+p]; ok && prefix != "" {
+			view[prefix+p] = v
 		}
 	}
+	return view
+}
+
+// The properties read through go-fed, by document (see toType).
+var (
+	activityProps = []string{"id", "href"} // pub.GetId
+	eventProps    = []string{"id", "name", "nameMap", "content", "contentMap", "updated", "published"}
+	placeProps    = []string{"id", "name", "nameMap", "latitude", "longitude", "updated", "published"}
+)
+
+// vocabularyIRIs are the only entries go-fed looks up in the aliases it
+// collects from a @context.
+var vocabularyIRIs = [...]string{
+	nsActivityStreams, "http://www.w3.org/ns/activitystreams",
+	"https://forgefed.peers.community/ns", "http://forgefed.peers.community/ns",
+	"https://joinmastodon.org/ns", "http://joinmastodon.org/ns",
+	nsSecurity, "http://w3id.org/security/v1",
+}
+
+// vocabularies is what go-fed collects from a @context, restricted to
+// vocabularyIRIs: a vocabulary's URL maps its http and https forms to no
+// alias, an inline entry whose value is a URL maps its term to its value
+// (go-fed's way round; other inline terms have never been passed on),
+// and the entries of a list are merged in order. go-fed walks all of a
+// @context on every call: this gives it a map of a few entries rather
+// than the dozens of terms (ours, Mobilizon's) it would only skip.
+func vocabularies(c any) map[string]any {
+	out := map[string]any{}
+	collectVocabularies(c, out)
 	return out
 }
 
-// toType reads a document with go-fed's vocabulary. go-fed reads the
-// @context only to find the aliases of the vocabularies it knows, and
-// walks all of it on every call: it gets the context's URLs and the
-// inline terms that name a vocabulary, not the dozens of terms (ours,
-// Mobilizon's) that name a property, which it would only skip.
-func toType(ctx context.Context, doc map[string]any) (vocab.Type, error) {
-	c, ok := doc["@context"]
-	if !ok {
-		doc["@context"] = nsActivityStreams
-		return streams.ToType(ctx, doc)
-	}
-	parse := make(map[string]any, len(doc))
-	for k, v := range doc {
-		parse[k] = v
-	}
-	parse["@context"] = vocabularies(c)
-	return streams.ToType(ctx, parse)
-}
-
-// vocabularies keeps of a @context what go-fed looks at.
-func vocabularies(c any) any {
+func collectVocabularies(c any, out map[string]any) {
 	switch c := c.(type) {
 	case []any:
-		out := make([]any, 0, len(c))
 		for _, e := range c {
-			if e = vocabularies(e); e != nil {
-				out = append(out, e)
-			}
+			collectVocabularies(e, out)
 		}
-		return out
 	case map[string]any:
-		out := map[string]any{}
 		for k, v := range c {
-			if iri, ok := v.(string); ok && (strings.HasPrefix(iri, "http://") || strings.HasPrefix(iri, "https://")) {
-				out[k] = v
+			if s, ok := v.(string); ok && isVocabularyIRI(k) && (strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")) {
+				out[k] = s
 			}
 		}
-		if len(out) == 0 {
-			return nil
-		}
-		return out
 	case string:
-		return c
+		var http, https string
+		switch {
+		case strings.HasPrefix(c, "http://"):
+			http, https = c, "https"+strings.TrimPrefix(c, "http")
+		case strings.HasPrefix(c, "https://"):
+			http, https = "http"+strings.TrimPrefix(c, "https"), c
+		default:
+			if isVocabularyIRI(c) {
+				out[c] = ""
+			}
+			return
+		}
+		for _, iri := range []string{http, https} {
+			if isVocabularyIRI(iri) {
+				out[iri] = ""
+			}
+		}
 	}
-	return nil
+}
+
+func isVocabularyIRI(s string) bool {
+	for _, iri := range vocabularyIRIs {
+		if s == iri {
+			return true
+		}
+	}
+	return false
 }
 
 func firstString(p interface {
@@ -141,13 +222,12 @@ func firstString(p interface {
 
 // placeFromObject reads a remote Place, published by network.
 func placeFromObject(ctx context.Context, doc map[string]any, network catalogue.Network) (*catalogue.Place, error) {
-	t, err := toType(ctx, doc)
+	pl, err := readAs[vocab.ActivityStreamsPlace](ctx, doc, placeProps)
+	if errors.Is(err, errNotOurs) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("unreadable object: %w", err)
-	}
-	pl, ok := t.(vocab.ActivityStreamsPlace)
-	if !ok {
-		return nil, errNotOurs
 	}
 	p := &catalogue.Place{Network: network}
 	if id := pl.GetJSONLDId(); id != nil && id.Get() != nil {
@@ -204,14 +284,13 @@ func placeFromObject(ctx context.Context, doc map[string]any, network catalogue.
 // eventFromObject reads a remote Event; its place is returned too, from
 // the embedded location.
 func eventFromObject(ctx context.Context, doc map[string]any, network catalogue.Network) (*catalogue.Event, *catalogue.Place, error) {
-	// The location is read once, below, by placeFromObject.
-	t, err := toType(ctx, without(doc, "location"))
+	// The location is read below, by placeFromObject.
+	ev, err := readAs[vocab.ActivityStreamsEvent](ctx, doc, eventProps)
+	if errors.Is(err, errNotOurs) {
+		return nil, nil, err
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("unreadable object: %w", err)
-	}
-	ev, ok := t.(vocab.ActivityStreamsEvent)
-	if !ok {
-		return nil, nil, errNotOurs
 	}
 	e := &catalogue.Event{Network: network}
 	if id := ev.GetJSONLDId(); id != nil && id.Get() != nil {
