@@ -26,6 +26,9 @@ var (
 
 // plainText strips tags from remote text fields.
 func plainText(s string) string {
+	if !strings.ContainsAny(s, "<&") {
+		return strings.TrimSpace(s) // no tag, no entity: what the rest would give
+	}
 	s = scriptPattern.ReplaceAllString(s, " ")
 	return strings.TrimSpace(html.UnescapeString(tagPattern.ReplaceAllString(s, " ")))
 }
@@ -303,7 +306,11 @@ func eventFromObject(ctx context.Context, doc map[string]any, network catalogue.
 		e.Description = catalogue.SanitizeHTML(c.At(0).GetXMLSchemaString())
 	}
 	// Read times from the document to keep their offset.
-	for key, dst := range map[string]*time.Time{"startTime": &e.Debut, "endTime": &e.Fin} {
+	for _, f := range [...]struct {
+		key string
+		dst *time.Time
+	}{{"startTime", &e.Debut}, {"endTime", &e.Fin}} {
+		key, dst := f.key, f.dst
 		if s, ok := doc[key].(string); ok {
 			if tm, err := time.Parse(time.RFC3339, s); err == nil {
 				*dst = tm
