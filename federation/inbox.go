@@ -1,6 +1,7 @@
 package federation
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -20,7 +21,7 @@ import (
 // the activity is well formed, signed by its actor, about objects of the
 // actor's own host, and new.
 func (s *Service) inbox(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
+	body, err := readBody(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody), r.ContentLength)
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
 		http.Error(w, "activity too large", http.StatusRequestEntityTooLarge)
@@ -55,6 +56,19 @@ func (s *Service) inbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusAccepted)
+}
+
+// readBody reads all of r, allocating once when the announced size is
+// right (io.ReadAll starts small and grows): a body that announces more
+// than 64 KiB gets its memory as it comes.
+func readBody(r io.Reader, contentLength int64) ([]byte, error) {
+	size := int64(0)
+	if contentLength > 0 && contentLength <= 64<<10 {
+		size = contentLength
+	}
+	b := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
+	_, err := b.ReadFrom(r)
+	return b.Bytes(), err
 }
 
 // receive processes an activity whose signature says it comes from signer.
@@ -238,14 +252,14 @@ func (s *Service) putObject(ctx context.Context, activityID, actor string, obj m
 // that every id is on the actor's host. Other objects (Notes…) give an
 // empty Remote: they are not kept.
 func (s *Service) remoteOf(ctx context.Context, actor string, obj map[string]any) (storage.Remote, error) {
-	network := s.network(ctx, actor)
+	network, home := s.network(ctx, actor), hostOf(actor)
 	switch str(obj, "type") {
 	case "Place":
 		p, err := placeFromObject(ctx, obj, network)
 		if err != nil {
 			return storage.Remote{}, httpError(http.StatusBadRequest, "%v", err)
 		}
-		if hostOf(p.APID) != hostOf(actor) {
+		if hostOf(p.APID) != home {
 			return storage.Remote{}, httpError(http.StatusForbidden, "place %s is not on the host of %s", p.APID, actor)
 		}
 		return storage.Remote{Place: p}, nil
@@ -254,7 +268,7 @@ func (s *Service) remoteOf(ctx context.Context, actor string, obj map[string]any
 		if err != nil {
 			return storage.Remote{}, httpError(http.StatusBadRequest, "%v", err)
 		}
-		if hostOf(e.APID) != hostOf(actor) || hostOf(p.APID) != hostOf(actor) {
+		if hostOf(e.APID) != home || hostOf(p.APID) != home {
 			return storage.Remote{}, httpError(http.StatusForbidden, "event %s is not on the host of %s", e.APID, actor)
 		}
 		return storage.Remote{Place: p, Event: e}, nil
