@@ -79,7 +79,7 @@ func (s *Service) receive(ctx context.Context, signer string, body []byte) error
 	}
 	// go-fed reads the envelope; an embedded object is read once, later,
 	// by whatever handles it (placeFromObject, eventFromObject…).
-	t, err := toType(ctx, doc, activityProps)
+	t, err := readActivity(ctx, doc)
 	if err != nil {
 		return httpError(http.StatusBadRequest, "not an activity: %v", err)
 	}

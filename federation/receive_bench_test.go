@@ -52,7 +52,7 @@ func BenchmarkReceiveParse(b *testing.B) {
 		if err := json.Unmarshal(body, &doc); err != nil {
 			b.Fatal(err)
 		}
-		t, err := toType(ctx, doc, activityProps)
+		t, err := readActivity(ctx, doc)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -100,6 +100,34 @@ func readAs[T vocab.Type](ctx context.Context, doc map[string]any, props []strin
 	return t, err
 }
 
+// readActivity is toType for an activity's envelope (activityProps). The
+// kinds the inbox acts on are read with a resolver of their callbacks
+// only, which go-fed builds and dispatches in half the time ToType takes
+// with one per type; other documents, with ToType.
+func readActivity(ctx context.Context, doc map[string]any) (vocab.Type, error) {
+	var t vocab.Type
+	r, err := streams.NewJSONResolver(
+		func(_ context.Context, v vocab.ActivityStreamsCreate) error { t = v; return nil },
+		func(_ context.Context, v vocab.ActivityStreamsUpdate) error { t = v; return nil },
+		func(_ context.Context, v vocab.ActivityStreamsDelete) error { t = v; return nil },
+		func(_ context.Context, v vocab.ActivityStreamsFollow) error { t = v; return nil },
+		func(_ context.Context, v vocab.ActivityStreamsUndo) error { t = v; return nil },
+		func(_ context.Context, v vocab.ActivityStreamsAccept) error { t = v; return nil },
+		func(_ context.Context, v vocab.ActivityStreamsReject) error { t = v; return nil },
+		func(_ context.Context, v vocab.ActivityStreamsAnnounce) error { t = v; return nil },
+		func(_ context.Context, v vocab.ActivityStreamsFlag) error { t = v; return nil },
+	)
+	if err != nil {
+		panic(fmt.Sprintf("federation: readActivity: %v", err)) // a callback above has a wrong signature
+	}
+	view := asView(doc, activityProps)
+	err = r.Resolve(ctx, view)
+	if errors.Is(err, streams.ErrNoCallbackMatch) {
+		return streams.ToType(ctx, view)
+	}
+	return t, err
+}
+
 // asView is what go-fed is given of doc (see toType).
 func asView(doc map[string]any, props []string) map[string]any {
 	c, ok := doc["@context"]
@@ -171,9 +199,9 @@ func collectVocabularies(c any, out map[string]any) {
 			collectVocabularies(e, out)
 		}
 	case map[string]any:
-		for k, v := range c {
-			if s, ok := v.(string); ok && isVocabularyIRI(k) && (strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")) {
-				out[k] = s
+		for _, iri := range vocabularyIRIs { // rather than walk all the terms
+			if s, ok := c[iri].(string); ok && (strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")) {
+				out[iri] = s
 			}
 		}
 	case string:

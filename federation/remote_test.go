@@ -16,7 +16,8 @@ import (
 // TestAsViewReadsLikeTheWholeDocument checks that what go-fed is given of
 // a document (its type, the vocabularies of its @context and the
 // properties read through it) reads as the whole document does: same
-// acceptance, same type, same values of those properties.
+// acceptance, same type, same values of those properties; readActivity
+// too.
 func TestAsViewReadsLikeTheWholeDocument(t *testing.T) {
 	var docs []map[string]any
 	files, err := filepath.Glob(filepath.Join(fixtureDir, "*.json"))
@@ -93,6 +94,9 @@ func TestAsViewReadsLikeTheWholeDocument(t *testing.T) {
 			whole["@context"] = nsActivityStreams
 		}
 		want, wantErr := streams.ToType(ctx, whole)
+		if got, err := readActivity(ctx, doc); (err != nil) != (wantErr != nil) || err == nil && got.GetTypeName() != want.GetTypeName() {
+			t.Errorf("doc %d (%v): readActivity gives %v, %v; the whole document %v, %v", i, doc["type"], got, err, want, wantErr)
+		}
 		for _, props := range [][]string{activityProps, eventProps, placeProps} {
 			got, err := toType(ctx, doc, props)
 			if (err != nil) != (wantErr != nil) {
