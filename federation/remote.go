@@ -331,7 +331,7 @@ func eventFromObject(ctx context.Context, doc map[string]any, network catalogue.
 		e.Nom = oneLine(firstString(n))
 	}
 	if c := ev.GetActivityStreamsContent(); c != nil && c.Len() > 0 && c.At(0).IsXMLSchemaString() {
-		e.Description = catalogue.SanitizeHTML(c.At(0).GetXMLSchemaString())
+		e.Description = c.At(0).GetXMLSchemaString() // sanitised by e.Normalize, below
 	}
 	// Read times from the document to keep their offset.
 	for _, f := range [...]struct {
