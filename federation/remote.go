@@ -143,7 +143,7 @@ func asView(doc map[string]any, props []string) map[string]any {
 		view["@context"] = aliases
 		return view
 	}
-	view := make(map[string]any, 2*len(props)+2)
+	view := map[string]any{} // at most a few entries: no size hint, which would allocate room for more
 	view["@context"] = aliases
 	if t, ok := doc["type"]; ok {
 		view["type"] = t
