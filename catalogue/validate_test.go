@@ -247,3 +247,29 @@ func TestEventNormalizeSanitizes(t *testing.T) {
 		t.Errorf("default statut = %q", e.Statut)
 	}
 }
+
+// TestSanitizeHTMLTwice: sanitising a sanitised description changes
+// nothing, so a reader may leave it to Normalize.
+func TestSanitizeHTMLTwice(t *testing.T) {
+	for _, s := range []string{
+		"<p>Découvrir sa messagerie.</p>",
+		`<a href="javascript:alert(1)">x</a>`,
+		`<a href="https://example.org" rel="me" target="_self">lien</a>`,
+		`<a href="/relatif">lien</a>`,
+		"&lt;script&gt;alert(1)&lt;/script&gt;",
+		"<scr<script>ipt>alert(1)</script>",
+		"<style>p{}</style>texte",
+		"<p>a<br>b</p><ul><li>un<li>deux</ul>",
+		"<b><i>mal fermé</b></i>",
+		"<img src=x onerror=alert(1)>",
+		"<!-- commentaire -->x",
+		"&amp;lt;&#0;&nbsp;",
+		"<<p>>",
+		`<p title="&quot;">x</p>`,
+	} {
+		once := SanitizeHTML(s)
+		if twice := SanitizeHTML(once); twice != once {
+			t.Errorf("SanitizeHTML(%q) = %q; SanitizeHTML of that = %q", s, once, twice)
+		}
+	}
+}

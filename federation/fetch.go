@@ -215,7 +215,7 @@ func (s *Service) actorFromDoc(ctx context.Context, doc map[string]any) (storage
 // actor's IRI with a fragment (Mastodon, Maillage) or a document of its own.
 func (s *Service) resolveKey(ctx context.Context, keyID string, refresh bool) (*rsa.PublicKey, string, error) {
 	u, err := url.Parse(keyID)
-	if err != nil || hostOf(keyID) == "" {
+	if err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" { // hostOf(keyID) == ""
 		return nil, "", fmt.Errorf("bad keyId %q", keyID)
 	}
 	u.Fragment = ""

@@ -36,7 +36,7 @@ func TestReferenceFixturesParse(t *testing.T) {
 				}
 			}
 			for _, doc := range docs {
-				typ, err := toType(context.Background(), doc)
+				typ, err := toType(context.Background(), doc, nil)
 				if err != nil {
 					t.Fatalf("go-fed cannot read it: %v", err)
 				}

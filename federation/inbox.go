@@ -1,6 +1,7 @@
 package federation
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -20,7 +21,7 @@ import (
 // the activity is well formed, signed by its actor, about objects of the
 // actor's own host, and new.
 func (s *Service) inbox(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
+	body, err := readBody(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody), r.ContentLength)
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
 		http.Error(w, "activity too large", http.StatusRequestEntityTooLarge)
@@ -57,6 +58,19 @@ func (s *Service) inbox(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusAccepted)
 }
 
+// readBody reads all of r, allocating once when the announced size is
+// right (io.ReadAll starts small and grows): a body that announces more
+// than 64 KiB gets its memory as it comes.
+func readBody(r io.Reader, contentLength int64) ([]byte, error) {
+	size := int64(0)
+	if contentLength > 0 && contentLength <= 64<<10 {
+		size = contentLength
+	}
+	b := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
+	_, err := b.ReadFrom(r)
+	return b.Bytes(), err
+}
+
 // receive processes an activity whose signature says it comes from signer.
 func (s *Service) receive(ctx context.Context, signer string, body []byte) error {
 	var doc map[string]any
@@ -65,16 +79,7 @@ func (s *Service) receive(ctx context.Context, signer string, body []byte) error
 	}
 	// go-fed reads the envelope; an embedded object is read once, later,
 	// by whatever handles it (placeFromObject, eventFromObject…).
-	envelope := without(doc, "object")
-	switch obj := doc["object"].(type) {
-	case string:
-		envelope["object"] = obj
-	case map[string]any:
-		if id, ok := obj["id"].(string); ok {
-			envelope["object"] = id
-		}
-	}
-	t, err := toType(ctx, envelope)
+	t, err := readActivity(ctx, doc)
 	if err != nil {
 		return httpError(http.StatusBadRequest, "not an activity: %v", err)
 	}
@@ -247,14 +252,14 @@ func (s *Service) putObject(ctx context.Context, activityID, actor string, obj m
 // that every id is on the actor's host. Other objects (Notes…) give an
 // empty Remote: they are not kept.
 func (s *Service) remoteOf(ctx context.Context, actor string, obj map[string]any) (storage.Remote, error) {
-	network := s.network(ctx, actor)
+	network, home := s.network(ctx, actor), hostOf(actor)
 	switch str(obj, "type") {
 	case "Place":
 		p, err := placeFromObject(ctx, obj, network)
 		if err != nil {
 			return storage.Remote{}, httpError(http.StatusBadRequest, "%v", err)
 		}
-		if hostOf(p.APID) != hostOf(actor) {
+		if hostOf(p.APID) != home {
 			return storage.Remote{}, httpError(http.StatusForbidden, "place %s is not on the host of %s", p.APID, actor)
 		}
 		return storage.Remote{Place: p}, nil
@@ -263,7 +268,7 @@ func (s *Service) remoteOf(ctx context.Context, actor string, obj map[string]any
 		if err != nil {
 			return storage.Remote{}, httpError(http.StatusBadRequest, "%v", err)
 		}
-		if hostOf(e.APID) != hostOf(actor) || hostOf(p.APID) != hostOf(actor) {
+		if hostOf(e.APID) != home || hostOf(p.APID) != home {
 			return storage.Remote{}, httpError(http.StatusForbidden, "event %s is not on the host of %s", e.APID, actor)
 		}
 		return storage.Remote{Place: p, Event: e}, nil

@@ -589,6 +589,9 @@ func TestPlaceFromObject(t *testing.T) {
 		is      error
 	}{
 		{"a Note", map[string]any{"type": "Note", "id": "https://p.example/notes/1", "content": "salut"}, "", errNotOurs},
+		{"an Event", map[string]any{"type": "Event", "id": "https://p.example/e/1", "name": "Atelier"}, "", errNotOurs},
+		{"a type go-fed does not know", map[string]any{"type": "Gizmo", "id": "https://p.example/g/1", "name": "x"}, "unreadable object", nil},
+		{"no type", map[string]any{"id": "https://p.example/lieux/1", "name": "Médiathèque"}, "unreadable object", nil},
 		{"no id", map[string]any{"type": "Place", "name": "Médiathèque"}, "place without id", nil},
 		{"no name", map[string]any{"type": "Place", "id": "https://p.example/lieux/1"}, "place without name", nil},
 		{"a name that is only markup", map[string]any{"type": "Place", "id": "https://p.example/lieux/1", "name": "<b> </b><script>x</script>"}, "place without name", nil},

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-fed/activity/streams"
 	"github.com/go-fed/activity/streams/vocab"
 
 	"github.com/maillage/maillage/catalogue"
@@ -26,6 +25,9 @@ var (
 
 // plainText strips tags from remote text fields.
 func plainText(s string) string {
+	if !strings.ContainsAny(s, "<&") {
+		return strings.TrimSpace(s) // no tag, no entity: what the rest would give
+	}
 	s = scriptPattern.ReplaceAllString(s, " ")
 	return strings.TrimSpace(html.UnescapeString(tagPattern.ReplaceAllString(s, " ")))
 }
@@ -64,64 +66,6 @@ func line(doc map[string]any, key string) string {
 	return oneLine(s)
 }
 
-// without is a shallow copy of doc without key.
-func without(doc map[string]any, key string) map[string]any {
-	out := make(map[string]any, len(doc))
-	for k, v := range doc {
-		if k != key {
-			out[k] = v
-		}
-	}
-	return out
-}
-
-// toType reads a document with go-fed's vocabulary. go-fed reads the
-// @context only to find the aliases of the vocabularies it knows, and
-// walks all of it on every call: it gets the context's URLs and the
-// inline terms that name a vocabulary, not the dozens of terms (ours,
-// Mobilizon's) that name a property, which it would only skip.
-func toType(ctx context.Context, doc map[string]any) (vocab.Type, error) {
-	c, ok := doc["@context"]
-	if !ok {
-		doc["@context"] = nsActivityStreams
-		return streams.ToType(ctx, doc)
-	}
-	parse := make(map[string]any, len(doc))
-	for k, v := range doc {
-		parse[k] = v
-	}
-	parse["@context"] = vocabularies(c)
-	return streams.ToType(ctx, parse)
-}
-
-// vocabularies keeps of a @context what go-fed looks at.
-func vocabularies(c any) any {
-	switch c := c.(type) {
-	case []any:
-		out := make([]any, 0, len(c))
-		for _, e := range c {
-			if e = vocabularies(e); e != nil {
-				out = append(out, e)
-			}
-		}
-		return out
-	case map[string]any:
-		out := map[string]any{}
-		for k, v := range c {
-			if iri, ok := v.(string); ok && (strings.HasPrefix(iri, "http://") || strings.HasPrefix(iri, "https://")) {
-				out[k] = v
-			}
-		}
-		if len(out) == 0 {
-			return nil
-		}
-		return out
-	case string:
-		return c
-	}
-	return nil
-}
-
 func firstString(p interface {
 	Len() int
 	At(int) vocab.ActivityStreamsNamePropertyIterator
@@ -141,13 +85,12 @@ func firstString(p interface {
 
 // placeFromObject reads a remote Place, published by network.
 func placeFromObject(ctx context.Context, doc map[string]any, network catalogue.Network) (*catalogue.Place, error) {
-	t, err := toType(ctx, doc)
+	pl, err := readAs[vocab.ActivityStreamsPlace](ctx, doc, placeProps)
+	if errors.Is(err, errNotOurs) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("unreadable object: %w", err)
-	}
-	pl, ok := t.(vocab.ActivityStreamsPlace)
-	if !ok {
-		return nil, errNotOurs
 	}
 	p := &catalogue.Place{Network: network}
 	if id := pl.GetJSONLDId(); id != nil && id.Get() != nil {
@@ -204,14 +147,13 @@ func placeFromObject(ctx context.Context, doc map[string]any, network catalogue.
 // eventFromObject reads a remote Event; its place is returned too, from
 // the embedded location.
 func eventFromObject(ctx context.Context, doc map[string]any, network catalogue.Network) (*catalogue.Event, *catalogue.Place, error) {
-	// The location is read once, below, by placeFromObject.
-	t, err := toType(ctx, without(doc, "location"))
+	// The location is read below, by placeFromObject.
+	ev, err := readAs[vocab.ActivityStreamsEvent](ctx, doc, eventProps)
+	if errors.Is(err, errNotOurs) {
+		return nil, nil, err
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("unreadable object: %w", err)
-	}
-	ev, ok := t.(vocab.ActivityStreamsEvent)
-	if !ok {
-		return nil, nil, errNotOurs
 	}
 	e := &catalogue.Event{Network: network}
 	if id := ev.GetJSONLDId(); id != nil && id.Get() != nil {
@@ -221,10 +163,14 @@ func eventFromObject(ctx context.Context, doc map[string]any, network catalogue.
 		e.Nom = oneLine(firstString(n))
 	}
 	if c := ev.GetActivityStreamsContent(); c != nil && c.Len() > 0 && c.At(0).IsXMLSchemaString() {
-		e.Description = catalogue.SanitizeHTML(c.At(0).GetXMLSchemaString())
+		e.Description = c.At(0).GetXMLSchemaString() // sanitised by e.Normalize, below
 	}
 	// Read times from the document to keep their offset.
-	for key, dst := range map[string]*time.Time{"startTime": &e.Debut, "endTime": &e.Fin} {
+	for _, f := range [...]struct {
+		key string
+		dst *time.Time
+	}{{"startTime", &e.Debut}, {"endTime", &e.Fin}} {
+		key, dst := f.key, f.dst
 		if s, ok := doc[key].(string); ok {
 			if tm, err := time.Parse(time.RFC3339, s); err == nil {
 				*dst = tm
