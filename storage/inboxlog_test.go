@@ -67,6 +67,12 @@ func TestAcceptedActivitiesSurviveACrash(t *testing.T) {
 		if err := s.AcceptDelete("https://var.example/activities/delete-3", varActor, "https://var.example/lieux/3"); err != nil {
 			t.Fatal(err)
 		}
+		p := remotePlace(varActor, "https://var.example/lieux/21", "EPN 21")
+		e := testEvent(p.APID, testNow.Add(24*time.Hour))
+		e.APID, e.Network = "https://var.example/evenements/1", catalogue.Network{Actor: varActor}
+		if err := s.AcceptRemote("https://var.example/activities/event-1", Remote{Place: p, Event: e}); err != nil {
+			t.Fatal(err)
+		}
 		os.Exit(0) // as a kill would: no Close, the applier blocked
 	}
 
@@ -100,6 +106,9 @@ func TestAcceptedActivitiesSurviveACrash(t *testing.T) {
 	}
 	if seen["https://var.example/lieux/3"] || !seen["https://var.example/lieux/49"] || !seen["https://var.example/lieux/0"] {
 		t.Errorf("wrong places after the restart: %v", seen)
+	}
+	if e, err := s.Event("https://var.example/evenements/1"); err != nil || e.Network.Actor != varActor {
+		t.Errorf("the event accepted before the crash: %+v, %v", e, err)
 	}
 	if logSize(t, dir) != 0 {
 		t.Error("the inbox log was not emptied once applied")
