@@ -21,10 +21,11 @@ const (
 	pacaActor     = "https://paca.example/actor"
 	pacaTelephone = "+33400000001"
 	pacaService   = "Loisirs et créations numériques"
+	pacaName      = "BMVR de l'Alcazar"
 )
 
 // mergeAlcazar has the network PACA publish f.alcazar too, with another
-// phone number and one more service, and checks that lists now show the
+// name, phone number and one more service, and checks that lists now show the
 // merged place.
 func mergeAlcazar(t *testing.T, f *exportFixture) {
 	t.Helper()
@@ -32,7 +33,7 @@ func mergeAlcazar(t *testing.T, f *exportFixture) {
 	p.ID, p.Sources = "", nil
 	p.APID = "https://paca.example/lieux/alcazar"
 	p.Network = catalogue.Network{Name: "PACA", Actor: pacaActor}
-	p.Telephone = pacaTelephone
+	p.Nom, p.Telephone = pacaName, pacaTelephone
 	p.Services = append(slices.Clone(p.Services), pacaService)
 	p.DateMaj = "2026-07-10"
 	p.Updated = monday.Add(time.Hour)
@@ -76,7 +77,7 @@ func TestExportLocalGivesOurRecords(t *testing.T) {
 		if st != http.StatusOK {
 			t.Fatalf("GET /export/lieux.csv?%s = %d", query, st)
 		}
-		if strings.Contains(string(body), pacaTelephone) || strings.Contains(string(body), "PACA") {
+		if strings.Contains(string(body), pacaTelephone) || strings.Contains(string(body), "BMVR") || strings.Contains(string(body), "PACA") {
 			t.Errorf("/export/lieux.csv?%s holds the values of PACA:\n%s", query, body)
 		}
 		got := exportedCSV(t, body)
@@ -122,7 +123,7 @@ func TestExportLocalGivesOurRecords(t *testing.T) {
 	if err := json.Unmarshal(body, &doc); err != nil {
 		t.Fatal(err)
 	}
-	if len(doc.Structures) != 2 || strings.Contains(string(body), pacaTelephone) || strings.Contains(string(body), "PACA") {
+	if len(doc.Structures) != 2 || strings.Contains(string(body), pacaTelephone) || strings.Contains(string(body), "BMVR") || strings.Contains(string(body), "PACA") {
 		t.Errorf("/export/data-inclusion.json?network=local: %d structures, PACA's values in\n%s", len(doc.Structures), body)
 	}
 
@@ -163,6 +164,23 @@ func TestExportLocalImportsUnchanged(t *testing.T) {
 		}
 		if got.Telephone != want.Telephone || !slices.Equal(got.Services, want.Services) || !got.Updated.Equal(want.Updated) {
 			t.Errorf("after the imports, %s = %+v; want %+v", want.Nom, got, want)
+		}
+	}
+}
+
+func TestExportLocalEventsAtOurPlaces(t *testing.T) {
+	f := newExportFixture(t)
+	mergeAlcazar(t, f)
+	for _, path := range []string{"/export/evenements.ics", "/feed/evenements.atom"} {
+		// Our events, at our places as we publish them.
+		_, _, body := f.in.get(path + "?network=local")
+		if !strings.Contains(string(body), "Café numérique") || !strings.Contains(string(body), "Médiathèque de l") || strings.Contains(string(body), "BMVR") {
+			t.Errorf("%s?network=local: want the Café numérique at the Médiathèque de l'Alcazar, not the BMVR:\n%s", path, body)
+		}
+		// Everything: the places as the public sees them, merged.
+		_, _, body = f.in.get(path)
+		if !strings.Contains(string(body), "BMVR") {
+			t.Errorf("%s: want the Café numérique at the merged place, the BMVR:\n%s", path, body)
 		}
 	}
 }
