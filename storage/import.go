@@ -88,7 +88,7 @@ func (s *Store) ImportPlaces(recs []ImportRecord, opts ImportOptions) (ImportRes
 	var written []*catalogue.Place
 	var t touched
 	run := func(tx *bolt.Tx) error {
-		im := &importer{s: s, tx: tx, dry: opts.DryRun, now: s.now().UTC(), claimed: map[string]int{}, newKeys: map[string]string{}, seen: map[string]int{}}
+		im := &importer{s: s, tx: tx, dry: opts.DryRun, now: s.now().UTC(), ownName: s.localNetwork().Name, claimed: map[string]int{}, newKeys: map[string]string{}, seen: map[string]int{}}
 		im.keys = tx.Bucket(bucketImportKeys)
 		res = ImportResult{Outcomes: make([]ImportOutcome, len(recs))}
 		for i := range recs {
@@ -158,6 +158,9 @@ type importer struct {
 	dry  bool
 	now  time.Time
 	keys *bolt.Bucket // nil before the first import
+	// ownName is this instance's network name, which the exports give as
+	// source to its places that name none.
+	ownName string
 
 	byAddress map[string][]candidate // local places by addressKey, read at the first need
 	claimed   map[string]int         // place id → the record that matched or created it
@@ -214,6 +217,9 @@ func (im *importer) decide(i int, rec ImportRecord) (ImportOutcome, error) {
 	}
 
 	merged := mergeAbsent(p, old, rec.Fields)
+	if im.ownSource(p, old) {
+		merged.Source = ""
+	}
 	if rec.Fields != nil && !contains(rec.Fields, "horaires") {
 		merged.HoursError = old.HoursError
 	}
@@ -321,7 +327,7 @@ func (im *importer) match(rec ImportRecord) (*catalogue.Place, error) {
 			}
 		}
 		// A file exported by this instance gives its places' own ids.
-		if old, err := im.local(rec.SourceID); old != nil && old.Source == p.Source || err != nil {
+		if old, err := im.local(rec.SourceID); old != nil && (old.Source == p.Source || im.ownSource(p, old)) || err != nil {
 			return old, err
 		}
 	}
@@ -385,6 +391,14 @@ func (im *importer) remember(rec ImportRecord, id string) {
 		return
 	}
 	im.newKeys[string(k)] = id
+}
+
+// ownSource says whether p, read from a file, names this instance's
+// network as its source where old, the local place it matches, names
+// none: that is how the exports write our own places (a file exported
+// here and imported again says nothing new), so old keeps no source.
+func (im *importer) ownSource(p, old *catalogue.Place) bool {
+	return old.Source == "" && im.ownName != "" && p.Source == im.ownName
 }
 
 // loadAddresses reads the address of every local place, once.

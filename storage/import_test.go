@@ -253,3 +253,34 @@ func TestImportOfTheSameIDTwice(t *testing.T) {
 		t.Errorf("import: %s, %+v; want the second rejected", got, res.Outcomes)
 	}
 }
+
+func TestImportOfOurOwnExportChangesNothing(t *testing.T) {
+	s, _ := openTestStore(t)
+	if err := s.SetSettings(Settings{Name: "Arsenic 13"}); err != nil {
+		t.Fatal(err)
+	}
+	p := testPlace("EPN A")
+	if err := s.CreatePlace(p); err != nil {
+		t.Fatal(err)
+	}
+	// The exports give our network's name as source to a place that has
+	// none: that is no change, whether the record is found by its id or
+	// by its address.
+	for _, id := range []string{p.ID, ""} {
+		exported := *p
+		exported.Source = "Arsenic 13"
+		res := importOrFail(t, s, []ImportRecord{{SourceID: id, Place: &exported}}, false)
+		if got := counts(res); got != "0 created, 0 updated, 1 unchanged, 0 rejected" || res.Outcomes[0].PlaceID != p.ID {
+			t.Errorf("import of the exported place (id %q): %s, %+v; want it unchanged", id, got, res.Outcomes)
+		}
+	}
+	// Another source is a change.
+	other := *p
+	other.Source = "Hubik"
+	if res := importOrFail(t, s, []ImportRecord{{SourceID: p.ID, Place: &other}}, false); res.Updated != 1 {
+		t.Errorf("import with source Hubik: %s; want an update", counts(res))
+	}
+	if got, err := s.Place(p.ID); err != nil || got.Source != "Hubik" {
+		t.Errorf("place after the imports = %+v, %v; want source Hubik", got, err)
+	}
+}

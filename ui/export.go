@@ -125,6 +125,12 @@ func (s *server) newExport(format string, query url.Values) (*export, error) {
 		x.places, err = s.placeQuery(req)
 		x.places.Cursor = ""
 		x.places.Limit = catalogue.MaxLimit
+		// Our own network's export is our records as we publish them, each
+		// once with its own values and id: a place merged with other
+		// networks' records would pass their values off as ours, and
+		// importing the file again would copy them into our records. Every
+		// other export gives the places as the public sees them, merged.
+		x.places.Records = s.ownNetwork(x.places.Network)
 		if format == FormatPDF {
 			switch x.group = query.Get("groupe"); x.group {
 			case "", printable.ByChamp, printable.ByCommune:
@@ -148,6 +154,12 @@ func (s *server) newExport(format string, query url.Values) (*export, error) {
 		return nil, err
 	}
 	return x, nil
+}
+
+// ownNetwork says whether the network filter n names this instance's
+// network: "local" or its actor.
+func (s *server) ownNetwork(n string) bool {
+	return n == "local" || n == s.store.ActorIRI()
 }
 
 func (x *export) write(w io.Writer) error {

@@ -28,6 +28,12 @@ func (x *export) eventRecords(limit int, series bool) ([]eventRecord, error) {
 	q.Limit = catalogue.MaxLimit
 	seen := map[string]bool{}
 	places := map[string]*catalogue.Place{}
+	// Our own network's events are at their places as we publish them;
+	// the others at the places as the public sees them, merged.
+	place := x.s.store.MergedPlace
+	if x.s.ownNetwork(q.Network) {
+		place = x.s.store.Place
+	}
 	var out []eventRecord
 	for {
 		page, err := x.s.store.Events(q)
@@ -47,7 +53,7 @@ func (x *export) eventRecords(limit int, series bool) ([]eventRecord, error) {
 			}
 			p, ok := places[e.Lieu]
 			if !ok {
-				p, _ = x.s.store.MergedPlace(e.Lieu) // a missing place leaves the event without location
+				p, _ = place(e.Lieu) // a missing place leaves the event without location
 				places[e.Lieu] = p
 			}
 			out = append(out, eventRecord{e, p})
