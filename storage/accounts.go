@@ -18,11 +18,35 @@ import (
 	"golang.org/x/crypto/bcrypt"
 )
 
-// Roles of an account.
+// Roles of an account or an API token. An editor keeps the catalogue
+// current; an admin may do everything an editor may, and manages
+// federation, moderation, API tokens and accounts.
 const (
 	RoleAdmin  = "admin"
 	RoleEditor = "editor"
 )
+
+// CheckRole returns nil for a known role, or an error in French naming the
+// roles there are.
+func CheckRole(role string) error {
+	if role != RoleAdmin && role != RoleEditor {
+		return fmt.Errorf("rôle inconnu « %s » (admin ou editor)", role)
+	}
+	return nil
+}
+
+// RoleAllows reports whether an account or token with role have may do
+// what needs role need: an admin may do everything, an editor what needs
+// an editor. An unknown role may do nothing.
+func RoleAllows(have, need string) bool {
+	switch have {
+	case RoleAdmin:
+		return need == RoleAdmin || need == RoleEditor
+	case RoleEditor:
+		return need == RoleEditor
+	}
+	return false
+}
 
 // User is an account of the admin pages.
 type User struct {
@@ -32,7 +56,9 @@ type User struct {
 	Created      time.Time `json:"created"`
 }
 
-// Token is an API token; only its SHA-256 is stored.
+// Token is an API token; only its SHA-256 is stored. Role is RoleAdmin or
+// RoleEditor; a token stored before roles were recorded has none and is
+// read as RoleAdmin, which it has always been.
 type Token struct {
 	Label   string    `json:"label"`
 	Role    string    `json:"role"`
@@ -52,8 +78,8 @@ func (s *Store) AddUser(email, role, password string) error {
 	if !strings.Contains(email, "@") {
 		return fmt.Errorf("adresse électronique invalide « %s »", email)
 	}
-	if role != RoleAdmin && role != RoleEditor {
-		return fmt.Errorf("rôle inconnu « %s » (admin ou editor)", role)
+	if err := CheckRole(role); err != nil {
+		return err
 	}
 	if len([]rune(password)) < MinPasswordLength {
 		return fmt.Errorf("mot de passe trop court : %d caractères au moins", MinPasswordLength)
@@ -109,9 +135,13 @@ var dummyHash = sync.OnceValue(func() []byte {
 	return h
 })
 
-// CreateToken makes a new random API token with the given label and role,
-// stores its hash and returns the token, which is never stored.
+// CreateToken makes a new random API token with the given label and role
+// (RoleAdmin or RoleEditor, else the error of CheckRole), stores its hash
+// and returns the token, which is never stored.
 func (s *Store) CreateToken(label, role string) (string, error) {
+	if err := CheckRole(role); err != nil {
+		return "", err
+	}
 	var b [32]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", err
@@ -130,7 +160,8 @@ func (s *Store) CreateToken(label, role string) (string, error) {
 	return token, nil
 }
 
-// CheckToken returns the token record of a token, or ErrNotFound.
+// CheckToken returns the token record of a token, or ErrNotFound. Its
+// Role is never empty.
 func (s *Store) CheckToken(token string) (*Token, error) {
 	var t Token
 	key := tokenKey(token)
@@ -139,12 +170,27 @@ func (s *Store) CheckToken(token string) (*Token, error) {
 		if k == nil || subtle.ConstantTimeCompare(k, key) != 1 {
 			return ErrNotFound
 		}
-		return json.Unmarshal(data, &t)
+		var err error
+		t, err = decodeToken(data)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &t, nil
+}
+
+// decodeToken reads a stored token; one stored before roles were
+// recorded is an admin token.
+func decodeToken(data []byte) (Token, error) {
+	var t Token
+	if err := json.Unmarshal(data, &t); err != nil {
+		return Token{}, err
+	}
+	if t.Role == "" {
+		t.Role = RoleAdmin
+	}
+	return t, nil
 }
 
 func tokenKey(token string) []byte {
@@ -164,8 +210,8 @@ func (s *Store) ListTokens() ([]TokenInfo, error) {
 	out := []TokenInfo{}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketTokens).ForEach(func(k, v []byte) error {
-			var t Token
-			if err := json.Unmarshal(v, &t); err != nil {
+			t, err := decodeToken(v)
+			if err != nil {
 				return fmt.Errorf("decode token %.8s: %w", k, err)
 			}
 			out = append(out, TokenInfo{ID: string(k), Token: t})

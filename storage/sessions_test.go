@@ -158,3 +158,68 @@ func TestDeleteUser(t *testing.T) {
 		t.Errorf("Users() = %+v", users)
 	}
 }
+
+func TestTokenRoles(t *testing.T) {
+	s, _ := openTestStore(t)
+	ed, err := s.CreateToken("site du département", RoleEditor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok, err := s.CheckToken(ed); err != nil || tok.Role != RoleEditor {
+		t.Errorf("CheckToken(editor's) = %v, %v; want role editor", tok, err)
+	}
+	for _, role := range []string{"", "root", "Admin"} {
+		if _, err := s.CreateToken("x", role); err == nil || !strings.Contains(err.Error(), "rôle inconnu") {
+			t.Errorf("CreateToken(role %q) = %v; want a French refusal", role, err)
+		}
+	}
+	if list, _ := s.ListTokens(); len(list) != 1 {
+		t.Errorf("%d tokens after refused roles; want 1", len(list))
+	}
+}
+
+// TestTokenWithoutRoleIsAdmin reads a token as stored before roles were
+// recorded: it keeps working, as an admin token, after a restart too.
+func TestTokenWithoutRoleIsAdmin(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, Options{BaseURL: "http://maillage.test", Now: func() time.Time { return testNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const old = "mlg_un-jeton-d-avant-les-roles"
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketTokens).Put(tokenKey(old), []byte(`{"label":"script historique","created":"2025-01-02T03:04:05Z"}`))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s = openAt(t, dir)
+	if tok, err := s.CheckToken(old); err != nil || tok.Role != RoleAdmin {
+		t.Errorf("CheckToken(role-less) = %v, %v; want role admin", tok, err)
+	}
+	if list, err := s.ListTokens(); err != nil || len(list) != 1 || list[0].Role != RoleAdmin {
+		t.Errorf("ListTokens = %v, %v; want the token, as admin", list, err)
+	}
+}
+
+func TestRoleAllows(t *testing.T) {
+	for _, c := range []struct {
+		have, need string
+		want       bool
+	}{
+		{RoleAdmin, RoleAdmin, true},
+		{RoleAdmin, RoleEditor, true},
+		{RoleEditor, RoleEditor, true},
+		{RoleEditor, RoleAdmin, false},
+		{"", RoleEditor, false},
+		{"root", RoleEditor, false},
+		{RoleAdmin, "root", false},
+	} {
+		if got := RoleAllows(c.have, c.need); got != c.want {
+			t.Errorf("RoleAllows(%q, %q) = %v; want %v", c.have, c.need, got, c.want)
+		}
+	}
+}

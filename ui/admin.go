@@ -69,20 +69,20 @@ func (p *pages) registerAdmin(r *mux.Router) {
 	ar.HandleFunc("/connexion", p.adminHTML(p.loginPage)).Methods(http.MethodGet, http.MethodHead)
 	ar.HandleFunc("/connexion", p.adminHTML(p.login)).Methods(http.MethodPost)
 	ar.HandleFunc("/deconnexion", p.adminHTML(p.logout)).Methods(http.MethodPost)
-	get("", storage.RoleEditor, p.dashboard)
-	get("/", storage.RoleEditor, p.dashboard)
+	get("", roleCatalogue, p.dashboard)
+	get("/", roleCatalogue, p.dashboard)
 	p.registerAdminPlaces(get, post)
 	p.registerAdminMerge(post)
 	p.registerAdminEvents(get, post)
-	get("/import", storage.RoleEditor, p.importPage)
-	post("/import", storage.RoleEditor, p.importUpload)
-	post("/import/appliquer", storage.RoleEditor, p.importApply)
-	get("/signalements", storage.RoleEditor, p.reportsPage)
-	post("/signalements/{id}/traite", storage.RoleEditor, p.handleReport(true))
-	post("/signalements/{id}/rouvrir", storage.RoleEditor, p.handleReport(false))
-	get("/jetons", storage.RoleAdmin, p.tokensPage)
-	post("/jetons", storage.RoleAdmin, p.createToken)
-	post("/jetons/{id}/revoquer", storage.RoleAdmin, p.revokeToken)
+	get("/import", roleCatalogue, p.importPage)
+	post("/import", roleCatalogue, p.importUpload)
+	post("/import/appliquer", roleCatalogue, p.importApply)
+	get("/signalements", roleCatalogue, p.reportsPage)
+	post("/signalements/{id}/traite", roleCatalogue, p.handleReport(true))
+	post("/signalements/{id}/rouvrir", roleCatalogue, p.handleReport(false))
+	get("/jetons", roleTokens, p.tokensPage)
+	post("/jetons", roleTokens, p.createToken)
+	post("/jetons/{id}/revoquer", roleTokens, p.revokeToken)
 	p.registerAdminAccounts(get, post)
 	if p.s.fed != nil {
 		p.registerAdminFederation(get, post)
@@ -118,10 +118,10 @@ func (p *pages) secure(r *http.Request) bool {
 	return r.TLS != nil || strings.HasPrefix(p.baseURL(), "https:")
 }
 
-// requireSession lets through a logged-in user with role (an admin may
-// do everything an editor may). Without a session it redirects to the
-// login page, which comes back here. A POST must carry a valid CSRF
-// token; without one nothing happens and the answer is a 403 page.
+// requireSession lets through a logged-in user whose role covers role
+// (see roles.go). Without a session it redirects to the login page,
+// which comes back here. A POST must carry a valid CSRF token; without
+// one nothing happens and the answer is a 403 page.
 func (p *pages) requireSession(role string, h adminHandler) http.HandlerFunc {
 	return p.adminHTML(func(w http.ResponseWriter, r *http.Request) {
 		a, err := p.session(r)
@@ -137,7 +137,7 @@ func (p *pages) requireSession(role string, h adminHandler) http.HandlerFunc {
 			p.adminFail(w, r, nil, err)
 			return
 		}
-		if role == storage.RoleAdmin && a.Role != storage.RoleAdmin {
+		if !storage.RoleAllows(a.Role, role) {
 			p.adminMessage(w, r, http.StatusForbidden, a, "admin.forbidden.title", "admin.forbidden.role")
 			return
 		}

@@ -24,9 +24,9 @@ type accountsView struct {
 }
 
 func (p *pages) registerAdminAccounts(get, post func(string, string, adminHandler)) {
-	get("/comptes", storage.RoleAdmin, p.accountsPage)
-	post("/comptes", storage.RoleAdmin, p.addAccount)
-	post("/comptes/{email}/supprimer", storage.RoleAdmin, p.deleteAccount)
+	get("/comptes", roleAccounts, p.accountsPage)
+	post("/comptes", roleAccounts, p.addAccount)
+	post("/comptes/{email}/supprimer", roleAccounts, p.deleteAccount)
 }
 
 func (p *pages) accountsPage(w http.ResponseWriter, r *http.Request, a *adminSession) {

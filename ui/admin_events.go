@@ -17,13 +17,13 @@ import (
 )
 
 func (p *pages) registerAdminEvents(get, post func(string, string, adminHandler)) {
-	get("/evenements", storage.RoleEditor, p.adminEvents)
-	get("/evenements/nouveau", storage.RoleEditor, p.newEvent)
-	post("/evenements/nouveau", storage.RoleEditor, p.saveEvent)
-	get("/evenements/{id}", storage.RoleEditor, p.editEvent)
-	post("/evenements/{id}", storage.RoleEditor, p.saveEvent)
-	get("/evenements/{id}/supprimer", storage.RoleEditor, p.confirmDeleteEvent)
-	post("/evenements/{id}/supprimer", storage.RoleEditor, p.deleteEventForm)
+	get("/evenements", roleCatalogue, p.adminEvents)
+	get("/evenements/nouveau", roleCatalogue, p.newEvent)
+	post("/evenements/nouveau", roleCatalogue, p.saveEvent)
+	get("/evenements/{id}", roleCatalogue, p.editEvent)
+	post("/evenements/{id}", roleCatalogue, p.saveEvent)
+	get("/evenements/{id}/supprimer", roleCatalogue, p.confirmDeleteEvent)
+	post("/evenements/{id}/supprimer", roleCatalogue, p.deleteEventForm)
 }
 
 // maxRemotePlaces bounds the other networks' places offered in the event

@@ -14,17 +14,17 @@ import (
 // federates. They call the same Federation methods as the JSON API.
 
 func (p *pages) registerAdminFederation(get, post func(string, string, adminHandler)) {
-	get("/reseaux", storage.RoleAdmin, p.networksPage)
-	post("/reseaux/suivre", storage.RoleAdmin, p.followForm)
-	post("/reseaux/suivis/{id}/retirer", storage.RoleAdmin, p.unfollowForm)
-	post("/reseaux/abonnes/{id}/accepter", storage.RoleAdmin, p.answerFollowerForm(true))
-	post("/reseaux/abonnes/{id}/refuser", storage.RoleAdmin, p.answerFollowerForm(false))
-	post("/reseaux/abonnes/{id}/retirer", storage.RoleAdmin, p.removeFollowerForm)
-	get("/moderation", storage.RoleAdmin, p.moderationPage)
-	post("/moderation/bloquer", storage.RoleAdmin, p.blockForm)
-	post("/moderation/debloquer", storage.RoleAdmin, p.unblockForm)
-	post("/moderation/masquer", storage.RoleAdmin, p.hideForm)
-	post("/moderation/demasquer", storage.RoleAdmin, p.unhideForm)
+	get("/reseaux", roleFederation, p.networksPage)
+	post("/reseaux/suivre", roleFederation, p.followForm)
+	post("/reseaux/suivis/{id}/retirer", roleFederation, p.unfollowForm)
+	post("/reseaux/abonnes/{id}/accepter", roleFederation, p.answerFollowerForm(true))
+	post("/reseaux/abonnes/{id}/refuser", roleFederation, p.answerFollowerForm(false))
+	post("/reseaux/abonnes/{id}/retirer", roleFederation, p.removeFollowerForm)
+	get("/moderation", roleModeration, p.moderationPage)
+	post("/moderation/bloquer", roleModeration, p.blockForm)
+	post("/moderation/debloquer", roleModeration, p.unblockForm)
+	post("/moderation/masquer", roleModeration, p.hideForm)
+	post("/moderation/demasquer", roleModeration, p.unhideForm)
 }
 
 // actorRow is a followed network or a follower, as the pages list it.

@@ -29,8 +29,8 @@ type mergeSource struct {
 }
 
 func (p *pages) registerAdminMerge(post func(string, string, adminHandler)) {
-	post("/lieux/{id}/separer", storage.RoleEditor, p.splitPlaceForm)
-	post("/lieux/{id}/lier", storage.RoleEditor, p.linkPlaceForm)
+	post("/lieux/{id}/separer", roleCatalogue, p.splitPlaceForm)
+	post("/lieux/{id}/lier", roleCatalogue, p.linkPlaceForm)
 }
 
 // mergeBoxOf returns the group box of the record id.

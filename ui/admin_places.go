@@ -14,13 +14,13 @@ import (
 )
 
 func (p *pages) registerAdminPlaces(get, post func(string, string, adminHandler)) {
-	get("/lieux", storage.RoleEditor, p.adminPlaces)
-	get("/lieux/nouveau", storage.RoleEditor, p.newPlace)
-	post("/lieux/nouveau", storage.RoleEditor, p.savePlace)
-	get("/lieux/{id}", storage.RoleEditor, p.editPlace)
-	post("/lieux/{id}", storage.RoleEditor, p.savePlace)
-	get("/lieux/{id}/supprimer", storage.RoleEditor, p.confirmDeletePlace)
-	post("/lieux/{id}/supprimer", storage.RoleEditor, p.deletePlaceForm)
+	get("/lieux", roleCatalogue, p.adminPlaces)
+	get("/lieux/nouveau", roleCatalogue, p.newPlace)
+	post("/lieux/nouveau", roleCatalogue, p.savePlace)
+	get("/lieux/{id}", roleCatalogue, p.editPlace)
+	post("/lieux/{id}", roleCatalogue, p.savePlace)
+	get("/lieux/{id}/supprimer", roleCatalogue, p.confirmDeletePlace)
+	post("/lieux/{id}/supprimer", roleCatalogue, p.deletePlaceForm)
 }
 
 // placeListView is the data of /admin/lieux.

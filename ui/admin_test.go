@@ -426,3 +426,48 @@ func TestAdminLoginPageEscapesAndRedirects(t *testing.T) {
 		t.Errorf("login page with a session = %d %s", a.status, a.location())
 	}
 }
+
+// TestAdminTokenRoles: the form offers editor (checked) or admin, and the
+// list shows each token's role.
+func TestAdminTokenRoles(t *testing.T) {
+	in := newFederatedInstance(t)
+	if err := in.store.AddUser(adminEmail, storage.RoleAdmin, password); err != nil {
+		t.Fatal(err)
+	}
+	b := in.browser()
+	b.login(adminEmail)
+	b.get("/admin/jetons").want(t, "form", 200, `id="jeton-role-editor" name="role" value="editor" checked`, "Administrateur : aussi")
+	b.post("/admin/jetons", url.Values{"label": {"x"}, "role": {"root"}}).
+		want(t, "bad role", http.StatusUnprocessableEntity, "choisissez éditeur ou administrateur", `value="x"`)
+	secret := regexp.MustCompile(`id="nouveau-jeton">(mlg_[A-Za-z0-9_-]+)<`)
+	roles := map[string]string{}
+	for label, form := range map[string]url.Values{
+		"sans rôle":   {"label": {"sans rôle"}},
+		"éditeur":     {"label": {"éditeur"}, "role": {"editor"}},
+		"administrer": {"label": {"administrer"}, "role": {"admin"}},
+	} {
+		a := b.post("/admin/jetons", form)
+		a.want(t, "create "+label, http.StatusCreated)
+		m := secret.FindStringSubmatch(a.body)
+		if m == nil {
+			t.Fatalf("no token shown for %s", label)
+		}
+		roles[label] = m[1]
+	}
+	infos, _ := in.store.ListTokens()
+	got := map[string]string{}
+	for _, ti := range infos {
+		got[ti.Label] = ti.Role
+	}
+	if got["sans rôle"] != storage.RoleEditor || got["éditeur"] != storage.RoleEditor || got["administrer"] != storage.RoleAdmin {
+		t.Errorf("stored roles %v; want editor by default", got)
+	}
+	b.get("/admin/jetons").want(t, "list", 200, "<th scope=\"row\">éditeur</th><td>Éditeur</td>", "<th scope=\"row\">administrer</th><td>Administrateur</td>")
+	block := map[string]string{"domain": "spam.example"}
+	if st := in.doWith(roles["sans rôle"], "POST", "/api/v1/blocks", block, nil); st != http.StatusForbidden {
+		t.Errorf("a default token blocks: %d; want 403", st)
+	}
+	if st := in.doWith(roles["administrer"], "POST", "/api/v1/blocks", block, nil); st != http.StatusCreated {
+		t.Errorf("an admin token blocks: %d; want 201", st)
+	}
+}

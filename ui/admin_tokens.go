@@ -14,12 +14,14 @@ type tokensView struct {
 	Tokens  []storage.TokenInfo
 	New     string // the token just created, shown once
 	Label   string
-	Problem string
+	Problem string // about the label
+	Role    string // the role chosen in the form: editor unless admin is asked
+	RoleErr string
 }
 
 // tokensPage lists the API tokens, never their secret.
 func (p *pages) tokensPage(w http.ResponseWriter, r *http.Request, a *adminSession) {
-	p.renderTokens(w, r, a, http.StatusOK, tokensView{})
+	p.renderTokens(w, r, a, http.StatusOK, tokensView{Role: storage.RoleEditor})
 }
 
 func (p *pages) renderTokens(w http.ResponseWriter, r *http.Request, a *adminSession, status int, v tokensView) {
@@ -32,24 +34,34 @@ func (p *pages) renderTokens(w http.ResponseWriter, r *http.Request, a *adminSes
 	p.render(w, r, status, "admin_tokens", v)
 }
 
-// createToken makes an API token and shows it, once, on the answer page.
+// createToken makes an API token with the role chosen (editor when the
+// form says nothing: least privilege) and shows it, once, on the answer
+// page.
 func (p *pages) createToken(w http.ResponseWriter, r *http.Request, a *adminSession) {
-	label := cleanLine(r.PostFormValue("label"))
-	switch n := len([]rune(label)); {
+	v := tokensView{Label: cleanLine(r.PostFormValue("label")), Role: r.PostFormValue("role")}
+	if v.Role == "" {
+		v.Role = storage.RoleEditor
+	}
+	switch n := len([]rune(v.Label)); {
 	case n == 0:
-		p.renderTokens(w, r, a, http.StatusUnprocessableEntity, tokensView{Problem: p.msg.get("admin.tokens.label.required")})
-		return
+		v.Problem = p.msg.get("admin.tokens.label.required")
 	case n > 100:
-		p.renderTokens(w, r, a, http.StatusUnprocessableEntity, tokensView{Label: label, Problem: p.msg.get("admin.tokens.label.toolong")})
+		v.Problem = p.msg.get("admin.tokens.label.toolong")
+	}
+	if storage.CheckRole(v.Role) != nil {
+		v.RoleErr = p.msg.get("admin.tokens.role.invalid")
+	}
+	if v.Problem != "" || v.RoleErr != "" {
+		p.renderTokens(w, r, a, http.StatusUnprocessableEntity, v)
 		return
 	}
-	token, err := p.s.store.CreateToken(label, storage.RoleAdmin)
+	token, err := p.s.store.CreateToken(v.Label, v.Role)
 	if err != nil {
 		p.adminFail(w, r, a, err)
 		return
 	}
-	p.s.log.Info("API token created", "label", label, "by", a.Email)
-	p.renderTokens(w, r, a, http.StatusCreated, tokensView{New: token})
+	p.s.log.Info("API token created", "label", v.Label, "role", v.Role, "by", a.Email)
+	p.renderTokens(w, r, a, http.StatusCreated, tokensView{New: token, Role: storage.RoleEditor})
 }
 
 // revokeToken deletes an API token.

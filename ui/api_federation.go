@@ -47,21 +47,21 @@ func followerID(actor string) string {
 }
 
 func (s *server) registerFederation(api *mux.Router) {
-	api.HandleFunc("/follows", s.auth(s.createFollow)).Methods(http.MethodPost)
+	api.HandleFunc("/follows", s.auth(roleFederation, s.createFollow)).Methods(http.MethodPost)
 	api.HandleFunc("/follows", s.listFollows).Methods(http.MethodGet)
-	api.HandleFunc("/follows/{id}", s.auth(s.deleteFollow)).Methods(http.MethodDelete)
-	api.HandleFunc("/followers", s.auth(s.listFollowers)).Methods(http.MethodGet)
-	api.HandleFunc("/followers/{id}/accept", s.auth(s.answerFollower(true))).Methods(http.MethodPost)
-	api.HandleFunc("/followers/{id}/reject", s.auth(s.answerFollower(false))).Methods(http.MethodPost)
-	api.HandleFunc("/followers/{id}", s.auth(s.removeFollower)).Methods(http.MethodDelete)
+	api.HandleFunc("/follows/{id}", s.auth(roleFederation, s.deleteFollow)).Methods(http.MethodDelete)
+	api.HandleFunc("/followers", s.auth(roleFederation, s.listFollowers)).Methods(http.MethodGet)
+	api.HandleFunc("/followers/{id}/accept", s.auth(roleFederation, s.answerFollower(true))).Methods(http.MethodPost)
+	api.HandleFunc("/followers/{id}/reject", s.auth(roleFederation, s.answerFollower(false))).Methods(http.MethodPost)
+	api.HandleFunc("/followers/{id}", s.auth(roleFederation, s.removeFollower)).Methods(http.MethodDelete)
 	api.HandleFunc("/networks", s.listNetworks).Methods(http.MethodGet)
-	api.HandleFunc("/blocks", s.auth(s.listBlocks)).Methods(http.MethodGet)
-	api.HandleFunc("/blocks", s.auth(s.createBlock)).Methods(http.MethodPost)
-	api.HandleFunc("/blocks/{domain}", s.auth(s.deleteBlock)).Methods(http.MethodDelete)
-	api.HandleFunc("/hidden", s.auth(s.listHidden)).Methods(http.MethodGet)
-	api.HandleFunc("/hidden", s.auth(s.createHidden)).Methods(http.MethodPost)
-	api.HandleFunc("/hidden", s.auth(s.deleteHidden)).Methods(http.MethodDelete)
-	api.HandleFunc("/reports", s.auth(s.listReports)).Methods(http.MethodGet)
+	api.HandleFunc("/blocks", s.auth(roleModeration, s.listBlocks)).Methods(http.MethodGet)
+	api.HandleFunc("/blocks", s.auth(roleModeration, s.createBlock)).Methods(http.MethodPost)
+	api.HandleFunc("/blocks/{domain}", s.auth(roleModeration, s.deleteBlock)).Methods(http.MethodDelete)
+	api.HandleFunc("/hidden", s.auth(roleModeration, s.listHidden)).Methods(http.MethodGet)
+	api.HandleFunc("/hidden", s.auth(roleModeration, s.createHidden)).Methods(http.MethodPost)
+	api.HandleFunc("/hidden", s.auth(roleModeration, s.deleteHidden)).Methods(http.MethodDelete)
+	api.HandleFunc("/reports", s.auth(roleCatalogue, s.listReports)).Methods(http.MethodGet)
 }
 
 // listReports shows the error reports on places: typed on this

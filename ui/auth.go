@@ -1,13 +1,18 @@
 package ui
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/maillage/maillage/storage"
 )
 
 // auth lets a request through only with a valid API token in
-// "Authorization: Bearer TOKEN"; otherwise it answers 401.
-func (s *server) auth(next http.HandlerFunc) http.HandlerFunc {
+// "Authorization: Bearer TOKEN" whose role covers role (see roles.go);
+// otherwise it answers 401 (no token, an unknown one) or 403 (a token of
+// a lesser role), and the handler does not run.
+func (s *server) auth(role string, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok || token == "" {
@@ -15,9 +20,16 @@ func (s *server) auth(next http.HandlerFunc) http.HandlerFunc {
 			writeJSON(w, http.StatusUnauthorized, apiError{Error: "jeton d'API manquant : en-tête Authorization: Bearer JETON attendu"})
 			return
 		}
-		if _, err := s.store.CheckToken(strings.TrimSpace(token)); err != nil {
+		tok, err := s.store.CheckToken(strings.TrimSpace(token))
+		if err != nil {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="maillage", error="invalid_token"`)
 			writeJSON(w, http.StatusUnauthorized, apiError{Error: "jeton d'API invalide"})
+			return
+		}
+		if !storage.RoleAllows(tok.Role, role) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="maillage", error="insufficient_scope"`)
+			writeJSON(w, http.StatusForbidden, apiError{Error: fmt.Sprintf(
+				"cette action demande un jeton d'API de rôle « %s » ; ce jeton a le rôle « %s »", role, tok.Role)})
 			return
 		}
 		next(w, r)

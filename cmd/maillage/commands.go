@@ -20,7 +20,7 @@ const usage = `usage:
   maillage serve  [--data DIR] [--listen ADDR] [--url URL] [--name NAME] [--handle HANDLE] [--relay] [--allow-private] [--manual-approval] [--follow HANDLE@HOST]... [--demo-seed]
   maillage health [--url URL]                                         (vérifie qu'une instance répond, pour les health checks)
   maillage demo   [--listen-base PORT] [--host HOST] [--data DIR]   (un territoire de 7 instances fédérées)
-  maillage token create --data DIR [--label TEXT]
+  maillage token create --data DIR [--label TEXT] [--role admin|editor]   (admin par défaut)
   maillage user add     --data DIR --email EMAIL [--role admin|editor]   (mot de passe lu sur l'entrée standard)
   maillage import       --data DIR [--url URL] FICHIER [--dry-run]     (CSV ou JSON, standard national v0.1 ou v1)
   maillage export       --data DIR --format csv|geojson|ics|atom|pdf|data-inclusion [--out FICHIER] [--query FILTRES]`
@@ -79,18 +79,24 @@ func openStore(dir string) (*storage.Store, error) {
 	return st, err
 }
 
+// tokenCreate prints a new API token: an admin one unless --role editor,
+// so that scripts written before roles keep getting what they got.
 func tokenCreate(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
 	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "data directory")
 	label := fs.String("label", "", "what the token is for")
+	role := fs.String("role", storage.RoleAdmin, "admin (everything) or editor (places, events, import, reports)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if err := storage.CheckRole(*role); err != nil {
+		return fmt.Errorf("--role : %w", err)
 	}
 	st, err := openStore(*data)
 	if err != nil {
 		return err
 	}
-	token, err := st.CreateToken(*label, storage.RoleAdmin)
+	token, err := st.CreateToken(*label, *role)
 	if cerr := st.Close(); err == nil {
 		err = cerr
 	}

@@ -190,3 +190,38 @@ func TestUnknownCommand(t *testing.T) {
 		t.Errorf("unknown command: %v", err)
 	}
 }
+
+// TestTokenCreateRole: --role editor makes a token that keeps the
+// catalogue but cannot moderate; without --role the token is an admin's.
+func TestTokenCreateRole(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := runCmd(t, "", "token", "create", "--data", dir, "--role", "root"); err == nil || !strings.Contains(err.Error(), "rôle inconnu « root » (admin ou editor)") {
+		t.Errorf("--role root: %v; want a French refusal", err)
+	}
+	out, err := runCmd(t, "", "token", "create", "--data", dir, "--label", "site", "--role", "editor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	editor := strings.TrimSpace(out)
+	out, err = runCmd(t, "", "token", "create", "--data", dir, "--label", "script")
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := strings.TrimSpace(out)
+
+	srv := startServer(t, dir)
+	defer srv.Close()
+	if _, err := runCmd(t, "", "token", "create", "--data", dir, "--role", "chef"); err == nil || !strings.Contains(err.Error(), "rôle inconnu") {
+		t.Errorf("--role chef while serving: %v; want the role's refusal first", err)
+	}
+	if status, body := post(t, srv.BaseURL()+"/api/v1/places", editor, placeBody); status != http.StatusCreated {
+		t.Errorf("editor POST place = %d %v; want 201", status, body)
+	}
+	block := `{"domain": "spam.example"}`
+	if status, body := post(t, srv.BaseURL()+"/api/v1/blocks", editor, block); status != http.StatusForbidden || !strings.Contains(body["error"].(string), "« admin »") {
+		t.Errorf("editor POST block = %d %v; want 403 naming the admin role", status, body)
+	}
+	if status, body := post(t, srv.BaseURL()+"/api/v1/blocks", admin, block); status != http.StatusCreated {
+		t.Errorf("default token POST block = %d %v; want 201", status, body)
+	}
+}
