@@ -15,8 +15,12 @@ import (
 // has all its index entries, every index entry belongs to a record, the
 // search index's entries (load.go) are those of the records, and the
 // search index holds the same records. It returns every problem found,
-// joined. Tests run it before closing a store.
+// joined. Tests run it before closing a store, once the writes they made
+// have returned: the activities the inbox accepted are applied first.
 func (s *Store) Check() error {
+	s.inbox.settle()
+	s.writeMu.Lock() // no index update halfway through
+	defer s.writeMu.Unlock()
 	var problems []error
 	err := s.db.View(func(tx *bolt.Tx) error {
 		want := map[string]map[string][]byte{} // bucket → key → value
