@@ -1,6 +1,8 @@
 // Package storage keeps one Maillage instance in one bbolt file: places,
 // events, their indexes, ActivityPub ids, accounts and API tokens, the
-// schema version and its migrations, and the outgoing delivery queue.
+// schema version and its migrations, and the outgoing delivery queue;
+// and, next to that file, the inbox log where accepted activities wait to
+// be applied (inboxlog.go).
 //
 // It is the only package that imports bbolt. It speaks catalogue types and
 // keeps catalogue's in-memory search index in step with what is committed.

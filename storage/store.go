@@ -94,7 +94,8 @@ func Open(dir string, opts Options) (*Store, error) {
 	}
 	// Delivery bookkeeping (FinishDelivery, RetryDelivery) uses bbolt's
 	// Batch: workers finishing together wait this long for company, and
-	// share one commit. (Inbox writes use the group commit, Store.batch.)
+	// share one commit. (Other writes use the group commit, Store.batch;
+	// the inbox's, the inbox log and then the group commit.)
 	db.MaxBatchDelay = 2 * time.Millisecond
 	s := &Store{db: db, baseURL: strings.TrimSuffix(opts.BaseURL, "/"), now: opts.Now, log: opts.Logger}
 	if s.now == nil {
