@@ -22,14 +22,16 @@ import (
 const InboxLogName = "inbox.log"
 
 const (
-	// logEmptyAt: a log this large is emptied before the next write, as
-	// soon as everything in it is applied.
-	logEmptyAt = 1 << 20
-	// logMax: a log this large makes the next write wait until the
-	// applier has caught up, and is then emptied.
-	logMax = 64 << 20
-	// frameHeader is a frame's length and CRC-32C, both little-endian.
-	frameHeader = 8
+	// logSpace is the size of the log: Open fills it with zeros, so that
+	// writes overwrite blocks the file system already holds and their
+	// sync flushes data only, not the file's size (a third less time
+	// here than a sync after an append). A write that would go past it
+	// waits for the applier to catch up, then starts again from the
+	// beginning.
+	logSpace = 2 << 20
+	// frameHeader is a frame's length, CRC-32C (of the sequence number
+	// and the payload) and sequence number, little-endian.
+	frameHeader = 16
 	// gatherWait is how long the writer lets appends gather before a
 	// write, unless gatherFull are already waiting.
 	gatherWait = time.Millisecond
@@ -59,9 +61,13 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // anything else. Applying is idempotent, as every change carries its
 // activity id and processed ids are kept (bucketActivities): the changes
 // already applied are skipped. A torn last frame (a write the crash cut,
-// which no caller was told had succeeded) ends the log. The log is
-// emptied whenever everything in it is applied and it has grown past
-// logEmptyAt, and at Close.
+// which no caller was told had succeeded) ends the log.
+//
+// The file is not truncated as it empties: once everything written is
+// applied, the next write starts again at its beginning, over frames
+// applied before; a write that would go past logSpace waits for that. Frames carry consecutive sequence numbers, so the
+// older ones past the last write end the log as a torn frame would. Open
+// (after applying) and Close empty it for good.
 type inboxLog struct {
 	s *Store
 	f *os.File
@@ -71,7 +77,8 @@ type inboxLog struct {
 	toApply  sync.Cond // durable changes are ready, or the writer stopped
 	progress sync.Cond // applied moved
 
-	size    int64        // bytes in the file; the writer's
+	size    int64        // where the next write goes; the writer's
+	seq     uint64       // the next frame's sequence number; the writer's
 	waiting []*logAppend // to write next
 	ready   []logOp      // durable, to apply, in order
 	written uint64       // changes made durable, since Open
@@ -129,34 +136,49 @@ func (s *Store) openInboxLog(dir string) (*inboxLog, error) {
 	if len(ops) > 0 {
 		s.log.Info("inbox: activities accepted before the last stop applied", "count", len(ops))
 	}
-	if err := f.Truncate(0); err != nil {
+	if err := prepareLog(f); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("empty %s: %w", path, err)
 	}
-	l := &inboxLog{s: s, f: f, done: make(chan struct{}), hurry: make(chan struct{}, 1)}
+	l := &inboxLog{s: s, f: f, seq: 1, done: make(chan struct{}), hurry: make(chan struct{}, 1)}
 	l.toWrite.L, l.toApply.L, l.progress.L = &l.mu, &l.mu, &l.mu
 	go l.writer()
 	go l.applier()
 	return l, nil
 }
 
-// readLog returns the changes in the log, up to its end or its first
-// torn or damaged frame.
+// prepareLog empties f and fills logSpace bytes of it with zeros.
+func prepareLog(f *os.File) error {
+	if err := f.Truncate(0); err != nil {
+		return err
+	}
+	if _, err := f.WriteAt(make([]byte, logSpace), 0); err != nil {
+		return err
+	}
+	return f.Sync()
+}
+
+// readLog returns the changes in the log, up to its end: zeros, a torn
+// or damaged frame, or a frame older than the one before.
 func readLog(f *os.File) ([]logOp, error) {
 	data, err := io.ReadAll(io.NewSectionReader(f, 0, 1<<62))
 	if err != nil {
 		return nil, err
 	}
 	var ops []logOp
+	var last uint64
 	for len(data) >= frameHeader {
 		n := int(binary.LittleEndian.Uint32(data))
-		if n > len(data)-frameHeader {
-			break // torn
+		if n == 0 || n > len(data)-frameHeader {
+			break // the end, or torn
 		}
+		seq := binary.LittleEndian.Uint64(data[8:])
+		if crc32.Checksum(data[8:frameHeader+n], castagnoli) != binary.LittleEndian.Uint32(data[4:]) ||
+			len(ops) > 0 && seq != last+1 {
+			break // torn, or a frame a later write went past
+		}
+		last = seq
 		payload := data[frameHeader : frameHeader+n]
-		if crc32.Checksum(payload, castagnoli) != binary.LittleEndian.Uint32(data[4:]) {
-			break // torn, or old bytes past the end of what the last write left
-		}
 		var op logOp
 		if err := json.Unmarshal(payload, &op); err != nil {
 			return nil, fmt.Errorf("frame %d is intact but unreadable (%w); move the file aside to start without the activities it holds", len(ops)+1, err)
@@ -176,7 +198,7 @@ func (l *inboxLog) append(op logOp) error {
 	}
 	frame := make([]byte, frameHeader, frameHeader+len(payload))
 	binary.LittleEndian.PutUint32(frame, uint32(len(payload)))
-	binary.LittleEndian.PutUint32(frame[4:], crc32.Checksum(payload, castagnoli))
+	// The writer fills in the sequence number and the CRC.
 	a := &logAppend{op: op, frame: append(frame, payload...), answer: make(chan error, 1)}
 	l.mu.Lock()
 	if l.closing {
@@ -211,13 +233,19 @@ func (l *inboxLog) writer() {
 			l.mu.Unlock()
 			return
 		}
-		for l.size >= logMax && l.applied < l.written {
-			l.progress.Wait()
+		if l.size > 0 && l.size+int64(frameBytes(batch)) > logSpace {
+			for l.applied < l.written {
+				select {
+				case l.hurry <- struct{}{}:
+				default:
+				}
+				l.progress.Wait()
+			}
 		}
-		empty := l.size >= logEmptyAt && l.applied == l.written && !l.failed
+		rewind := l.applied == l.written && !l.failed
 		l.mu.Unlock()
 
-		err := l.write(batch, empty)
+		err := l.write(batch, rewind)
 
 		l.mu.Lock()
 		if err == nil {
@@ -237,20 +265,30 @@ func (l *inboxLog) writer() {
 	}
 }
 
-// write appends batch's frames to the file and syncs it, first emptying
-// the file when empty is set.
-func (l *inboxLog) write(batch []*logAppend, empty bool) error {
-	if empty {
-		if err := l.f.Truncate(0); err != nil {
-			return fmt.Errorf("empty the inbox log: %w", err)
-		}
+func frameBytes(batch []*logAppend) int {
+	n := 0
+	for _, a := range batch {
+		n += len(a.frame)
+	}
+	return n
+}
+
+// write writes batch's frames after the last ones, or at the beginning
+// of the file when rewind is set (everything written is applied), and
+// syncs them.
+func (l *inboxLog) write(batch []*logAppend, rewind bool) error {
+	if rewind {
 		l.size = 0
 	}
+	seq := l.seq
 	var buf []byte
-	if len(batch) == 1 {
-		buf = batch[0].frame
-	} else {
-		for _, a := range batch {
+	for _, a := range batch {
+		binary.LittleEndian.PutUint64(a.frame[8:], seq)
+		binary.LittleEndian.PutUint32(a.frame[4:], crc32.Checksum(a.frame[8:], castagnoli))
+		seq++
+		if len(batch) == 1 {
+			buf = a.frame
+		} else {
 			buf = append(buf, a.frame...)
 		}
 	}
@@ -261,6 +299,7 @@ func (l *inboxLog) write(batch []*logAppend, empty bool) error {
 		return fmt.Errorf("sync the inbox log: %w", err)
 	}
 	l.size += int64(len(buf))
+	l.seq = seq
 	return nil
 }
 

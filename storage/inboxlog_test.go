@@ -1,11 +1,15 @@
 package storage
 
 import (
+	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -47,6 +51,22 @@ func logSize(t *testing.T, dir string) int64 {
 	return fi.Size()
 }
 
+// logFrames returns the changes the log in dir holds, as Open would read
+// them.
+func logFrames(t *testing.T, dir string) []logOp {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, InboxLogName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ops, err := readLog(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ops
+}
+
 // TestAcceptedActivitiesSurviveACrash kills a process (a child of the
 // test) that accepted activities, some applied and some not, and checks
 // that the next start has each of them exactly once.
@@ -59,6 +79,22 @@ func TestAcceptedActivitiesSurviveACrash(t *testing.T) {
 		for n := range 20 {
 			acceptPlace(t, s, n)
 		}
+		// Enough to go round the log twice: each write past its end
+		// waits for the applier and starts again from the beginning.
+		big := strings.Repeat("Un lieu où l'on apprend. ", 4000)
+		var wg sync.WaitGroup
+		for n := 100; n < 150; n++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				p := remotePlace(varActor, fmt.Sprintf("https://var.example/lieux/%d", n), fmt.Sprintf("EPN %d", n))
+				p.PresentationDetail = big
+				if err := s.AcceptRemote(fmt.Sprintf("https://var.example/activities/%d", n), Remote{Place: p}); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
 		s.Settle()
 		blockCommits(s)
 		for n := 20; n < 50; n++ {
@@ -82,7 +118,7 @@ func TestAcceptedActivitiesSurviveACrash(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("the child failed: %v\n%s", err, out)
 	}
-	if logSize(t, dir) == 0 {
+	if len(logFrames(t, dir)) == 0 {
 		t.Fatal("the child left an empty inbox log")
 	}
 	s, err := Open(dir, Options{BaseURL: "http://maillage.test", Now: func() time.Time { return testNow }})
@@ -90,12 +126,12 @@ func TestAcceptedActivitiesSurviveACrash(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	page, err := s.Places(catalogue.PlaceQuery{Network: varActor, Limit: 100})
+	page, err := s.Places(catalogue.PlaceQuery{Network: varActor, Limit: 200})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if page.Total != 49 {
-		t.Errorf("%d places after the restart; want 49 (50 accepted, one deleted)", page.Total)
+	if page.Total != 99 {
+		t.Errorf("%d places after the restart; want 99 (100 accepted, one deleted)", page.Total)
 	}
 	seen := map[string]bool{}
 	for _, p := range page.Items {
@@ -104,14 +140,14 @@ func TestAcceptedActivitiesSurviveACrash(t *testing.T) {
 		}
 		seen[p.APID] = true
 	}
-	if seen["https://var.example/lieux/3"] || !seen["https://var.example/lieux/49"] || !seen["https://var.example/lieux/0"] {
+	if seen["https://var.example/lieux/3"] || !seen["https://var.example/lieux/49"] || !seen["https://var.example/lieux/0"] || !seen["https://var.example/lieux/149"] {
 		t.Errorf("wrong places after the restart: %v", seen)
 	}
 	if e, err := s.Event("https://var.example/evenements/1"); err != nil || e.Network.Actor != varActor {
 		t.Errorf("the event accepted before the crash: %+v, %v", e, err)
 	}
-	if logSize(t, dir) != 0 {
-		t.Error("the inbox log was not emptied once applied")
+	if ops := logFrames(t, dir); len(ops) != 0 {
+		t.Errorf("the inbox log still holds %d changes once applied", len(ops))
 	}
 	if err := s.Check(); err != nil {
 		t.Error(err)
@@ -128,18 +164,21 @@ func TestTornLogTail(t *testing.T) {
 		t.Fatal(err)
 	}
 	release := blockCommits(s)
-	acceptPlace(t, s, 1)
-	acceptPlace(t, s, 2)
-	// Copy the log as the crash leaves it, with half of a third frame.
+	for n := 1; n <= 3; n++ {
+		acceptPlace(t, s, n)
+	}
 	data, err := os.ReadFile(filepath.Join(dir, InboxLogName))
 	if err != nil {
 		t.Fatal(err)
 	}
 	release()
-	acceptPlace(t, s, 3)
-	full, _ := os.ReadFile(filepath.Join(dir, InboxLogName))
 	s.Close()
-	torn := append(data, full[len(data):len(data)+(len(full)-len(data))/2]...)
+	// The log as a crash in the third frame's write leaves it.
+	ends := frameEnds(data)
+	if len(ends) != 3 {
+		t.Fatalf("%d frames in the log; want 3", len(ends))
+	}
+	torn := data[:ends[1]+(ends[2]-ends[1])/2]
 	crashed := t.TempDir()
 	if err := os.WriteFile(filepath.Join(crashed, InboxLogName), torn, 0o600); err != nil {
 		t.Fatal(err)
@@ -155,13 +194,59 @@ func TestTornLogTail(t *testing.T) {
 	}
 }
 
+// frameEnds returns where each frame of a log ends.
+func frameEnds(data []byte) []int {
+	var ends []int
+	for at := 0; at+frameHeader <= len(data); {
+		n := int(binary.LittleEndian.Uint32(data[at:]))
+		if n == 0 {
+			break
+		}
+		at += frameHeader + n
+		ends = append(ends, at)
+	}
+	return ends
+}
+
+// TestOlderFramesEndTheLog: once everything is applied, writes start
+// again at the beginning of the file; the older frames after them, whole
+// and with a right CRC, are not read as new.
+func TestOlderFramesEndTheLog(t *testing.T) {
+	f, err := os.Create(filepath.Join(t.TempDir(), InboxLogName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	l := &inboxLog{f: f, seq: 1}
+	frame := func(n int) *logAppend {
+		a := &logAppend{}
+		payload, _ := json.Marshal(logOp{Activity: fmt.Sprintf("https://var.example/activities/%d", n)})
+		a.frame = binary.LittleEndian.AppendUint32(make([]byte, 0, frameHeader+len(payload)), uint32(len(payload)))
+		a.frame = append(append(a.frame, make([]byte, frameHeader-4)...), payload...)
+		return a
+	}
+	if err := l.write([]*logAppend{frame(1), frame(2), frame(3)}, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.write([]*logAppend{frame(4)}, true); err != nil { // same length as frame 1
+		t.Fatal(err)
+	}
+	ops, err := readLog(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ops) != 1 || ops[0].Activity != "https://var.example/activities/4" {
+		t.Errorf("read %+v; want only the frame written last", ops)
+	}
+}
+
 // TestAcceptRefusesAtOnce: what the store can decide when an activity
 // arrives is refused then, and nothing is logged.
 func TestAcceptRefusesAtOnce(t *testing.T) {
 	s, dir := openTestStore(t)
 	p := acceptPlace(t, s, 1)
 	s.Settle()
-	size := logSize(t, dir)
+	frames := len(logFrames(t, dir))
 
 	again := remotePlace(varActor, p.APID, "Nom changé")
 	if err := s.AcceptRemote("https://var.example/activities/1", Remote{Place: again}); !errors.Is(err, ErrDuplicate) {
@@ -181,8 +266,8 @@ func TestAcceptRefusesAtOnce(t *testing.T) {
 	if err := s.AcceptRemote("https://var.example/activities/3", Remote{Place: remotePlace(varActor, local.APID, "x")}); !errors.Is(err, ErrForbidden) {
 		t.Errorf("remote update of a local place: %v; want ErrForbidden", err)
 	}
-	if got := logSize(t, dir); got != size {
-		t.Errorf("the log grew from %d to %d bytes with refused activities", size, got)
+	if got := len(logFrames(t, dir)); got != frames {
+		t.Errorf("the log went from %d to %d changes with refused activities", frames, got)
 	}
 	got, err := s.Place(p.APID)
 	if err != nil || got.Nom != p.Nom {
