@@ -37,7 +37,7 @@ const (
 	gatherWait = time.Millisecond
 	gatherFull = 16
 	// applyEvery spaces the applier's transactions, so that each carries
-	// many changes: under load, one every 10 ms rather than one per
+	// many changes: under load, one every 50 ms rather than one per
 	// commit time. Settle and the other writes cut the wait short.
 	applyEvery = 50 * time.Millisecond
 )
@@ -46,7 +46,7 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // The inbox log lets the inbox answer as soon as an activity is durable,
 // without waiting for the commit that applies it: AcceptRemote and
-// AcceptDelete append the change to a plain file, one write and one sync
+// AcceptDelete write the change to a plain file, one write and one sync
 // shared by every activity arriving meanwhile (a bbolt commit costs two
 // syncs and much more CPU), and return. A background applier runs the
 // changes in order, many to a transaction, through the group commit.
@@ -65,9 +65,10 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 //
 // The file is not truncated as it empties: once everything written is
 // applied, the next write starts again at its beginning, over frames
-// applied before; a write that would go past logSpace waits for that. Frames carry consecutive sequence numbers, so the
-// older ones past the last write end the log as a torn frame would. Open
-// (after applying) and Close empty it for good.
+// applied before; a write that would go past logSpace waits for that.
+// Frames carry consecutive sequence numbers, so the older ones past the
+// last write end the log as a torn frame would. Open (after applying)
+// and Close empty it for good.
 type inboxLog struct {
 	s *Store
 	f *os.File
