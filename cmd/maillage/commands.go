@@ -118,6 +118,9 @@ func userAdd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if *email == "" {
 		return errors.New("--email est obligatoire")
 	}
+	if err := storage.CheckRole(*role); err != nil {
+		return fmt.Errorf("--role : %w", err) // before the password is typed
+	}
 	password, err := readPassword(stdin, stderr)
 	if err != nil {
 		return err

@@ -101,6 +101,9 @@ func TestUserAdd(t *testing.T) {
 	if _, err := runCmd(t, "court\n", "user", "add", "--data", dir, "--email", "b@example.org"); err == nil {
 		t.Error("a short password was accepted")
 	}
+	if _, err := runCmd(t, "", "user", "add", "--data", dir, "--email", "c@example.org", "--role", "root"); err == nil || !strings.Contains(err.Error(), "--role") {
+		t.Errorf("user add with an unknown role, no password typed: %v; want the role named", err)
+	}
 	if _, err := runCmd(t, "", "user", "add", "--data", dir); err == nil {
 		t.Error("user add without --email succeeded")
 	}
