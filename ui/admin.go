@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"mime"
-	"net"
 	"net/http"
 	"net/url"
 	"runtime/debug"
@@ -112,10 +111,11 @@ func (p *pages) adminHTML(h http.HandlerFunc) http.HandlerFunc {
 	})
 }
 
-// secure says whether cookies must be Secure: over TLS, or when the
-// public URL is https (behind a TLS-terminating proxy).
+// secure says whether cookies must be Secure: over TLS, when the public
+// URL is https, or when a trusted proxy says the client came over https
+// (X-Forwarded-Proto).
 func (p *pages) secure(r *http.Request) bool {
-	return r.TLS != nil || strings.HasPrefix(p.baseURL(), "https:")
+	return r.TLS != nil || strings.HasPrefix(p.baseURL(), "https:") || p.s.proxies.forwardedHTTPS(r)
 }
 
 // requireSession lets through a logged-in user whose role covers role
@@ -258,8 +258,10 @@ func (p *pages) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := p.s.now()
-	keys := []string{"ip:" + clientIP(r), "email:" + strings.ToLower(v.Email)}
+	ip := p.s.proxies.clientIP(r)
+	keys := []string{"ip:" + ip, "email:" + strings.ToLower(v.Email)}
 	if wait := p.limiter.wait(now, keys...); wait > 0 {
+		p.s.log.Warn("admin login refused: too many failures", "client", ip)
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 		v.Problem = p.msg.get("admin.login.limited", int(wait.Minutes())+1)
 		p.render(w, r, http.StatusTooManyRequests, "admin_login", v)
@@ -322,16 +324,6 @@ func localPath(s string) string {
 		return "/admin"
 	}
 	return s
-}
-
-// clientIP is the address the request came from. Forwarding headers are
-// not trusted: behind a proxy, every client shares the proxy's limit.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // loginLimiter counts failed logins by key (an address, an email) in a

@@ -33,11 +33,13 @@ func adminInstance(t *testing.T) *instance {
 }
 
 // browser is a client that keeps cookies and does not follow redirects,
-// with the CSRF token of the last page it read.
+// with the CSRF token of the last page it read. Its header goes with
+// every request (as a reverse proxy's X-Forwarded-For would).
 type browser struct {
 	in     *instance
 	client *http.Client
 	csrf   string
+	header http.Header
 }
 
 func (in *instance) browser() *browser {
@@ -58,6 +60,9 @@ func (a answer) location() string { return a.header.Get("Location") }
 
 func (b *browser) do(req *http.Request) answer {
 	b.in.t.Helper()
+	for k, vs := range b.header {
+		req.Header[k] = vs
+	}
 	resp, err := b.client.Do(req)
 	if err != nil {
 		b.in.t.Fatal(err)

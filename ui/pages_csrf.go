@@ -30,7 +30,8 @@ func (c *csrfKeys) sign(value string) string {
 
 // token returns the token to put in a form, setting the cookie when the
 // browser has none. The cookie is Secure when the request came over TLS
-// or secure says the public URL is https (a TLS-terminating proxy).
+// or secure says so (pages.secure: an https public URL, or a trusted
+// proxy's X-Forwarded-Proto).
 func (c *csrfKeys) token(w http.ResponseWriter, r *http.Request, secure bool) string {
 	if ck, err := r.Cookie(csrfCookie); err == nil && len(ck.Value) >= 16 {
 		return c.sign(ck.Value)

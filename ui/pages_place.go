@@ -59,7 +59,7 @@ func (p *pages) place(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, err)
 		return
 	}
-	v.Report.CSRF = p.csrf.token(w, r, strings.HasPrefix(p.baseURL(), "https:"))
+	v.Report.CSRF = p.csrf.token(w, r, p.secure(r))
 	v.Report.Sent = r.URL.Query().Get("signalement") == "envoye"
 	w.Header().Set("Cache-Control", "private, no-cache")
 	p.render(w, r, http.StatusOK, "place", v)
@@ -187,7 +187,7 @@ func (p *pages) report(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 32<<10)
 	if err := r.ParseForm(); err != nil {
 		v.Report.Problems = map[string]string{"message": p.msg.get("report.toolong")}
-		v.Report.CSRF = p.csrf.token(w, r, strings.HasPrefix(p.baseURL(), "https:"))
+		v.Report.CSRF = p.csrf.token(w, r, p.secure(r))
 		p.render(w, r, http.StatusRequestEntityTooLarge, "place", v)
 		return
 	}
@@ -196,11 +196,11 @@ func (p *pages) report(w http.ResponseWriter, r *http.Request) {
 	f.Contact = strings.TrimSpace(r.PostForm.Get("contact"))
 	if !p.csrf.check(r, r.PostForm.Get("csrf"), p.baseURL()) {
 		f.Forbidden = true
-		f.CSRF = p.csrf.token(w, r, strings.HasPrefix(p.baseURL(), "https:"))
+		f.CSRF = p.csrf.token(w, r, p.secure(r))
 		p.render(w, r, http.StatusForbidden, "place", v)
 		return
 	}
-	f.CSRF = p.csrf.token(w, r, strings.HasPrefix(p.baseURL(), "https:"))
+	f.CSRF = p.csrf.token(w, r, p.secure(r))
 	problems := map[string]string{}
 	switch n := utf8.RuneCountInString(f.Message); {
 	case n == 0:

@@ -3,6 +3,7 @@ package ui
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -32,6 +33,12 @@ type Config struct {
 	// place pages; without it the form answers that reports cannot be
 	// taken yet.
 	Reports Reports
+	// TrustedProxies are the reverse proxies (addresses and networks)
+	// whose X-Forwarded-For and X-Forwarded-Proto are believed, when the
+	// request comes straight from one of them: the client's address then
+	// keys the login limit, and an https client gets Secure cookies. When
+	// empty, forwarding headers are ignored.
+	TrustedProxies []netip.Prefix
 }
 
 type server struct {
@@ -41,11 +48,13 @@ type server struct {
 	maxBody int64
 	fed     Federation
 	figures statsCache // computeStats
+	proxies proxies    // trusted reverse proxies
 }
 
 // New returns the HTTP handler of an instance.
 func New(cfg Config) http.Handler {
-	s := &server{store: cfg.Store, log: cfg.Logger, now: cfg.Now, maxBody: cfg.MaxBody, fed: cfg.Federation}
+	s := &server{store: cfg.Store, log: cfg.Logger, now: cfg.Now, maxBody: cfg.MaxBody, fed: cfg.Federation,
+		proxies: proxies(cfg.TrustedProxies)}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -32,6 +33,9 @@ type Config struct {
 	// Tiles is the map tile URL template of the pages; OpenStreetMap's
 	// when empty.
 	Tiles string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed (see ui.Config); none by default.
+	TrustedProxies []netip.Prefix
 	// DemoSeed fills an empty catalogue with the demo's sample places
 	// for the handle (see demo.go), for the docker-compose topology.
 	DemoSeed bool
@@ -59,6 +63,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&cfg.Tiles, "tiles", getenv("MAILLAGE_TILES"), "map tile URL template, {z}/{x}/{y} (MAILLAGE_TILES; OpenStreetMap by default)")
 	fs.StringVar(&cfg.Name, "name", envOr(getenv, "MAILLAGE_NAME", "Mon réseau"), "network name (MAILLAGE_NAME)")
 	fs.StringVar(&cfg.Handle, "handle", envOr(getenv, "MAILLAGE_HANDLE", "reseau"), "actor handle (MAILLAGE_HANDLE)")
+	trusted := fs.String("trusted-proxies", getenv("MAILLAGE_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, comma-separated IPs or CIDRs, e.g. 127.0.0.1/32,10.0.0.0/8 (MAILLAGE_TRUSTED_PROXIES; none by default)")
 	relay, err := envBool(getenv, "MAILLAGE_RELAY")
 	if err != nil {
 		return cfg, err
@@ -90,6 +95,9 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		return cfg, err
 	}
 	cfg.Follow = follow
+	if cfg.TrustedProxies, err = parseTrustedProxies(*trusted); err != nil {
+		return cfg, err
+	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("argument inattendu « %s »", fs.Arg(0))
 	}
@@ -120,6 +128,29 @@ func (cfg *Config) validate() error {
 		return fmt.Errorf("--handle : lettres minuscules, chiffres et _ seulement (%q)", cfg.Handle)
 	}
 	return nil
+}
+
+// parseTrustedProxies reads a comma-separated list of IP addresses and
+// CIDR networks; empty entries are skipped.
+func parseTrustedProxies(s string) ([]netip.Prefix, error) {
+	var ps []netip.Prefix
+	for _, e := range strings.Split(s, ",") {
+		e = strings.TrimSpace(e)
+		if e == "" {
+			continue
+		}
+		var p netip.Prefix
+		if a, err := netip.ParseAddr(e); err == nil && a.Zone() == "" {
+			p = netip.PrefixFrom(a, a.BitLen())
+		} else if p, err = netip.ParsePrefix(e); err != nil {
+			return nil, fmt.Errorf("--trusted-proxies : adresse IP ou réseau CIDR attendu, par exemple 127.0.0.1/32,10.0.0.0/8 (%q)", e)
+		}
+		if p.Addr().Is4In6() && p.Bits() >= 96 { // ::ffff:10.0.0.0/104 is 10.0.0.0/8
+			p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
+		}
+		ps = append(ps, p.Masked())
+	}
+	return ps, nil
 }
 
 func envOr(getenv func(string) string, key, def string) string {

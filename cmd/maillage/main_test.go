@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -132,6 +134,34 @@ func TestServeFlagsAndEnvironment(t *testing.T) {
 	}
 	if _, err := parseServeFlags(nil, func(k string) string { return map[string]string{"MAILLAGE_RELAY": "peut-être"}[k] }, io.Discard); err == nil {
 		t.Error("a bad MAILLAGE_RELAY was accepted")
+	}
+}
+
+func TestServeTrustedProxies(t *testing.T) {
+	env := map[string]string{"MAILLAGE_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/8,2001:db8::/32,"}
+	cfg, err := parseServeFlags(nil, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("2001:db8::/32")}
+	if !slices.Equal(cfg.TrustedProxies, want) {
+		t.Errorf("MAILLAGE_TRUSTED_PROXIES: %v; want %v", cfg.TrustedProxies, want)
+	}
+	cfg, err = parseServeFlags([]string{"--trusted-proxies", "192.168.1.7/24"}, func(k string) string { return env[k] }, io.Discard)
+	if err != nil || !slices.Equal(cfg.TrustedProxies, []netip.Prefix{netip.MustParsePrefix("192.168.1.0/24")}) {
+		t.Errorf("--trusted-proxies over the environment: %v, %v", cfg.TrustedProxies, err)
+	}
+	cfg, err = parseServeFlags(nil, func(string) string { return "" }, io.Discard)
+	if err != nil || cfg.TrustedProxies != nil {
+		t.Errorf("default trusted proxies: %v, %v; want none", cfg.TrustedProxies, err)
+	}
+	// A bad entry stops serve at start, with the value named.
+	for _, bad := range []string{"10.0.0.0/33", "mon-proxy", "127.0.0.1,10.0.0.300", "fe80::1%eth0"} {
+		_, err := runCmd(t, "", "serve", "--data", t.TempDir(), "--listen", "localhost:0", "--trusted-proxies", bad)
+		name := bad[strings.LastIndexByte(bad, ',')+1:]
+		if err == nil || !strings.Contains(err.Error(), "--trusted-proxies") || !strings.Contains(err.Error(), name) {
+			t.Errorf("serve --trusted-proxies %s: %v; want a refusal naming %q", bad, err, name)
+		}
 	}
 }
 

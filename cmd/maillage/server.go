@@ -106,8 +106,10 @@ func (s *Server) Open(ctx context.Context) error {
 	for _, target := range s.Config.Follow {
 		go s.followAtStart(target)
 	}
+	h := ui.New(ui.Config{Store: st, Logger: s.Logger, Now: s.Now, Federation: s.fed, Reports: reportSink{s.fed},
+		TileURL: s.Config.Tiles, TrustedProxies: s.Config.TrustedProxies})
 	s.http = &http.Server{
-		Handler:           ui.New(ui.Config{Store: st, Logger: s.Logger, Now: s.Now, Federation: s.fed, Reports: reportSink{s.fed}, TileURL: s.Config.Tiles}),
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       time.Minute,
 		WriteTimeout:      2 * time.Minute,
