@@ -236,10 +236,7 @@ func (l *inboxLog) writer() {
 		}
 		if l.size > 0 && l.size+int64(frameBytes(batch)) > logSpace {
 			for l.applied < l.written {
-				select {
-				case l.hurry <- struct{}{}:
-				default:
-				}
+				l.hurryApplier()
 				l.progress.Wait()
 			}
 		}
@@ -365,6 +362,14 @@ func (l *inboxLog) sleep(d time.Duration) {
 	}
 }
 
+// hurryApplier cuts the applier's wait short: someone waits for it.
+func (l *inboxLog) hurryApplier() {
+	select {
+	case l.hurry <- struct{}{}:
+	default: // already hurried
+	}
+}
+
 // settle waits until every change made durable so far is applied.
 func (l *inboxLog) settle() {
 	if l == nil {
@@ -372,10 +377,7 @@ func (l *inboxLog) settle() {
 	}
 	l.mu.Lock()
 	for target := l.written; l.applied < target; {
-		select {
-		case l.hurry <- struct{}{}:
-		default:
-		}
+		l.hurryApplier()
 		l.progress.Wait()
 	}
 	l.mu.Unlock()
@@ -388,10 +390,7 @@ func (l *inboxLog) close() error {
 	l.closing = true
 	l.toWrite.Signal()
 	l.mu.Unlock()
-	select {
-	case l.hurry <- struct{}{}:
-	default:
-	}
+	l.hurryApplier()
 	<-l.done
 	var err error
 	if !l.failed {
