@@ -294,9 +294,9 @@ func contentDigest[T catalogue.Place | catalogue.Event](r *T) []byte {
 	c := *r
 	switch v := any(&c).(type) {
 	case *catalogue.Place:
-		v.ID, v.Network, v.Updated = "", catalogue.Network{}, time.Time{}
+		v.ID, v.Network, v.Updated, v.Published = "", catalogue.Network{}, time.Time{}, time.Time{}
 	case *catalogue.Event:
-		v.ID, v.Network, v.Updated, v.Lieu = "", catalogue.Network{}, time.Time{}, ""
+		v.ID, v.Network, v.Updated, v.Published, v.Lieu = "", catalogue.Network{}, time.Time{}, time.Time{}, ""
 	}
 	data, _ := json.Marshal(&c)
 	sum := sha256.Sum256(data)
