@@ -188,12 +188,12 @@ func localEvent(t *testing.T, p *catalogue.Place, debut, fin time.Time) *catalog
 	t.Helper()
 	capacite := 12
 	e := &catalogue.Event{
-		ID:      "evt-local-7",
-		APID:    "https://maillage-13.example/evenements/atelier-smartphone",
-		Network: p.Network,
+		ID:        "evt-local-7",
+		APID:      "https://maillage-13.example/evenements/atelier-smartphone",
+		Network:   p.Network,
 		Updated:   time.Date(2026, 10, 1, 18, 4, 5, 600, catalogue.Paris),
 		Published: time.Date(2026, 9, 15, 8, 30, 0, 0, time.UTC),
-		Nom:     "Atelier smartphone : premiers pas",
+		Nom:       "Atelier smartphone : premiers pas",
 		Description: `<p>Venez avec votre <strong>smartphone</strong> chargé.</p>` +
 			`<ul><li>réglages</li><li>applications &amp; sécurité</li></ul>` +
 			`<p><a href="https://www.bmvr.example/agenda">Programme complet</a></p>`,
