@@ -57,6 +57,10 @@ var ldContext = func() jsonld.Context {
 		{Term: "maximumAttendeeCapacity", IRI: "sc:maximumAttendeeCapacity"},
 		{Term: "timezone", IRI: "mz:timezone"},
 		{Term: "discoverable", IRI: "toot:discoverable"},
+		{Term: "indexable", IRI: "toot:indexable"},
+		{Term: "featured", IRI: "toot:featured"},
+		{Term: "PropertyValue", IRI: "sc:PropertyValue"},
+		{Term: "value", IRI: "sc:value"},
 		{Term: "manuallyApprovesFollowers", IRI: "as:manuallyApprovesFollowers"},
 	}
 	for _, t := range standardTerms {

@@ -97,7 +97,7 @@ func (s *Store) publish(tx *bolt.Tx, c Change) error {
 			return fmt.Errorf("decode follower %s: %w", k, err)
 		}
 		inbox := f.DeliveryInbox()
-		if f.State != FollowAccepted || seen[inbox] {
+		if f.State != FollowAccepted || seen[inbox] || !f.Wants(c) {
 			return nil
 		}
 		seen[inbox] = true
