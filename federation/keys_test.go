@@ -354,3 +354,76 @@ func TestSignatureKeyRotation(t *testing.T) {
 		t.Errorf("the old key after rotation: %d; want 401", code)
 	}
 }
+
+// TestForgedSignaturesFetchOnce: requests with signatures that do not
+// verify, naming a real key or a missing one, make one fetch of each key
+// id a minute, however many they are, and learn nothing from the answer.
+func TestForgedSignaturesFetchOnce(t *testing.T) {
+	key, forger := keys(t)
+	c := newClock()
+	a13 := newInstance(t, c, "Arsenic 13", "arsenic13")
+	ks := newKeyServer(t, c.Now, key)
+	ks.serveDoc("/users/peertube", fixtureDir+"/mastodon-actor-person.json", true)
+	actor := ks.srv.URL + "/users/peertube"
+	for _, keyID := range []string{actor + "#main-key", ks.srv.URL + "/nothing-here#main-key"} {
+		for range 10 {
+			code, msg := ks.follow(a13, actor, keyID, forger, "rsa-sha256")
+			if code != http.StatusUnauthorized {
+				t.Fatalf("forged signature with key %s: %d; want 401", keyID, code)
+			}
+			if msg != "signature HTTP refusée\n" {
+				t.Fatalf("the 401 answer is %q; want the generic message only", msg)
+			}
+		}
+	}
+	if n := ks.count("/users/peertube"); n != 1 {
+		t.Errorf("20 forged requests fetched the actor %d times; want 1", n)
+	}
+	if n := ks.count("/nothing-here"); n != 1 {
+		t.Errorf("10 forged requests fetched a missing key %d times; want 1 (negative cache)", n)
+	}
+	c.Add(2 * time.Minute)
+	ks.follow(a13, actor, ks.srv.URL+"/nothing-here#main-key", forger, "rsa-sha256")
+	if n := ks.count("/nothing-here"); n != 2 {
+		t.Errorf("a minute later the missing key was fetched %d times in all; want 2", n)
+	}
+	if isFollower(t, a13, actor) {
+		t.Error("a forged Follow was accepted")
+	}
+}
+
+// TestKeyFetchesPerHostAreCapped: many key ids of one slow host are
+// fetched at most hostFetches at a time; the requests that cannot wait
+// get 503 with Retry-After.
+func TestKeyFetchesPerHostAreCapped(t *testing.T) {
+	key, _ := keys(t)
+	c := newClock()
+	a13 := newInstance(t, c, "Arsenic 13", "arsenic13")
+	ks := newKeyServer(t, c.Now, key)
+	ks.slow = make(chan struct{})
+	codes := make(chan int, 12)
+	for i := range 12 {
+		go func() {
+			actor := ks.srv.URL + "/users/u" + string(rune('a'+i))
+			code, _ := ks.follow(a13, actor, actor+"#main-key", key, "rsa-sha256")
+			codes <- code
+		}()
+	}
+	seen := map[int]int{}
+	for range 12 - hostFetches {
+		seen[<-codes]++ // those waiting for a slot give up after hostWait
+	}
+	close(ks.slow)
+	for range hostFetches {
+		seen[<-codes]++
+	}
+	ks.mu.Lock()
+	maxFlight := ks.maxFlight
+	ks.mu.Unlock()
+	if maxFlight > hostFetches {
+		t.Errorf("%d fetches at once from one host; want at most %d", maxFlight, hostFetches)
+	}
+	if seen[http.StatusServiceUnavailable] != 12-hostFetches || seen[http.StatusUnauthorized] != hostFetches {
+		t.Errorf("answers %v; want %d × 503 and %d × 401", seen, 12-hostFetches, hostFetches)
+	}
+}
