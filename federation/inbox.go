@@ -36,9 +36,16 @@ func (s *Service) inbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, owner, err := Verify(r.Context(), r, body, s.resolveKey, s.now())
+	if errors.Is(err, errBusy) {
+		s.log.Warn("inbox: key fetch postponed", "remote", r.RemoteAddr, "err", err)
+		w.Header().Set("Retry-After", "30")
+		http.Error(w, "trop de requêtes vers ce serveur, réessayez plus tard", http.StatusServiceUnavailable)
+		return
+	}
 	if err != nil {
+		// The detail (fetch errors, DNS answers) is for our log only.
 		s.log.Warn("inbox: signature refused", "remote", r.RemoteAddr, "err", err)
-		http.Error(w, "signature refused: "+err.Error(), http.StatusUnauthorized)
+		http.Error(w, "signature HTTP refusée", http.StatusUnauthorized)
 		return
 	}
 	if err := s.receive(r.Context(), owner, body); err != nil {
@@ -47,12 +54,19 @@ func (s *Service) inbox(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(http.StatusAccepted) // already done: a redelivery
 			return
 		}
-		if status == http.StatusInternalServerError {
+		msg := err.Error()
+		switch status {
+		case http.StatusInternalServerError:
 			s.log.Error("inbox", "actor", owner, "err", err)
-		} else {
+			msg = "erreur interne, réessayez plus tard"
+		case http.StatusBadGateway:
+			// A fetch error says what our resolver saw: keep it in the log.
+			s.log.Warn("inbox: activity refused", "actor", owner, "status", status, "err", err)
+			msg = "document distant injoignable"
+		default:
 			s.log.Warn("inbox: activity refused", "actor", owner, "status", status, "err", err)
 		}
-		http.Error(w, err.Error(), status)
+		http.Error(w, msg, status)
 		return
 	}
 	w.WriteHeader(http.StatusAccepted)
