@@ -14,7 +14,7 @@ import (
 // counted per event. Both buckets are created by their first write, not
 // by Open, so the schema version is unchanged.
 var (
-	bucketMessages  = []byte("messages")  // 'm' + received time + id → JSON Message; 'n' + note IRI → id; 'a' + answer IRI → id
+	bucketMessages  = []byte("messages")  // messageKey → JSON Message; 'n' + note IRI → id; 'a' + answer IRI → id
 	bucketReactions = []byte("reactions") // object IRI + " " + kind + " " + activity IRI → actor IRI; 'r' + activity IRI → the key
 )
 
@@ -41,8 +41,10 @@ type Answer struct {
 	Sent   time.Time `json:"sent"`
 }
 
-func messageKey(received time.Time, id string) []byte {
-	return append([]byte("m"+received.UTC().Format("20060102T150405.000000000Z")+"/"), id...)
+// messageKey orders messages by arrival: received time, then a sequence
+// number (two within the same instant), then the id.
+func messageKey(received time.Time, seq uint64, id string) []byte {
+	return fmt.Appendf(nil, "m%s/%016x/%s", received.UTC().Format("20060102T150405.000000000Z"), seq, id)
 }
 
 // PutMessage keeps a received message under the activity activityID. A
@@ -73,7 +75,11 @@ func (s *Store) PutMessage(activityID string, m *Message) error {
 		if err := b.Put(append([]byte("n"), m.NoteID...), []byte(m.ID)); err != nil {
 			return err
 		}
-		return putJSON(b, string(messageKey(m.Received, m.ID)), m)
+		seq, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		return putJSON(b, string(messageKey(m.Received, seq, m.ID)), m)
 	}, nil)
 	if err != nil {
 		return fmt.Errorf("store message: %w", err)
