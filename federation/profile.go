@@ -187,4 +187,3 @@ func (s *Service) countCurrentEvents() (int, error) {
 		cursor = next
 	}
 }
-
