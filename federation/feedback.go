@@ -8,6 +8,7 @@ import (
 	"html"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gorilla/mux"
@@ -199,4 +200,11 @@ func (s *Service) noteDoc(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeAP(w, http.StatusOK, s.answerNote(m, a))
+}
+
+// SignGet signs req, a GET, as the network's actor at now: for tools
+// that read a peer's documents the way this instance does (authorized
+// fetch).
+func (s *Service) SignGet(req *http.Request, now time.Time) error {
+	return Sign(req, s.keyID, s.key, nil, now)
 }
