@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -302,5 +303,77 @@ func TestInitials(t *testing.T) {
 		if got := Initials(name); got != want {
 			t.Errorf("Initials(%q) = %q; want %q", name, got, want)
 		}
+	}
+}
+
+// TestMastodonShapesReplayed replays Mastodon's own shapes (testdata/
+// mastodon and the fediverse samples) of a reply, a like and a boost of
+// an event, and their undoing, signed as Mastodon signs, through a real
+// instance.
+func TestMastodonShapesReplayed(t *testing.T) {
+	c := newClock()
+	a13 := newInstance(t, c, "Arsenic 13", "arsenic13")
+	m := newMastodon(t, c.Now)
+	p := a13.place("Médiathèque de l'Alcazar", "Marseille")
+	e := a13.event("Atelier smartphone", p, time.Date(2026, 11, 26, 14, 30, 0, 0, catalogue.Paris))
+	load := func(file string) map[string]any {
+		t.Helper()
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data = bytes.ReplaceAll(data, []byte("https://framapiaf.org"), []byte(m.srv.URL))
+		data = bytes.ReplaceAll(data, []byte(`"OBJECT"`), []byte(`"`+e.APID+`"`))
+		var doc map[string]any
+		if err := json.Unmarshal(data, &doc); err != nil {
+			t.Fatal(err)
+		}
+		return doc
+	}
+	post := func(doc map[string]any) {
+		t.Helper()
+		actor := str(doc, "actor")
+		user := actor[strings.LastIndex(actor, "/")+1:]
+		body, _ := json.Marshal(doc)
+		req, _ := http.NewRequest(http.MethodPost, a13.base+"/inbox", bytes.NewReader(body))
+		req.Header.Set("Content-Type", ContentType)
+		if err := Sign(req, m.srv.URL+"/users/"+user+"#main-key", m.key, body, c.Now()); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusAccepted {
+			t.Fatalf("%s %s: %d", doc["type"], doc["id"], resp.StatusCode)
+		}
+	}
+
+	reply := load(fixtureDir + "/mastodon-create-note-hashtag.json")
+	note := reply["object"].(map[string]any)
+	note["inReplyTo"] = e.APID
+	post(reply)
+	post(load("testdata/mastodon/like.json"))
+	boost := load(fixtureDir + "/mastodon-announce.json")
+	boost["object"] = e.APID
+	delete(boost, "signature") // an LD signature of the original, not of this copy
+	post(boost)
+	if msgs, _ := a13.store.Messages(); len(msgs) != 1 || msgs[0].InReplyTo != e.APID || !strings.Contains(msgs[0].Content, "#moo") {
+		t.Errorf("messages after a Mastodon reply: %+v", msgs)
+	}
+	if likes, boosts, _ := a13.store.Reactions(e.APID); likes != 1 || boosts != 1 {
+		t.Errorf("likes %d, boosts %d; want 1 and 1", likes, boosts)
+	}
+	post(load("testdata/mastodon/undo-like.json"))
+	undoBoost := load(fixtureDir + "/mastodon-undo-announce.json")
+	obj := undoBoost["object"].(map[string]any)
+	obj["id"], obj["actor"], obj["object"] = boost["id"], boost["actor"], e.APID
+	undoBoost["actor"] = boost["actor"]
+	undoBoost["id"] = str(boost, "actor") + "#announces/1/undo"
+	delete(undoBoost, "signature")
+	post(undoBoost)
+	if likes, boosts, _ := a13.store.Reactions(e.APID); likes != 0 || boosts != 0 {
+		t.Errorf("after the Undos: likes %d, boosts %d; want none", likes, boosts)
 	}
 }
