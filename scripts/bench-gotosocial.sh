@@ -24,8 +24,12 @@ for i in $(seq 1 "$N"); do
 	t0=$(date +%s%N)
 	url=$(curl -fsS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
 		-d "{\"nom\":\"Atelier mesure $i\",\"debut\":\"$start\",\"fin\":\"$end\",\"lieu\":\"$PLACE\",\"frais_a_charge\":[\"Gratuit\"]}" \
-		"$MLG/api/v1/events" | python3 -c 'import json,sys; print(json.load(sys.stdin)["ap_id"])')
-	until curl -fsS -H "$A" "$G/api/v1/accounts/$ID/statuses?limit=5" | grep -q "$url"; do
+		"$MLG/api/v1/events" | sed -n 's/.*"ap_id":"\([^"]*\)".*/\1/p')
+	# (no python3 inside the timed part: on a loaded machine its start-up
+	# alone takes seconds)
+	# Read the whole answer before matching: grep -q in a pipe would stop
+	# curl early, and pipefail would count that as not found.
+	until [[ $(curl -fsS -H "$A" "$G/api/v1/accounts/$ID/statuses?limit=5") == *"$url"* ]]; do
 		sleep 0.02
 		if (( ($(date +%s%N) - t0) > 30000000000 )); then echo "try $i: not seen after 30 s" >&2; exit 1; fi
 	done
