@@ -336,7 +336,11 @@ func eventContent(e *catalogue.Event, p *catalogue.Place) string {
 	if e.Statut == catalogue.StatusCancelled {
 		b.WriteString("<p><strong>Cet atelier est annulé.</strong></p>")
 	}
-	b.WriteString(e.Description)
+	if d := strings.TrimSpace(e.Description); d != "" && !strings.HasPrefix(d, "<") {
+		b.WriteString(textToHTML(d)) // plain text, as the API allows: its paragraphs
+	} else {
+		b.WriteString(e.Description)
+	}
 	esc := html.EscapeString
 	b.WriteString("<p>Quand : " + esc(eventWhen(e)))
 	if p != nil {

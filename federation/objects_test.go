@@ -326,6 +326,11 @@ func TestEventObjectShape(t *testing.T) {
 					t.Errorf("content %q lacks %q", content, want)
 				}
 			}
+			plain := *e
+			plain.Description = "Venez avec votre smartphone.\n\nPrêt & chargé."
+			if c := str(EventObject(&plain, p), "content"); !strings.Contains(c, "<p>Venez avec votre smartphone.</p><p>Prêt &amp; chargé.</p><p>Quand") {
+				t.Errorf("content of a plain-text description = %q; want its paragraphs", c)
+			}
 			if cm, _ := doc["contentMap"].(map[string]any); cm["fr"] != content {
 				t.Errorf("contentMap = %#v, want the content in French", doc["contentMap"])
 			}
