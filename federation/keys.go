@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -114,12 +115,15 @@ func checkIRI(iri string) error {
 	if len(iri) > maxIRI {
 		return fmt.Errorf("IRI of %d bytes, over %d", len(iri), maxIRI)
 	}
+	if !strings.HasPrefix(iri, "https://") && !strings.HasPrefix(iri, "http://") {
+		return fmt.Errorf("IRI %.100q is not an absolute http(s) URL", iri)
+	}
 	u, err := url.Parse(iri)
 	if err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
-		return fmt.Errorf("IRI %q is not an absolute http(s) URL", iri)
+		return fmt.Errorf("IRI %.100q is not an absolute http(s) URL", iri)
 	}
 	if u.User != nil {
-		return fmt.Errorf("IRI %q carries a user name", iri)
+		return fmt.Errorf("IRI %.100q carries a user name", iri)
 	}
 	return nil
 }
