@@ -107,6 +107,28 @@ func TestOversizedRemoteRecords(t *testing.T) {
 		t.Errorf("stored services: %d values; want the one known", len(got.Services))
 	}
 	unchanged(t, ours, 1, 0)
+
+	// The same for an event: a 900 KB name is refused, unknown services
+	// are dropped, and an updated in 2099 is clamped.
+	at := peer.remotePlace("many", "EPN du Panier")
+	e := &catalogue.Event{APID: peer.base + "/evenements/e1", Network: at.Network, Nom: strings.Repeat("A", 900<<10),
+		Debut: c.Now().Add(24 * time.Hour), Fin: c.Now().Add(26 * time.Hour), Updated: c.Now()}
+	if got := peer.post(ours, peer.activity("Create", "big-event", EventObject(e, at)), nil); got != http.StatusBadRequest {
+		t.Errorf("an event named with 900 KB: %d; want 400", got)
+	}
+	e.Nom = "Atelier smartphone"
+	obj := EventObject(e, at)
+	obj["services"], obj["updated"] = services, "2099-01-01T00:00:00Z"
+	if got := peer.post(ours, peer.activity("Create", "many-event", obj), nil); got != http.StatusAccepted {
+		t.Fatalf("an event with 20,000 unknown services: %d; want 202, trimmed", got)
+	}
+	ev, err := ours.store.Event(e.APID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ev.Services) != 1 || !ev.Updated.Equal(c.Now()) {
+		t.Errorf("stored event: %d services, updated %s; want 1, %s", len(ev.Services), ev.Updated, c.Now())
+	}
 }
 
 // TestMisleadingIDsAreRefused: ids with a user name, or longer than 2 KB,
