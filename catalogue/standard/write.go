@@ -234,6 +234,15 @@ func cell(s string) string {
 	return s
 }
 
+// undefuse takes off the quote cell put before a formula-looking value, so
+// that an export reads back to the same places.
+func undefuse(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
+		return s[1:]
+	}
+	return s
+}
+
 // csvResume keeps presentation_resume within the standard's 280
 // characters.
 func csvResume(s string) string {

@@ -405,6 +405,14 @@ func TestCSVDefusesFormulas(t *testing.T) {
 	if cells["telephone"] != "+33491000000" {
 		t.Errorf("telephone = %q; want +33491000000 as is", cells["telephone"])
 	}
+	back, err := Read(bytes.NewReader(buf.Bytes()), Options{})
+	if err != nil || len(back.Records) != 1 {
+		t.Fatalf("read back: %v, %+v", err, back)
+	}
+	if got := back.Records[0].Place; got.Nom != p.Nom || got.Commune != p.Commune || got.Source != p.Source ||
+		len(got.AutresLabels) != 1 || got.AutresLabels[0] != "=QPV" {
+		t.Errorf("read back nom %q, commune %q, source %q, labels %v; want the values before the quote", got.Nom, got.Commune, got.Source, got.AutresLabels)
+	}
 	buf.Reset()
 	if err := WriteCSV(&buf, []*catalogue.Place{p}, WriteOptions{}); err != nil {
 		t.Fatal(err)
