@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/go-fed/activity/pub"
 
@@ -109,6 +110,16 @@ func (s *Service) receive(ctx context.Context, signer string, body []byte) error
 		return httpError(http.StatusUnauthorized, "activity of %s signed by %s", actor, signer)
 	case hostOf(id) != hostOf(actor):
 		return httpError(http.StatusBadRequest, "activity id %s is not on the actor's host", id)
+	}
+	// Ids become keys and links: no user names in them (a misleading
+	// http://other@peer/…), nothing longer than maxIRI.
+	for _, iri := range []string{id, actor, str(doc, "object")} {
+		if iri == "" {
+			continue
+		}
+		if err := checkIRI(iri); err != nil {
+			return httpError(http.StatusBadRequest, "%v", err)
+		}
 	}
 	if handled, err := s.receiveFeedback(ctx, id, kind, actor, doc); handled {
 		return err // replies, likes and boosts of our events (feedback.go)
@@ -270,24 +281,37 @@ func (s *Service) putObject(ctx context.Context, activityID, actor string, obj m
 // empty Remote: they are not kept.
 func (s *Service) remoteOf(ctx context.Context, actor string, obj map[string]any) (storage.Remote, error) {
 	network, home := s.network(ctx, actor), hostOf(actor)
+	ctx = context.WithValue(ctx, logKey{}, s.log.With("actor", actor))
+	now := s.now()
 	switch str(obj, "type") {
 	case "Place":
 		p, err := placeFromObject(ctx, obj, network)
 		if err != nil {
 			return storage.Remote{}, httpError(http.StatusBadRequest, "%v", err)
 		}
+		if err := checkIRI(p.APID); err != nil {
+			return storage.Remote{}, httpError(http.StatusBadRequest, "place: %v", err)
+		}
 		if hostOf(p.APID) != home {
 			return storage.Remote{}, httpError(http.StatusForbidden, "place %s is not on the host of %s", p.APID, actor)
 		}
+		clampUpdated(&p.Updated, now)
 		return storage.Remote{Place: p}, nil
 	case "Event":
 		e, p, err := eventFromObject(ctx, obj, network)
 		if err != nil {
 			return storage.Remote{}, httpError(http.StatusBadRequest, "%v", err)
 		}
+		for _, iri := range []string{e.APID, p.APID} {
+			if err := checkIRI(iri); err != nil {
+				return storage.Remote{}, httpError(http.StatusBadRequest, "event: %v", err)
+			}
+		}
 		if hostOf(e.APID) != home || hostOf(p.APID) != home {
 			return storage.Remote{}, httpError(http.StatusForbidden, "event %s is not on the host of %s", e.APID, actor)
 		}
+		clampUpdated(&p.Updated, now)
+		clampUpdated(&e.Updated, now)
 		return storage.Remote{Place: p, Event: e}, nil
 	}
 	return storage.Remote{}, nil
@@ -309,4 +333,13 @@ func (s *Service) onDelete(id, actor string, doc map[string]any) error {
 		return fmt.Errorf("delete %s: %w", object, err)
 	}
 	return err
+}
+
+// clampUpdated brings a remote version time later than its receipt back
+// to the receipt: a peer's clock, or a peer, cannot date a record in the
+// future to win every later merge.
+func clampUpdated(t *time.Time, now time.Time) {
+	if t.After(now) {
+		*t = now
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -58,31 +59,45 @@ type keyCache struct {
 	mu      sync.Mutex
 	entries map[string]keyEntry
 	flights map[string]chan struct{}
-	hosts   map[string]chan struct{} // host → slots
+	busy    map[string]int // host → fetches under way; no entry at 0
+	freed   chan struct{}  // closed and replaced when a fetch ends
 }
 
-// slot takes one of host's fetch slots; release gives it back.
+// slot takes one of host's fetch slots, waiting at most hostWait for one
+// (errBusy); release gives it back.
 func (c *keyCache) slot(ctx context.Context, host string) (release func(), err error) {
-	c.mu.Lock()
-	if c.hosts == nil {
-		c.hosts = map[string]chan struct{}{}
-	}
-	sem := c.hosts[host]
-	if sem == nil {
-		sem = make(chan struct{}, hostFetches)
-		c.hosts[host] = sem
-	}
-	c.mu.Unlock()
 	timer := time.NewTimer(hostWait)
 	defer timer.Stop()
-	select {
-	case sem <- struct{}{}:
-		return func() { <-sem }, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	case <-timer.C:
-		return nil, errBusy
+	for {
+		c.mu.Lock()
+		if c.busy == nil {
+			c.busy, c.freed = map[string]int{}, make(chan struct{})
+		}
+		if c.busy[host] < hostFetches {
+			c.busy[host]++
+			c.mu.Unlock()
+			return func() { c.release(host) }, nil
+		}
+		freed := c.freed
+		c.mu.Unlock()
+		select {
+		case <-freed:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-timer.C:
+			return nil, errBusy
+		}
 	}
+}
+
+func (c *keyCache) release(host string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.busy[host]--; c.busy[host] <= 0 {
+		delete(c.busy, host)
+	}
+	close(c.freed)
+	c.freed = make(chan struct{})
 }
 
 // put records the outcome of a fetch, making room when the cache is full:
@@ -114,12 +129,15 @@ func checkIRI(iri string) error {
 	if len(iri) > maxIRI {
 		return fmt.Errorf("IRI of %d bytes, over %d", len(iri), maxIRI)
 	}
+	if !strings.HasPrefix(iri, "https://") && !strings.HasPrefix(iri, "http://") {
+		return fmt.Errorf("IRI %.100q is not an absolute http(s) URL", iri)
+	}
 	u, err := url.Parse(iri)
 	if err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
-		return fmt.Errorf("IRI %q is not an absolute http(s) URL", iri)
+		return fmt.Errorf("IRI %.100q is not an absolute http(s) URL", iri)
 	}
 	if u.User != nil {
-		return fmt.Errorf("IRI %q carries a user name", iri)
+		return fmt.Errorf("IRI %.100q carries a user name", iri)
 	}
 	return nil
 }

@@ -427,3 +427,26 @@ func TestKeyFetchesPerHostAreCapped(t *testing.T) {
 		t.Errorf("answers %v; want %d × 503 and %d × 401", seen, 12-hostFetches, hostFetches)
 	}
 }
+
+// TestMisleadingKeyIDsAreNotFetched: a key id with a user name, or over
+// 2 KB, is refused before any fetch.
+func TestMisleadingKeyIDsAreNotFetched(t *testing.T) {
+	key, _ := keys(t)
+	c := newClock()
+	a13 := newInstance(t, c, "Arsenic 13", "arsenic13")
+	ks := newKeyServer(t, c.Now, key)
+	ks.serveDoc("/users/peertube", fixtureDir+"/mastodon-actor-person.json", true)
+	actor := ks.srv.URL + "/users/peertube"
+	host := strings.TrimPrefix(ks.srv.URL, "http://")
+	for _, keyID := range []string{
+		"http://admin@" + host + "/users/peertube#main-key",
+		actor + "?" + strings.Repeat("x", 3000) + "#main-key",
+	} {
+		if code, _ := ks.follow(a13, actor, keyID, key, "rsa-sha256"); code != http.StatusUnauthorized {
+			t.Errorf("key id %.60s…: %d; want 401", keyID, code)
+		}
+	}
+	if n := ks.total(); n != 0 {
+		t.Errorf("%d fetches; want none", n)
+	}
+}

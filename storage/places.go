@@ -32,6 +32,7 @@ func (s *Store) UpdatePlace(id string, p *catalogue.Place) error {
 		p.Published = keptPublished(old.Published, old.Updated)
 		p.Updated = editedAt(p.Published, s.now())
 		p.Sources = nil // read-only: a client may PUT back a merged place it read
+		p.FieldSources = nil
 		if err := putRecord(tx, bucketPlaces, id, p, kindPlace, placeEntries(old), placeEntries(p)); err != nil {
 			return err
 		}
@@ -184,6 +185,7 @@ func (s *Store) CreatePlaces(ps []*catalogue.Place) error {
 		p.Network = catalogue.Network{Local: true}
 		p.Published, p.Updated = now, now
 		p.Sources = nil
+		p.FieldSources = nil
 	}
 	var t touched
 	err := s.update(func(tx *bolt.Tx) error {
