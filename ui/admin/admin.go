@@ -103,6 +103,7 @@ func (p *Module) Route(r *mux.Router) {
 	p.registerAdminAccounts(get, post)
 	if p.Fed != nil {
 		p.registerAdminFederation(get, post)
+		p.registerAdminMessages(get, post)
 	}
 	ar.NotFoundHandler = p.adminHTML(func(w http.ResponseWriter, r *http.Request) {
 		p.adminMessage(w, r, http.StatusNotFound, nil, "error.notfound.title", "error.notfound.text")
