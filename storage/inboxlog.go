@@ -123,6 +123,10 @@ func (s *Store) openInboxLog(dir string) (*inboxLog, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	ops, err := readLog(f)
+	if errors.Is(err, ErrCorrupt) {
+		f.Close()
+		return nil, err // names the file already
+	}
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("read %s: %w", path, err)
@@ -159,35 +163,18 @@ func prepareLog(f *os.File) error {
 	return f.Sync()
 }
 
-// readLog returns the changes in the log, up to its end: zeros, a torn
-// or damaged frame, or a frame older than the one before.
+// readLog returns the changes in the log, up to its end (see logScan),
+// or a *CorruptError when valid frames follow a damaged one.
 func readLog(f *os.File) ([]logOp, error) {
 	data, err := io.ReadAll(io.NewSectionReader(f, 0, 1<<62))
 	if err != nil {
 		return nil, err
 	}
-	var ops []logOp
-	var last uint64
-	for len(data) >= frameHeader {
-		n := int(binary.LittleEndian.Uint32(data))
-		if n == 0 || n > len(data)-frameHeader {
-			break // the end, or torn
-		}
-		seq := binary.LittleEndian.Uint64(data[8:])
-		if crc32.Checksum(data[8:frameHeader+n], castagnoli) != binary.LittleEndian.Uint32(data[4:]) ||
-			len(ops) > 0 && seq != last+1 {
-			break // torn, or a frame a later write went past
-		}
-		last = seq
-		payload := data[frameHeader : frameHeader+n]
-		var op logOp
-		if err := json.Unmarshal(payload, &op); err != nil {
-			return nil, fmt.Errorf("frame %d is intact but unreadable (%w); move the file aside to start without the activities it holds", len(ops)+1, err)
-		}
-		ops = append(ops, op)
-		data = data[frameHeader+n:]
+	sc := scanLog(data)
+	if err := sc.corruption(f.Name()); err != nil {
+		return nil, err
 	}
-	return ops, nil
+	return sc.ops, nil
 }
 
 // append makes op durable and hands it to the applier. It returns once
