@@ -85,8 +85,11 @@ type inboxLog struct {
 	written uint64       // changes made durable, since Open
 	applied uint64       // changes applied (or dropped), since Open
 	closing bool
-	stopped bool // the writer returned
-	failed  bool // a change could not be applied: keep the log for the next start
+	stopped bool      // the writer returned
+	failed  bool      // a change could not be applied: keep the log for the next start
+	marks   []logMark // when each write not yet fully applied was made durable (overload.go)
+	stuck   error     // why the applier cannot apply, while it retries
+	full    bool      // the writer waits for space in the log
 	done    chan struct{}
 	hurry   chan struct{} // buffered: someone waits for the applier
 }
@@ -193,6 +196,10 @@ func (l *inboxLog) append(op logOp) error {
 		l.mu.Unlock()
 		return ErrClosed
 	}
+	if err := l.busy(time.Now()); err != nil {
+		l.mu.Unlock()
+		return err
+	}
 	l.waiting = append(l.waiting, a)
 	l.toWrite.Signal()
 	l.mu.Unlock()
@@ -221,11 +228,13 @@ func (l *inboxLog) writer() {
 			l.mu.Unlock()
 			return
 		}
-		if l.size > 0 && l.size+int64(frameBytes(batch)) > logSpace {
-			for l.applied < l.written {
-				l.hurryApplier()
-				l.progress.Wait()
+		if l.size > 0 && l.size+int64(frameBytes(batch)) > logSpace && !l.waitForSpace() {
+			l.mu.Unlock()
+			l.s.log.Warn("inbox log full: activities refused", "count", len(batch))
+			for _, a := range batch {
+				a.answer <- &BusyError{RetryAfter: 10 * time.Second, Err: errors.New("the inbox log is full")}
 			}
+			continue
 		}
 		rewind := l.applied == l.written && !l.failed
 		l.mu.Unlock()
@@ -238,11 +247,13 @@ func (l *inboxLog) writer() {
 				l.ready = append(l.ready, a.op)
 			}
 			l.written += uint64(len(batch))
+			l.marks = append(l.marks, logMark{upto: l.written, at: time.Now()})
 			l.toApply.Signal()
 		}
 		l.mu.Unlock()
 		if err != nil {
 			l.s.log.Error("inbox log: write failed", "err", err)
+			err = &BusyError{RetryAfter: time.Minute, Err: diskFull(err)}
 		}
 		for _, a := range batch {
 			a.answer <- err
@@ -323,6 +334,7 @@ func (l *inboxLog) applier() {
 				break
 			}
 			l.s.log.Error("inbox: cannot apply accepted activities, retrying", "count", len(retry), "in", wait, "err", err)
+			l.setStuck(diskFull(err))
 			l.sleep(wait)
 			wait = min(2*wait, time.Minute)
 			retry, err = l.s.apply(retry)
@@ -331,6 +343,8 @@ func (l *inboxLog) applier() {
 
 		l.mu.Lock()
 		l.applied += uint64(n)
+		l.stuck = nil
+		l.trimMarks()
 		l.progress.Broadcast()
 		l.mu.Unlock()
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -116,10 +117,20 @@ const maxListed = 20
 // hold the directory: it fails with ErrLocked then.
 func CheckDir(dir string) (CheckReport, error) {
 	var r CheckReport
-	path := filepath.Join(dir, FileName)
-	if _, err := os.Stat(path); err != nil {
-		return r, fmt.Errorf("%s : %w", path, err)
+	if err := checkDB(filepath.Join(dir, FileName), &r); err != nil {
+		return r, err
 	}
+	checkLog(dir, &r)
+	return r, nil
+}
+
+// checkDB adds to r what is wrong with the bbolt file at path. It fails
+// when the file cannot be checked at all: missing, or locked (ErrLocked).
+func checkDB(path string, r *CheckReport) error {
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("%s : %w", path, err)
+	}
+	name := filepath.Base(path)
 	add := func(prefix string, errs []error) {
 		for i, err := range errs {
 			if i == maxListed {
@@ -146,11 +157,13 @@ func CheckDir(dir string) (CheckReport, error) {
 			}
 			return nil
 		})
-		add("maillage.db, structure du fichier bbolt", structure)
+		add(name+", structure du fichier bbolt", structure)
 		if err != nil || len(structure) > 0 {
 			return err // the records cannot be trusted to be read
 		}
-		return checkRecords(db, add)
+		return checkRecords(db, func(prefix string, errs []error) {
+			add(strings.Replace(prefix, "maillage.db", name, 1), errs)
+		})
 	})
 	if db != nil {
 		db.Close()
@@ -158,16 +171,15 @@ func CheckDir(dir string) (CheckReport, error) {
 	var ce *CorruptError
 	switch {
 	case errors.Is(err, ErrLocked):
-		return r, err
+		return err
 	case errors.As(err, &ce):
-		r.Problems = append(r.Problems, "maillage.db : "+ce.Detail)
+		r.Problems = append(r.Problems, name+" : "+ce.Detail)
 	case isBoltDamage(err):
-		r.Problems = append(r.Problems, fmt.Sprintf("maillage.db : bbolt ne peut pas l'ouvrir (%v)", err))
+		r.Problems = append(r.Problems, fmt.Sprintf("%s : bbolt ne peut pas l'ouvrir (%v)", name, err))
 	case err != nil:
-		r.Problems = append(r.Problems, fmt.Sprintf("maillage.db : %v", err))
+		r.Problems = append(r.Problems, fmt.Sprintf("%s : %v", name, err))
 	}
-	checkLog(dir, &r)
-	return r, nil
+	return nil
 }
 
 // checkRecords runs Store.Check's verifications on db, opened read-only.

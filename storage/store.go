@@ -157,7 +157,7 @@ func (s *Store) update(fn func(tx *bolt.Tx) error, after func()) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	if err := s.db.Update(fn); err != nil {
-		return err
+		return diskFull(err)
 	}
 	if after != nil {
 		after()
@@ -184,7 +184,7 @@ func (s *Store) batch(fn func(tx *bolt.Tx, t *touched) error) error {
 		return fn(tx, &t)
 	})
 	if err != nil {
-		return err
+		return diskFull(err)
 	}
 	return s.reindex(t)
 }
