@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -58,6 +59,10 @@ type Service struct {
 	// front of the store's cache: every incoming activity needs its
 	// sender's key and name.
 	actors sync.Map // IRI → cachedActor
+
+	// pushedBack is when the inbox last logged a refusal for a busy
+	// store (Unix ns): under a flood, one line every 10 s.
+	pushedBack atomic.Int64
 
 	wake     chan struct{}
 	stop     chan struct{}
