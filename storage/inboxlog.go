@@ -299,7 +299,7 @@ func (l *inboxLog) write(batch []*logAppend, rewind bool) error {
 	return nil
 }
 
-// applier applies the durable changes in order, up to maxGroup at a time.
+// applier applies the durable changes in order, up to applyMax at a time.
 func (l *inboxLog) applier() {
 	defer close(l.done)
 	wait := time.Second
@@ -315,7 +315,7 @@ func (l *inboxLog) applier() {
 			l.mu.Unlock()
 			return
 		}
-		n := min(len(l.ready), maxGroup)
+		n := min(len(l.ready), applyMax)
 		ops := l.ready[:n:n]
 		l.ready = l.ready[n:]
 		if len(l.ready) == 0 {

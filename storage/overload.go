@@ -51,6 +51,11 @@ const (
 	// to free space in a full log before refusing what waits to be
 	// written.
 	logFullWait = 5 * time.Second
+	// applyMax caps the changes of one applier transaction: a shorter
+	// commit keeps the API writes that share it (see committer.do) fast
+	// during a flood, and 250 changes every commit still apply far more
+	// than the inbox takes.
+	applyMax = 250
 )
 
 // ApplierLag is how long the oldest accepted activity not yet applied

@@ -165,6 +165,25 @@ func (s *Store) update(fn func(tx *bolt.Tx) error, after func()) error {
 	return nil
 }
 
+// updateLocal is update for the writes of local records through the API:
+// fn joins the group commit, ahead of the inbox's backlog (see
+// committer.do), so that concurrent editors share one commit and none
+// waits for the activities a flood left to apply; fn may therefore run
+// more than once, and must give the same result from the same state.
+// after runs once fn is committed, under writeMu, in commit order. It
+// does not wait for the inbox's accepted activities either: another
+// network's activities cannot change a local record.
+func (s *Store) updateLocal(fn func(tx *bolt.Tx) error, after func()) error {
+	err := s.group.doThen(fn, func() {
+		if after != nil {
+			s.writeMu.Lock()
+			defer s.writeMu.Unlock()
+			after()
+		}
+	})
+	return diskFull(err)
+}
+
 // touched lists the records a batched write changed.
 type touched struct{ places, events, groups []string }
 
