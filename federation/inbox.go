@@ -41,6 +41,18 @@ func (s *Service) inbox(w http.ResponseWriter, r *http.Request) {
 		s.pushBack(w, err) // before the signature's costly check
 		return
 	}
+	wait := time.NewTimer(inboxQueueWait)
+	select {
+	case s.inboxSlots <- struct{}{}:
+		wait.Stop()
+		defer func() { <-s.inboxSlots }()
+	case <-wait.C:
+		s.pushBack(w, &storage.BusyError{RetryAfter: 5 * time.Second, Err: errors.New("too many activities arriving at once")})
+		return
+	case <-r.Context().Done():
+		wait.Stop()
+		return
+	}
 	_, owner, err := Verify(r.Context(), r, body, s.resolveKey, s.now())
 	if err != nil {
 		s.log.Warn("inbox: signature refused", "remote", r.RemoteAddr, "err", err)
@@ -67,6 +79,10 @@ func (s *Service) inbox(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusAccepted)
 }
+
+// inboxQueueWait is how long an activity may wait for an inbox slot
+// (Service.inboxSlots) before it is pushed back with 503.
+const inboxQueueWait = 2 * time.Second
 
 // pushBack answers 503 with Retry-After: the store cannot take the
 // activity now (storage.ErrBusy: the applier is behind, or cannot apply,
