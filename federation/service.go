@@ -60,6 +60,9 @@ type Service struct {
 	// front of the store's cache: every incoming activity needs its
 	// sender's key and name.
 	actors sync.Map // IRI → cachedActor
+	// keys caches the keys of incoming signatures, and limits fetches
+	// (see keys.go).
+	keys keyCache
 
 	// pushedBack is when the inbox last logged a refusal for a busy
 	// store (Unix ns): under a flood, one line every 10 s.

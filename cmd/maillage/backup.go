@@ -1,9 +1,7 @@
 package main
 
 import (
-	"fmt"
 	"log/slog"
-	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,64 +11,10 @@ import (
 	"github.com/maillage/maillage/storage"
 )
 
-// backupPath is the admin route that streams a backup of the running
-// instance (see storage.Store.Backup): what `maillage backup --url` reads.
+// backupPath is the admin route (ui/api) that streams a backup of the
+// running instance (see storage.Store.Backup): what `maillage backup
+// --url` reads.
 const backupPath = "/api/v1/admin/backup"
-
-// backupHandler answers GET backupPath with a consistent copy of the
-// database, for an admin API token only.
-//
-// TODO(ui split): the route belongs with the admin API in ui/; until
-// then Server.Open mounts it in front of the ui handler. Moving it is:
-//
-//	mux.HandleFunc("GET "+backupPath, s.auth(roleAdmin, func(w http.ResponseWriter, r *http.Request) {
-//		streamBackup(w, r, s.store, s.log)
-//	}))
-func backupHandler(st *storage.Store, log *slog.Logger) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok {
-			token, ok = strings.CutPrefix(r.Header.Get("Authorization"), "bearer ")
-		}
-		t, err := st.CheckToken(strings.TrimSpace(token))
-		switch {
-		case !ok || err != nil:
-			w.Header().Set("WWW-Authenticate", `Bearer realm="maillage"`)
-			writeJSONError(w, http.StatusUnauthorized, "jeton d'API admin manquant ou inconnu : en-tête Authorization: Bearer JETON attendu")
-			return
-		case t.Role != storage.RoleAdmin:
-			writeJSONError(w, http.StatusForbidden, "une sauvegarde demande un jeton d'API admin")
-			return
-		}
-		streamBackup(w, r, st, log)
-	}
-}
-
-// streamBackup writes st's backup as the answer.
-func streamBackup(w http.ResponseWriter, r *http.Request, st *storage.Store, log *slog.Logger) {
-	// A large database takes longer than the server's write timeout.
-	if err := http.NewResponseController(w).SetWriteDeadline(time.Now().Add(time.Hour)); err != nil {
-		log.Warn("backup: cannot extend the write deadline", "err", err)
-	}
-	w.Header().Set("Content-Type", "application/octet-stream")
-	w.Header().Set("Content-Disposition", `attachment; filename="maillage-`+time.Now().UTC().Format("20060102T150405Z")+`.db"`)
-	w.Header().Set("Cache-Control", "no-store")
-	n, err := st.Backup(w)
-	if err != nil {
-		// The status is sent: cut the answer short, so that the client
-		// sees an incomplete body (and its check fails) rather than a
-		// file that looks whole.
-		log.Error("backup: streaming failed", "bytes", n, "err", err)
-		panic(http.ErrAbortHandler)
-	}
-	log.Info("backup streamed", "bytes", n, "remote", r.RemoteAddr)
-}
-
-func writeJSONError(w http.ResponseWriter, status int, msg string) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	fmt.Fprintf(w, "{\"error\": %q}\n", msg)
-}
 
 // backupEvery is the period of serve's backups (--backup-dir).
 const backupEvery = 24 * time.Hour

@@ -130,13 +130,8 @@ func (s *Server) Open(ctx context.Context) error {
 			backupLoop(st, s.Config.BackupDir, s.Config.BackupKeep, period, s.Now, s.Logger, s.backupStop)
 		}()
 	}
-	// The backup route stands in front of ui's handler until ui's split
-	// gives the admin API its package (see backupHandler).
-	root := http.NewServeMux()
-	root.Handle("GET "+backupPath, backupHandler(st, s.Logger))
-	root.Handle("/", h)
 	s.http = &http.Server{
-		Handler:           root,
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       time.Minute,
 		WriteTimeout:      2 * time.Minute,
