@@ -87,8 +87,11 @@ func TestDiskFull(t *testing.T) {
 		t.Errorf("InboxBusy on a full disk: %v; want ErrBusy", err)
 	}
 	var local error
-	for i := 0; i < 100 && local == nil; i++ { // the first may fit in pages the file holds
+	for i := 0; i < 100 && local == nil; i++ { // the first ones may fit in pages the file holds
 		p := testPlace(fmt.Sprintf("EPN local %d", i))
+		// Not the remote places' (same pivot, same street): they would
+		// merge with it, and count as ours.
+		p.Pivot, p.Adresse, p.Latitude, p.Longitude = "", fmt.Sprintf("%d avenue du Prado", i+1), ptr(43.27), ptr(5.39)
 		p.PresentationDetail = strings.Repeat("Ateliers numériques pour tous. ", 60)
 		local = s.CreatePlace(p)
 	}
