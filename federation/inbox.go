@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/go-fed/activity/pub"
@@ -36,6 +37,22 @@ func (s *Service) inbox(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "domain blocked", http.StatusForbidden)
 		return
 	}
+	if err := s.store.InboxBusy(); err != nil {
+		s.pushBack(w, err) // before the signature's costly check
+		return
+	}
+	wait := time.NewTimer(inboxQueueWait)
+	select {
+	case s.inboxSlots <- struct{}{}:
+		wait.Stop()
+		defer func() { <-s.inboxSlots }()
+	case <-wait.C:
+		s.pushBack(w, &storage.BusyError{RetryAfter: 5 * time.Second, Err: errors.New("too many activities arriving at once")})
+		return
+	case <-r.Context().Done():
+		wait.Stop()
+		return
+	}
 	_, owner, err := Verify(r.Context(), r, body, s.resolveKey, s.now())
 	if errors.Is(err, errBusy) {
 		s.log.Warn("inbox: key fetch postponed", "remote", r.RemoteAddr, "err", err)
@@ -55,6 +72,10 @@ func (s *Service) inbox(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(http.StatusAccepted) // already done: a redelivery
 			return
 		}
+		if errors.Is(err, storage.ErrBusy) {
+			s.pushBack(w, err)
+			return
+		}
 		msg := err.Error()
 		switch status {
 		case http.StatusInternalServerError:
@@ -71,6 +92,26 @@ func (s *Service) inbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusAccepted)
+}
+
+// inboxQueueWait is how long an activity may wait for an inbox slot
+// (Service.inboxSlots) before it is pushed back with 503.
+const inboxQueueWait = 2 * time.Second
+
+// pushBack answers 503 with Retry-After: the store cannot take the
+// activity now (storage.ErrBusy: the applier is behind, or cannot apply,
+// say for a full disk). Nothing was accepted; the sender retries.
+func (s *Service) pushBack(w http.ResponseWriter, err error) {
+	wait := 10 * time.Second
+	var busy *storage.BusyError
+	if errors.As(err, &busy) && busy.RetryAfter > 0 {
+		wait = busy.RetryAfter
+	}
+	if now, last := time.Now().UnixNano(), s.pushedBack.Load(); now-last > int64(10*time.Second) && s.pushedBack.CompareAndSwap(last, now) {
+		s.log.Warn("inbox: activities refused, store busy (logged once every 10 s)", "retry_after", wait, "err", err)
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+	http.Error(w, "instance occupée, réessayez plus tard", http.StatusServiceUnavailable)
 }
 
 // readBody reads all of r, allocating once when the announced size is

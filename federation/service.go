@@ -10,8 +10,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -62,6 +64,15 @@ type Service struct {
 	// (see keys.go).
 	keys keyCache
 
+	// pushedBack is when the inbox last logged a refusal for a busy
+	// store (Unix ns): under a flood, one line every 10 s.
+	pushedBack atomic.Int64
+	// inboxSlots bounds the activities verified and stored at once (two
+	// per CPU, as each waits for the inbox log's write part of the
+	// time): a flood of signed activities waits its turn rather than
+	// taking every CPU from the API and the pages. See BenchmarkFlood.
+	inboxSlots chan struct{}
+
 	wake     chan struct{}
 	stop     chan struct{}
 	wg       sync.WaitGroup
@@ -79,6 +90,7 @@ func New(cfg Config) (*Service, error) {
 		cfg: cfg, store: cfg.Store, log: cfg.Logger, now: cfg.Now,
 		actor: strings.TrimSuffix(cfg.BaseURL, "/") + "/actor", host: u.Host,
 		wake: make(chan struct{}, 1), stop: make(chan struct{}),
+		inboxSlots: make(chan struct{}, 2*runtime.GOMAXPROCS(0)),
 	}
 	s.keyID = s.actor + "#main-key"
 	if s.log == nil {

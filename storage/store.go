@@ -85,39 +85,18 @@ func Open(dir string, opts Options) (*Store, error) {
 		timeout = 200 * time.Millisecond
 	}
 	path := filepath.Join(dir, FileName)
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, FreelistType: bolt.FreelistMapType})
-	if errors.Is(err, bolt.ErrTimeout) {
-		return nil, fmt.Errorf("open %s: %w", path, ErrLocked)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	// Delivery bookkeeping (FinishDelivery, RetryDelivery) uses bbolt's
-	// Batch: workers finishing together wait this long for company, and
-	// share one commit. (Other writes use the group commit, Store.batch;
-	// the inbox's, the inbox log and then the group commit.)
-	db.MaxBatchDelay = 2 * time.Millisecond
-	s := &Store{db: db, baseURL: strings.TrimSuffix(opts.BaseURL, "/"), now: opts.Now, log: opts.Logger}
+	s := &Store{baseURL: strings.TrimSuffix(opts.BaseURL, "/"), now: opts.Now, log: opts.Logger}
 	if s.now == nil {
 		s.now = time.Now
 	}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
-	if err := db.Update(migrate); err != nil {
-		db.Close()
-		return nil, err
-	}
-	st, err := s.Settings()
+	err := guard(path, func() error { return s.openDB(path, timeout) })
 	if err != nil {
-		db.Close()
 		return nil, err
 	}
-	s.name.Store(st.Name)
-	if err := s.loadIndex(); err != nil {
-		db.Close()
-		return nil, err
-	}
+	db := s.db
 	s.group = newCommitter(db)
 	if s.inbox, err = s.openInboxLog(dir); err != nil {
 		s.group.close()
@@ -125,6 +104,42 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// openDB opens the bbolt file at path, migrates it, reads the settings
+// and builds the search index. On failure, nothing is left open.
+func (s *Store) openDB(path string, timeout time.Duration) error {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, FreelistType: bolt.FreelistMapType})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return fmt.Errorf("open %s: %w", path, ErrLocked)
+	}
+	if isBoltDamage(err) {
+		return &CorruptError{Path: path, Detail: fmt.Sprintf("bbolt ne peut pas l'ouvrir (%v)", err)}
+	}
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	// Delivery bookkeeping (FinishDelivery, RetryDelivery) uses bbolt's
+	// Batch: workers finishing together wait this long for company, and
+	// share one commit. (Other writes use the group commit, Store.batch;
+	// the inbox's, the inbox log and then the group commit.)
+	db.MaxBatchDelay = 2 * time.Millisecond
+	s.db = db
+	if err := db.Update(migrate); err != nil {
+		db.Close()
+		return err
+	}
+	st, err := s.Settings()
+	if err != nil {
+		db.Close()
+		return err
+	}
+	s.name.Store(st.Name)
+	if err := s.loadIndex(); err != nil {
+		db.Close()
+		return err
+	}
+	return nil
 }
 
 // Close applies the activities accepted so far (see AcceptRemote), then
@@ -142,12 +157,31 @@ func (s *Store) update(fn func(tx *bolt.Tx) error, after func()) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	if err := s.db.Update(fn); err != nil {
-		return err
+		return diskFull(err)
 	}
 	if after != nil {
 		after()
 	}
 	return nil
+}
+
+// updateLocal is update for the writes of local records through the API:
+// fn joins the group commit, ahead of the inbox's backlog (see
+// committer.do), so that concurrent editors share one commit and none
+// waits for the activities a flood left to apply; fn may therefore run
+// more than once, and must give the same result from the same state.
+// after runs once fn is committed, under writeMu, in commit order. It
+// does not wait for the inbox's accepted activities either: another
+// network's activities cannot change a local record.
+func (s *Store) updateLocal(fn func(tx *bolt.Tx) error, after func()) error {
+	err := s.group.doThen(fn, func() {
+		if after != nil {
+			s.writeMu.Lock()
+			defer s.writeMu.Unlock()
+			after()
+		}
+	})
+	return diskFull(err)
 }
 
 // touched lists the records a batched write changed.
@@ -169,7 +203,7 @@ func (s *Store) batch(fn func(tx *bolt.Tx, t *touched) error) error {
 		return fn(tx, &t)
 	})
 	if err != nil {
-		return err
+		return diskFull(err)
 	}
 	return s.reindex(t)
 }

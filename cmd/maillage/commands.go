@@ -17,13 +17,17 @@ import (
 )
 
 const usage = `usage:
-  maillage serve  [--data DIR] [--listen ADDR] [--url URL] [--name NAME] [--handle HANDLE] [--relay] [--allow-private] [--manual-approval] [--follow HANDLE@HOST]... [--trusted-proxies IP|CIDR,...] [--demo-seed]
+  maillage serve  [--data DIR] [--listen ADDR] [--url URL] [--name NAME] [--handle HANDLE] [--relay] [--allow-private] [--manual-approval] [--follow HANDLE@HOST]... [--trusted-proxies IP|CIDR,...] [--demo-seed] [--backup-dir DIR [--backup-keep N]]
   maillage health [--url URL]                                         (vérifie qu'une instance répond, pour les health checks)
   maillage demo   [--listen-base PORT] [--host HOST] [--data DIR]   (un territoire de 7 instances fédérées)
   maillage token create --data DIR [--label TEXT] [--role admin|editor]   (admin par défaut)
   maillage user add     --data DIR --email EMAIL [--role admin|editor]   (mot de passe lu sur l'entrée standard)
   maillage import       --data DIR [--url URL] FICHIER [--dry-run]     (CSV ou JSON, standard national v0.1 ou v1)
-  maillage export       --data DIR --format csv|geojson|ics|atom|pdf|data-inclusion [--out FICHIER] [--query FILTRES]`
+  maillage export       --data DIR --format csv|geojson|ics|atom|pdf|data-inclusion [--out FICHIER] [--query FILTRES]
+  maillage check        --data DIR | FICHIER              (vérifie la base, ses index et inbox.log, ou une sauvegarde)
+  maillage repair       --data DIR                        (applique ce qu'inbox.log a de lisible, met le reste de côté, reconstruit les index)
+  maillage backup       --out FICHIER [--data DIR | --url URL --token JETON]   (sauvegarde, instance arrêtée ou en marche)
+  maillage restore      FICHIER --data DIR [--force]      (restaure une sauvegarde vérifiée)`
 
 // run dispatches a command line; it returns the error to print.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -45,6 +49,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return importPlaces(rest, stdin, stdout, stderr)
 	case cmd == "export":
 		return exportRecords(rest, stdout, stderr)
+	case cmd == "check":
+		return checkData(rest, stdout)
+	case cmd == "repair":
+		return repairData(rest, stdout)
+	case cmd == "backup":
+		return backupData(ctx, rest, stdout)
+	case cmd == "restore":
+		return restoreData(rest, stdout)
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -39,6 +39,10 @@ type Config struct {
 	// DemoSeed fills an empty catalogue with the demo's sample places
 	// for the handle (see demo.go), for the docker-compose topology.
 	DemoSeed bool
+	// BackupDir, when set, receives a backup of the database every day
+	// (maillage-TIME.db); the BackupKeep newest are kept.
+	BackupDir  string
+	BackupKeep int
 }
 
 // listFlag is a repeatable flag.
@@ -91,6 +95,12 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		return cfg, err
 	}
 	fs.BoolVar(&cfg.DemoSeed, "demo-seed", seed, "fill an empty catalogue with the demo's sample places (MAILLAGE_DEMO_SEED)")
+	fs.StringVar(&cfg.BackupDir, "backup-dir", getenv("MAILLAGE_BACKUP_DIR"), "directory of the daily backups (MAILLAGE_BACKUP_DIR; none by default)")
+	keep, err := strconv.Atoi(envOr(getenv, "MAILLAGE_BACKUP_KEEP", "7"))
+	if err != nil {
+		return cfg, fmt.Errorf("MAILLAGE_BACKUP_KEEP : nombre entier attendu")
+	}
+	fs.IntVar(&cfg.BackupKeep, "backup-keep", keep, "number of daily backups kept (MAILLAGE_BACKUP_KEEP)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -126,6 +136,9 @@ func (cfg *Config) validate() error {
 	}
 	if !handlePattern.MatchString(cfg.Handle) {
 		return fmt.Errorf("--handle : lettres minuscules, chiffres et _ seulement (%q)", cfg.Handle)
+	}
+	if cfg.BackupDir != "" && cfg.BackupKeep < 1 {
+		return fmt.Errorf("--backup-keep : au moins 1 sauvegarde à garder (%d)", cfg.BackupKeep)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -32,6 +33,12 @@ type Server struct {
 	http  *http.Server
 	ln    net.Listener
 	done  chan error
+
+	backupStop chan struct{} // closed by Close: the backup loop returns
+	backupDone chan struct{}
+	// backupEvery is the period of the backups to Config.BackupDir;
+	// backupEvery (a day) when zero.
+	backupEvery time.Duration
 
 	closeOnce sync.Once
 	connMu    sync.Mutex
@@ -108,6 +115,21 @@ func (s *Server) Open(ctx context.Context) error {
 	}
 	h := ui.New(ui.Config{Store: st, Logger: s.Logger, Now: s.Now, Federation: s.fed, Reports: reportSink{s.fed},
 		TileURL: s.Config.Tiles, TrustedProxies: s.Config.TrustedProxies})
+	if s.Config.BackupDir != "" {
+		if err := os.MkdirAll(s.Config.BackupDir, 0o750); err != nil {
+			s.Close()
+			return fmt.Errorf("--backup-dir : %w", err)
+		}
+		period := s.backupEvery
+		if period == 0 {
+			period = backupEvery
+		}
+		s.backupStop, s.backupDone = make(chan struct{}), make(chan struct{})
+		go func() {
+			defer close(s.backupDone)
+			backupLoop(st, s.Config.BackupDir, s.Config.BackupKeep, period, s.Now, s.Logger, s.backupStop)
+		}()
+	}
 	s.http = &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -235,6 +257,10 @@ func (s *Server) close() error {
 		}
 	} else if s.ln != nil {
 		s.ln.Close()
+	}
+	if s.backupStop != nil {
+		close(s.backupStop)
+		<-s.backupDone
 	}
 	if s.fed != nil {
 		s.fed.Close()
