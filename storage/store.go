@@ -36,8 +36,17 @@ const FileName = "maillage.db"
 // Options configure Open.
 type Options struct {
 	// BaseURL is the instance's public URL, without a trailing slash; the
-	// ActivityPub ids of local records are built from it.
+	// ActivityPub ids of local records are built from it. It is fixed at
+	// first use (url.go): a new data directory stores it, and Open fails
+	// with a *URLMismatchError when it differs from the stored one. Empty,
+	// the stored URL is used.
 	BaseURL string
+	// DefaultURL is the URL stored when BaseURL is empty and none is
+	// stored yet.
+	DefaultURL string
+	// PruneEvery, when set, starts a goroutine that prunes the store
+	// (Prune) at this interval until Close; serve sets it.
+	PruneEvery time.Duration
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 	// LockTimeout is how long Open waits for another process to release
@@ -71,6 +80,9 @@ type Store struct {
 	// inbox holds accepted activities until they are applied.
 	inbox *inboxLog
 	log   *slog.Logger
+
+	urlFixed  bool
+	stopPrune func() // stops the pruning goroutine and waits for it
 }
 
 // Open opens (creating if needed) the database in the directory dir,
@@ -97,7 +109,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	// share one commit. (Other writes use the group commit, Store.batch;
 	// the inbox's, the inbox log and then the group commit.)
 	db.MaxBatchDelay = 2 * time.Millisecond
-	s := &Store{db: db, baseURL: strings.TrimSuffix(opts.BaseURL, "/"), now: opts.Now, log: opts.Logger}
+	s := &Store{db: db, now: opts.Now, log: opts.Logger}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -105,6 +117,14 @@ func Open(dir string, opts Options) (*Store, error) {
 		s.log = slog.Default()
 	}
 	if err := db.Update(migrate); err != nil {
+		db.Close()
+		return nil, err
+	}
+	err = db.Update(func(tx *bolt.Tx) (err error) {
+		s.baseURL, s.urlFixed, err = fixBaseURL(tx, opts)
+		return err
+	})
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -124,6 +144,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	s.stopPrune = s.startPruning(opts.PruneEvery)
 	return s, nil
 }
 
@@ -131,6 +152,7 @@ func Open(dir string, opts Options) (*Store, error) {
 // closes the database. Grouped writes still waiting for their commit
 // fail with ErrClosed; other in-flight calls must have returned.
 func (s *Store) Close() error {
+	s.stopPrune()
 	err := s.inbox.close()
 	s.group.close()
 	return errors.Join(err, s.db.Close())
