@@ -71,23 +71,18 @@ func (s *Store) publish(tx *bolt.Tx, c Change) error {
 	if err != nil {
 		return fmt.Errorf("build activity: %w", err)
 	}
+	apID, kind := "", "Place"
+	if c.Event != nil {
+		apID, kind = c.Event.APID, "Event"
+	} else {
+		apID = c.Place.APID
+	}
 	if c.Verb == VerbDelete && !c.Remote {
-		apID, kind := "", "Place"
-		if c.Event != nil {
-			apID, kind = c.Event.APID, "Event"
-		} else {
-			apID = c.Place.APID
-		}
 		if err := putJSON(tx.Bucket(bucketTombstones), apID, Tombstone{FormerType: kind, Deleted: c.Time}); err != nil {
 			return err
 		}
 	}
-	outbox := tx.Bucket(bucketOutbox)
-	seq, err := outbox.NextSequence()
-	if err != nil {
-		return err
-	}
-	if err := outbox.Put(seqKey(seq), activity); err != nil {
+	if err := putOutbox(tx, apID, activity, c.Time); err != nil {
 		return err
 	}
 	seen := map[string]bool{}
