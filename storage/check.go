@@ -92,6 +92,7 @@ func (s *Store) Check() error {
 			}
 		}
 		problems = append(problems, checkEntries(tx)...)
+		problems = append(problems, checkOutbox(tx)...)
 		problems = append(problems, s.checkGroups(tx)...)
 		ip, ie := s.index.Len()
 		if ip != places || ie != events {

@@ -53,15 +53,46 @@ func staleKey(unix, seq uint64) []byte {
 	return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(nil, unix), seq)
 }
 
+// keyOutboxCount is the number of activities in the outbox, kept in the
+// meta bucket: counting the bucket's keys reads all its pages.
+var keyOutboxCount = []byte("outbox_count")
+
+// addOutboxCount moves the outbox's count by n, in tx.
+func addOutboxCount(tx *bolt.Tx, n int) error {
+	meta := tx.Bucket(bucketMeta)
+	c := int64(outboxCount(tx)) + int64(n)
+	return meta.Put(keyOutboxCount, binary.BigEndian.AppendUint64(nil, uint64(max(c, 0))))
+}
+
+// outboxCount is the number of activities in the outbox.
+func outboxCount(tx *bolt.Tx) int {
+	if v := tx.Bucket(bucketMeta).Get(keyOutboxCount); len(v) == 8 {
+		return int(binary.BigEndian.Uint64(v))
+	}
+	return tx.Bucket(bucketOutbox).Stats().KeyN
+}
+
 // putOutbox appends an activity about the object apID to the outbox, in
-// tx, and marks the object's previous activity as superseded.
-func putOutbox(tx *bolt.Tx, apID string, activity []byte, t time.Time) error {
+// tx, compressed (outboxzip.go), and marks the object's previous activity
+// as superseded.
+func (s *Store) putOutbox(tx *bolt.Tx, apID string, activity []byte, t time.Time) error {
+	codec, err := s.outboxCodecOf(tx, activity)
+	if err != nil {
+		return err
+	}
+	stored, err := codec.deflate(activity)
+	if err != nil {
+		return fmt.Errorf("compress activity: %w", err)
+	}
 	outbox := tx.Bucket(bucketOutbox)
 	seq, err := outbox.NextSequence()
 	if err != nil {
 		return err
 	}
-	if err := outbox.Put(seqKey(seq), activity); err != nil {
+	if err := outbox.Put(seqKey(seq), stored); err != nil {
+		return err
+	}
+	if err := addOutboxCount(tx, 1); err != nil {
 		return err
 	}
 	return trackOutbox(tx, apID, seq, t)
@@ -89,6 +120,10 @@ func indexOutbox(tx *bolt.Tx) error {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return err
 		}
+	}
+	n := tx.Bucket(bucketOutbox).Stats().KeyN
+	if err := tx.Bucket(bucketMeta).Put(keyOutboxCount, binary.BigEndian.AppendUint64(nil, uint64(n))); err != nil {
+		return err
 	}
 	return tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
 		var seq uint64
@@ -167,7 +202,7 @@ func (s *Store) pruneOutbox(before time.Time) (int, error) {
 				}
 			}
 			n = len(keys)
-			return nil
+			return addOutboxCount(tx, -n)
 		}, nil)
 		total += n
 		if err != nil || n < pruneBatch {
@@ -200,6 +235,9 @@ func (s *Store) pruneTombstones(before time.Time) (int, error) {
 				return false, err
 			}
 			if err := objects.Delete(k); err != nil {
+				return false, err
+			}
+			if err := addOutboxCount(tx, -1); err != nil {
 				return false, err
 			}
 		}
@@ -301,4 +339,21 @@ func (s *Store) pruneOnce() {
 	if p != (Pruned{}) {
 		s.log.Info("pruned", "outbox", p.Outbox, "activities", p.Activities, "tombstones", p.Tombstones)
 	}
+}
+
+// checkOutbox compares the outbox's kept count and object index with the
+// outbox, for Check.
+func checkOutbox(tx *bolt.Tx) []error {
+	var problems []error
+	outbox := tx.Bucket(bucketOutbox)
+	if n, want := outboxCount(tx), outbox.Stats().KeyN; n != want {
+		problems = append(problems, fmt.Errorf("outbox count %d; the outbox holds %d", n, want))
+	}
+	tx.Bucket(bucketOutboxObjects).ForEach(func(k, v []byte) error {
+		if len(v) != 16 || outbox.Get(seqKey(binary.BigEndian.Uint64(v[:8]))) == nil {
+			problems = append(problems, fmt.Errorf("outbox object %s: its latest activity is missing", k))
+		}
+		return nil
+	})
+	return problems
 }

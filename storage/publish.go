@@ -82,7 +82,7 @@ func (s *Store) publish(tx *bolt.Tx, c Change) error {
 			return err
 		}
 	}
-	if err := putOutbox(tx, apID, activity, c.Time); err != nil {
+	if err := s.putOutbox(tx, apID, activity, c.Time); err != nil {
 		return err
 	}
 	seen := map[string]bool{}
@@ -117,7 +117,7 @@ func (s *Store) TombstoneOf(apID string) (Tombstone, error) {
 func (s *Store) OutboxPage(before uint64, n int) (items []json.RawMessage, next uint64, total int, err error) {
 	err = s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketOutbox)
-		total = b.Stats().KeyN
+		total = outboxCount(tx)
 		c := b.Cursor()
 		var k, v []byte
 		if before == 0 {
@@ -127,7 +127,11 @@ func (s *Store) OutboxPage(before uint64, n int) (items []json.RawMessage, next 
 			k, v = c.Prev()
 		}
 		for ; k != nil && len(items) < n; k, v = c.Prev() {
-			items = append(items, append(json.RawMessage(nil), v...))
+			a, err := s.outboxActivity(tx, v)
+			if err != nil {
+				return fmt.Errorf("outbox %s: %w", k, err)
+			}
+			items = append(items, a)
 			fmt.Sscanf(string(k), "%x", &next)
 		}
 		if k == nil {

@@ -81,6 +81,7 @@ type Store struct {
 	inbox *inboxLog
 	log   *slog.Logger
 
+	codecs    codecs // of the outbox's compression (outboxzip.go)
 	urlFixed  bool
 	stopPrune func() // stops the pruning goroutine and waits for it
 }

@@ -161,6 +161,9 @@ func (s *Store) MoveURL(next string) (string, error) {
 		if federated(tx) {
 			return ErrFederated
 		}
+		if err := s.inflateOutbox(tx); err != nil {
+			return err
+		}
 		skip := map[string]bool{string(bucketIndexSnapshot): true, string(bucketIndexJournal): true}
 		err := tx.ForEach(func(name []byte, b *bolt.Bucket) error {
 			if skip[string(name)] {
