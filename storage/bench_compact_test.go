@@ -20,7 +20,7 @@ import (
 // every place, as a network's scheduled sync does), with the federation's
 // real publisher filling the outbox. It reports the file's size right
 // after the first import, and after pruning and compaction: at the end of
-// the edits (the outbox then still holds every activity of the last 30
+// the edits (the outbox then still holds every activity of the last 7
 // days) and once the retention period has passed. See docs/BENCHMARKS.md.
 func BenchmarkEditsCompact(b *testing.B) {
 	const places, rounds = 1000, 100

@@ -15,8 +15,11 @@ import (
 const (
 	// OutboxRetention: the outbox keeps every activity of this period,
 	// and, older, the latest activity of each object (what a follower
-	// backfilling from the outbox needs).
-	OutboxRetention = 30 * 24 * time.Hour
+	// backfilling from the outbox needs). It is more than twice the 72
+	// hours a delivery is retried: a follower unreachable for longer
+	// catches up from the collections of current places and events (or
+	// the latest activity of each object here), not from the history.
+	OutboxRetention = 7 * 24 * time.Hour
 	// ActivityRetention: the ids of processed incoming activities are
 	// kept this long to refuse a replay. An older activity is refused
 	// anyway: its signature's date is out of the accepted window

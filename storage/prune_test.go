@@ -57,7 +57,7 @@ func outboxTotal(t *testing.T, s *Store) int {
 }
 
 // TestPruneKeepsWhatFollowersNeed: the outbox keeps the latest activity of
-// each object and everything of the last 30 days; processed activity ids
+// each object and everything of the last 7 days; processed activity ids
 // go after the replay window, tombstones (and their Delete) after theirs.
 func TestPruneKeepsWhatFollowersNeed(t *testing.T) {
 	clock := &fakeClock{t: testNow}
@@ -109,7 +109,7 @@ func TestPruneKeepsWhatFollowersNeed(t *testing.T) {
 	}
 	items, _, total, err := s.OutboxPage(0, 10)
 	if err != nil || total != 4 || len(items) != 4 {
-		t.Fatalf("outbox after pruning: %d of %d, %v; want the 4 activities of the last 30 days", len(items), total, err)
+		t.Fatalf("outbox after pruning: %d of %d, %v; want the 4 activities of the last 7 days", len(items), total, err)
 	}
 	if !strings.Contains(string(items[0]), `"Delete"`) || !strings.Contains(string(items[1]), a.APID) {
 		t.Errorf("outbox, newest first = %s", items)

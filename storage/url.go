@@ -146,7 +146,8 @@ func federated(tx *bolt.Tx) bool {
 // the tombstones, the outbox, and anything else holding it. It fails with
 // ErrFederated once the instance was followed, followed someone or
 // delivered anything: other instances keep the ids, which cannot move.
-// It returns the former URL.
+// It returns the former URL. It is an offline operation (maillage
+// move-url): nothing else may use the store meanwhile.
 func (s *Store) MoveURL(next string) (string, error) {
 	next = strings.TrimSuffix(next, "/")
 	old := s.baseURL

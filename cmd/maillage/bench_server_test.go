@@ -73,7 +73,7 @@ func BenchmarkServer(b *testing.B) {
 					}
 				}
 			}
-			for _, k := range []string{"startup-ms", "RSS-MB", "RSS-scavenged-MB", "RSS-anon-MB", "RSS-file-MB", "heap-MB", "requests"} {
+			for _, k := range []string{"open-file-MB", "open-anon-MB", "pages-file-MB", "pages-anon-MB", "startup-ms", "RSS-MB", "RSS-scavenged-MB", "RSS-anon-MB", "RSS-file-MB", "heap-MB", "requests"} {
 				b.ReportMetric(sum[k]/float64(b.N), k)
 			}
 			b.ReportMetric(float64(info.Size())/(1<<20), "db-MB")
@@ -150,6 +150,18 @@ func measureServer(dir string) error {
 	}
 	startup := time.Since(began)
 	defer srv.Close()
+	stage := func(name string) error { // RSS after each stage, to see what dominates
+		rss, err := procStatusField("RssFile")
+		if err != nil {
+			return err
+		}
+		anon, err := procStatusField("RssAnon")
+		fmt.Printf("%s-file-MB=%.1f\n%s-anon-MB=%.1f\n", name, float64(rss)/(1<<20), name, float64(anon)/(1<<20))
+		return err
+	}
+	if err := stage("open"); err != nil {
+		return err
+	}
 	local := "http://" + srv.Addr()
 	requests := 0
 	get := func(path string, activityPub bool) ([]byte, error) {
@@ -185,6 +197,9 @@ func measureServer(dir string) error {
 		if _, err := get(p, false); err != nil {
 			return err
 		}
+	}
+	if err := stage("pages"); err != nil {
+		return err
 	}
 	// What a remote instance asks: the actor, its outbox, its places
 	// (a backfill walks every page), records one by one.
