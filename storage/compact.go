@@ -22,23 +22,38 @@ type BucketSize struct {
 
 // Sizes is what the database occupies, for monitoring.
 type Sizes struct {
-	File    int64                 // size of the bbolt file, in bytes
-	Buckets map[string]BucketSize // by bucket name
+	File   int64 // size of the bbolt file, in bytes
+	Free   int64 // bytes of free pages in it: what Compact would give back, about
+	Outbox int   // activities in the outbox
 }
 
-// Sizes measures the file and each bucket. It reads every page of the
-// file in a read transaction: cache it when called often.
+// Sizes measures the file cheaply (no page is read but the meta and
+// freelist ones): what /metrics may ask at every scrape.
 func (s *Store) Sizes() (Sizes, error) {
-	sz := Sizes{Buckets: map[string]BucketSize{}}
+	var sz Sizes
 	err := s.db.View(func(tx *bolt.Tx) error {
 		sz.File = tx.Size()
+		sz.Outbox = outboxCount(tx)
+		return nil
+	})
+	st := s.db.Stats()
+	sz.Free = int64(st.FreeAlloc)
+	return sz, err
+}
+
+// BucketSizes measures each bucket, by name. It reads every page of the
+// file (which then counts in the process's RSS, as mapped file pages): for
+// an occasional diagnosis, not for every scrape.
+func (s *Store) BucketSizes() (map[string]BucketSize, error) {
+	out := map[string]BucketSize{}
+	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
 			st := b.Stats()
-			sz.Buckets[string(name)] = BucketSize{Keys: st.KeyN, Bytes: int64(st.BranchInuse + st.LeafInuse)}
+			out[string(name)] = BucketSize{Keys: st.KeyN, Bytes: int64(st.BranchInuse + st.LeafInuse)}
 			return nil
 		})
 	})
-	return sz, err
+	return out, err
 }
 
 // compactTxSize is how many bytes Compact copies per transaction.
