@@ -3,6 +3,7 @@ package storage
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -267,4 +268,28 @@ func TestBaseURLFixedAtFirstUse(t *testing.T) {
 		t.Fatalf("Open of an older file: %v, %q; want the URL of its places", err, s.BaseURL())
 	}
 	s.Close()
+}
+
+// TestPrunePanicIsLogged: a prune that panics (here on a damaged key) is
+// logged, and the store goes on.
+func TestPrunePanicIsLogged(t *testing.T) {
+	clock := &fakeClock{t: testNow}
+	var logs strings.Builder
+	s, err := Open(t.TempDir(), Options{BaseURL: "http://maillage.test", Now: clock.now,
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	err = s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketOutboxStale).Put([]byte{0, 0, 0, 0}, nil) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.pruneOnce()
+	if !strings.Contains(logs.String(), "prune: panic") {
+		t.Errorf("log = %q; want the panic logged", logs.String())
+	}
+	if err := s.CreatePlace(testPlace("EPN")); err != nil {
+		t.Errorf("the store after a panicking prune: %v", err)
+	}
 }
