@@ -104,6 +104,7 @@ func (s *Store) checkTx(tx *bolt.Tx) (problems []error) {
 			}
 		}
 		problems = append(problems, checkEntries(tx)...)
+		problems = append(problems, checkOutbox(tx)...)
 		problems = append(problems, s.checkGroups(tx)...)
 		ip, ie := s.index.Len()
 		if ip != places || ie != events {

@@ -36,8 +36,17 @@ const FileName = "maillage.db"
 // Options configure Open.
 type Options struct {
 	// BaseURL is the instance's public URL, without a trailing slash; the
-	// ActivityPub ids of local records are built from it.
+	// ActivityPub ids of local records are built from it. It is fixed at
+	// first use (url.go): a new data directory stores it, and Open fails
+	// with a *URLMismatchError when it differs from the stored one. Empty,
+	// the stored URL is used.
 	BaseURL string
+	// DefaultURL is the URL stored when BaseURL is empty and none is
+	// stored yet.
+	DefaultURL string
+	// PruneEvery, when set, starts a goroutine that prunes the store
+	// (Prune) at this interval until Close; serve sets it.
+	PruneEvery time.Duration
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 	// LockTimeout is how long Open waits for another process to release
@@ -71,6 +80,10 @@ type Store struct {
 	// inbox holds accepted activities until they are applied.
 	inbox *inboxLog
 	log   *slog.Logger
+
+	codecs    codecs // of the outbox's compression (outboxzip.go)
+	urlFixed  bool
+	stopPrune func() // stops the pruning goroutine and waits for it
 }
 
 // Open opens (creating if needed) the database in the directory dir,
@@ -85,14 +98,14 @@ func Open(dir string, opts Options) (*Store, error) {
 		timeout = 200 * time.Millisecond
 	}
 	path := filepath.Join(dir, FileName)
-	s := &Store{baseURL: strings.TrimSuffix(opts.BaseURL, "/"), now: opts.Now, log: opts.Logger}
+	s := &Store{now: opts.Now, log: opts.Logger}
 	if s.now == nil {
 		s.now = time.Now
 	}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
-	err := guard(path, func() error { return s.openDB(path, timeout) })
+	err := guard(path, func() error { return s.openDB(path, timeout, opts) })
 	if err != nil {
 		return nil, err
 	}
@@ -103,12 +116,13 @@ func Open(dir string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	s.stopPrune = s.startPruning(opts.PruneEvery)
 	return s, nil
 }
 
 // openDB opens the bbolt file at path, migrates it, reads the settings
 // and builds the search index. On failure, nothing is left open.
-func (s *Store) openDB(path string, timeout time.Duration) error {
+func (s *Store) openDB(path string, timeout time.Duration, opts Options) error {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, FreelistType: bolt.FreelistMapType})
 	if errors.Is(err, bolt.ErrTimeout) {
 		return fmt.Errorf("open %s: %w", path, ErrLocked)
@@ -129,6 +143,14 @@ func (s *Store) openDB(path string, timeout time.Duration) error {
 		db.Close()
 		return err
 	}
+	err = db.Update(func(tx *bolt.Tx) (err error) {
+		s.baseURL, s.urlFixed, err = fixBaseURL(tx, opts)
+		return err
+	})
+	if err != nil {
+		db.Close()
+		return err
+	}
 	st, err := s.Settings()
 	if err != nil {
 		db.Close()
@@ -146,6 +168,7 @@ func (s *Store) openDB(path string, timeout time.Duration) error {
 // closes the database. Grouped writes still waiting for their commit
 // fail with ErrClosed; other in-flight calls must have returned.
 func (s *Store) Close() error {
+	s.stopPrune()
 	err := s.inbox.close()
 	s.group.close()
 	return errors.Join(err, s.db.Close())

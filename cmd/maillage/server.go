@@ -79,20 +79,23 @@ func (s *Server) Open(ctx context.Context) error {
 		}
 	}
 	s.ln = ln
-	s.base = s.Config.URL
-	if s.base == "" {
-		s.base = "http://" + defaultHost(s.Config.Listen, ln.Addr())
-	}
-	st, err := storage.Open(s.Config.Data, storage.Options{BaseURL: s.base, Now: s.Now, Logger: s.Logger})
+	// The public URL is the one stored at first use; --url, when given,
+	// must be it (storage/url.go).
+	st, err := storage.Open(s.Config.Data, storage.Options{BaseURL: s.Config.URL,
+		DefaultURL: "http://" + defaultHost(s.Config.Listen, ln.Addr()),
+		Now:        s.Now, Logger: s.Logger, PruneEvery: time.Hour})
 	if errors.Is(err, storage.ErrLocked) {
 		ln.Close()
 		return fmt.Errorf("la base de données de %s est déjà utilisée par un autre processus (une autre instance de maillage serve ?)", s.Config.Data)
 	}
 	if err != nil {
 		ln.Close()
-		return err
+		return urlError(err, s.Config.Data, "--url")
 	}
-	s.store = st
+	s.store, s.base = st, st.BaseURL()
+	if st.URLFixed() {
+		s.Logger.Info("adresse publique de l'instance fixée à la première utilisation", "url", s.base, "data", s.Config.Data)
+	}
 	if err := s.storeIdentity(); err != nil {
 		s.Close()
 		return err
