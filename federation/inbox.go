@@ -41,7 +41,7 @@ func (s *Service) inbox(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "signature refused: "+err.Error(), http.StatusUnauthorized)
 		return
 	}
-	if err := s.receive(r.Context(), owner, body); err != nil {
+	if err := s.safely("activity", owner, func() error { return s.receive(r.Context(), owner, body) }); err != nil {
 		status := statusOf(err)
 		if errors.Is(err, storage.ErrDuplicate) {
 			w.WriteHeader(http.StatusAccepted) // already done: a redelivery
@@ -251,7 +251,8 @@ func (s *Service) putObject(ctx context.Context, activityID, actor string, obj m
 // remoteOf reads a Place or an Event (with its place) of actor, checking
 // that every id is on the actor's host. Other objects (Notes…) give an
 // empty Remote: they are not kept.
-func (s *Service) remoteOf(ctx context.Context, actor string, obj map[string]any) (storage.Remote, error) {
+func (s *Service) remoteOf(ctx context.Context, actor string, obj map[string]any) (_ storage.Remote, err error) {
+	defer s.refuseOnPanic(&err, "object", str(obj, "id"))
 	network, home := s.network(ctx, actor), hostOf(actor)
 	switch str(obj, "type") {
 	case "Place":
