@@ -1,6 +1,7 @@
 package federation
 
 import (
+	"bytes"
 	"net/http"
 	"testing"
 	"time"
@@ -103,5 +104,32 @@ func TestCrashDocumentsInABackfill(t *testing.T) {
 	paca.restart()
 	if places, events := paca.count(a13.fed.Actor()); places != 2 || events != 2 {
 		t.Errorf("after a restart: %d places, %d events; want 2 and 2", places, events)
+	}
+}
+
+// TestInboxRefusesInvalidUTF8AndStripsControls: a name with invalid
+// UTF-8 is refused with the field named, not stored replaced; NUL and
+// bidi overrides are removed from what is stored.
+func TestInboxRefusesInvalidUTF8AndStripsControls(t *testing.T) {
+	c := newClock()
+	a13 := newInstance(t, c, "Arsenic 13", "arsenic13")
+	paca := newInstance(t, c, "Région Sud", "paca")
+	paca.follow(a13)
+
+	p := a13.remotePlace("p1", "EPN du Panier")
+	body := a13.activity("Create", "c1", PlaceObject(p))
+	bad := bytes.Replace(body, []byte("EPN du Panier"), []byte("EPN du Panier\xff"), 1)
+	if got := a13.post(paca, bad, nil); got != http.StatusBadRequest {
+		t.Errorf("Create with invalid UTF-8 in the name: %d; want 400", got)
+	}
+	unchanged(t, paca, 0, 0)
+
+	p.Nom = "EPN\u0000 du \u202ePanier"
+	if got := a13.post(paca, a13.activity("Create", "c2", PlaceObject(p)), nil); got != http.StatusAccepted {
+		t.Fatalf("Create with controls in the name: %d; want 202", got)
+	}
+	got, err := paca.store.Place(p.APID)
+	if err != nil || got.Nom != "EPN du Panier" {
+		t.Errorf("stored name %q, %v; want %q", got.Nom, err, "EPN du Panier")
 	}
 }

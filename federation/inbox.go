@@ -73,6 +73,10 @@ func readBody(r io.Reader, contentLength int64) ([]byte, error) {
 
 // receive processes an activity whose signature says it comes from signer.
 func (s *Service) receive(ctx context.Context, signer string, body []byte) error {
+	if field, bad := catalogue.InvalidUTF8Field(body); bad {
+		// encoding/json would replace the bytes silently.
+		return httpError(http.StatusBadRequest, "invalid UTF-8 in %s", field)
+	}
 	var doc map[string]any
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return httpError(http.StatusBadRequest, "malformed JSON: %v", err)
