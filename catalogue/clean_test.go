@@ -105,3 +105,25 @@ func FuzzCleanText(f *testing.F) {
 		InvalidUTF8Field([]byte(s))
 	})
 }
+
+// FuzzPlaceValidate: no values a form, a file or a peer gives make
+// Normalize or Validate panic (dates, phone numbers, codes, addresses,
+// opening hours), and Normalize is stable.
+func FuzzPlaceValidate(f *testing.F) {
+	f.Add("EPN", "2026-03-01", "04 91 00 00 00", "13001", "2A004", "43493312300029", "0:00-", "https://epn.example/", "Aide aux démarches administratives")
+	f.Add("\u202eEPN\x00", "2026-02-30T10:00:00Z", "+33 (0)4 91", "1300", "20000", "x", "Mo-Fr 09:00-12:00", "javascript:alert(1)", "x\xff")
+	f.Fuzz(func(t *testing.T, nom, date, tel, cp, insee, pivot, horaires, site, service string) {
+		p := &Place{Nom: nom, DateMaj: date, Telephone: tel, CodePostal: cp, CodeINSEE: insee, Pivot: pivot,
+			Horaires: horaires, SiteWeb: []string{site}, Services: []string{service}, Adresse: nom, Commune: nom}
+		p.Normalize()
+		valid := p.Validate() == nil
+		once := *p
+		p.Normalize()
+		if p.Nom != once.Nom || p.DateMaj != once.DateMaj || p.Telephone != once.Telephone || p.HoursError != once.HoursError {
+			t.Fatalf("Normalize is not stable: %+v then %+v", once, *p)
+		}
+		if valid && (!utf8.ValidString(p.Nom) || CleanText(p.Nom) != p.Nom) {
+			t.Fatalf("a valid place keeps a name with bytes to remove: %q", p.Nom)
+		}
+	})
+}
