@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,5 +33,45 @@ func TestImportCrashRow(t *testing.T) {
 	}
 	if places, _ := checkStore(t, dir); places != 2 {
 		t.Errorf("%d places imported; want 2", places)
+	}
+}
+
+// TestAPICrashValues: the two values of issue 16 sent to our own API (a
+// place's hours, an event's recurrence, an import file) get an answer, and
+// the server goes on serving.
+func TestAPICrashValues(t *testing.T) {
+	dir := t.TempDir()
+	out, err := runCmd(t, "", "token", "create", "--data", dir, "--label", "tests")
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := strings.TrimSpace(out)
+	srv := startServer(t, dir)
+	defer srv.Close()
+
+	body := strings.Replace(placeBody, `"date_maj"`, `"horaires":"0:00-","date_maj"`, 1)
+	status, place := post(t, srv.BaseURL()+"/api/v1/places", token, body)
+	if status != http.StatusCreated || place["horaires_erreur"] == nil {
+		t.Fatalf("POST place with hours %q = %d %v; want 201 with the hours flagged", "0:00-", status, place)
+	}
+	event := `{"nom":"Atelier","lieu":"` + place["id"].(string) + `","debut":"2026-03-06T14:00:00+01:00",
+"fin":"2026-03-06T16:00:00+01:00","recurrence":"FREQ=MONTHLY;BYDAY=10FR"}`
+	status, answer := post(t, srv.BaseURL()+"/api/v1/events", token, event)
+	if status != http.StatusUnprocessableEntity || !strings.Contains(fmt.Sprint(answer), "recurrence") {
+		t.Errorf("POST event with BYDAY=10FR = %d %v; want 422 naming recurrence", status, answer)
+	}
+	csv := "id,nom,adresse,code_postal,commune,horaires,services,date_maj\n" +
+		"a1,EPN du Panier,2 rue du Panier,13002,Marseille,0:00-,Aide aux démarches administratives,2026-01-05\n"
+	status, answer = post(t, srv.BaseURL()+"/api/v1/import", token, csv)
+	if status != http.StatusOK {
+		t.Errorf("POST import with the crash row = %d %v; want 200", status, answer)
+	}
+	resp, err := http.Get(srv.BaseURL() + "/api/v1/places")
+	if err != nil {
+		t.Fatalf("the server stopped answering: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET places after them: %d", resp.StatusCode)
 	}
 }
