@@ -52,22 +52,29 @@ func stripped(r rune, size int) bool {
 	return false
 }
 
-// checkUTF8 reports, under its name, each field whose text is not valid
-// UTF-8.
-func (p problems) checkUTF8(fields map[string]string) {
-	for field, v := range fields {
-		if !utf8.ValidString(v) {
-			p.add(field, "%s", invalidUTF8(v))
-		}
-	}
+// field is a text field of a record and its name, for checkUTF8.
+type field struct{ name, v string }
+
+// listField is a list field of a record and its name.
+type listField struct {
+	name string
+	v    []string
 }
 
-// checkUTF8List is checkUTF8 for the values of a list.
-func (p problems) checkUTF8List(field string, values []string) {
-	for _, v := range values {
-		if !utf8.ValidString(v) {
-			p.add(field, "%s", invalidUTF8(v))
-			return
+// checkUTF8 reports, under its name, each field whose text is not valid
+// UTF-8.
+func (p problems) checkUTF8(fields []field, lists []listField) {
+	for _, f := range fields {
+		if !utf8.ValidString(f.v) {
+			p.add(f.name, "%s", invalidUTF8(f.v))
+		}
+	}
+	for _, l := range lists {
+		for _, v := range l.v {
+			if !utf8.ValidString(v) {
+				p.add(l.name, "%s", invalidUTF8(v))
+				break
+			}
 		}
 	}
 }
@@ -131,17 +138,15 @@ func skipSpace(data []byte, i int) int {
 
 // checkUTF8 reports each text field of p that is not valid UTF-8.
 func (p *Place) checkUTF8(bad problems) {
-	bad.checkUTF8(map[string]string{"pivot": p.Pivot, "nom": p.Nom, "adresse": p.Adresse, "complement_adresse": p.ComplementAdresse,
-		"code_postal": p.CodePostal, "commune": p.Commune, "code_insee": p.CodeINSEE, "telephone": p.Telephone,
-		"horaires": p.Horaires, "presentation_resume": p.PresentationResume, "presentation_detail": p.PresentationDetail,
-		"source": p.Source, "structure_parente": p.StructureParente, "fiche_acces_libre": p.FicheAccesLibre,
-		"prise_rdv": p.PriseRDV, "date_maj": p.DateMaj})
-	for field, list := range map[string][]string{"typologie": p.Typologie, "courriels": p.Courriels, "site_web": p.SiteWeb,
-		"services": p.Services, "publics_specifiquement_adresses": p.Publics, "prise_en_charge_specifique": p.PriseEnCharge,
-		"frais_a_charge": p.Frais, "dispositif_programmes_nationaux": p.Dispositifs, "formations_labels": p.FormationsLabels,
-		"autres_formations_labels": p.AutresLabels, "modalites_acces": p.ModalitesAcces,
-		"modalites_accompagnement": p.ModalitesAccompagnement, "itinerance": p.Itinerance,
-		"champs_intervention": p.ChampsIntervention, "equipements": p.Equipements} {
-		bad.checkUTF8List(field, list)
-	}
+	bad.checkUTF8([]field{{"pivot", p.Pivot}, {"nom", p.Nom}, {"adresse", p.Adresse}, {"complement_adresse", p.ComplementAdresse},
+		{"code_postal", p.CodePostal}, {"commune", p.Commune}, {"code_insee", p.CodeINSEE}, {"telephone", p.Telephone},
+		{"horaires", p.Horaires}, {"presentation_resume", p.PresentationResume}, {"presentation_detail", p.PresentationDetail},
+		{"source", p.Source}, {"structure_parente", p.StructureParente}, {"fiche_acces_libre", p.FicheAccesLibre},
+		{"prise_rdv", p.PriseRDV}, {"date_maj", p.DateMaj}},
+		[]listField{{"typologie", p.Typologie}, {"courriels", p.Courriels}, {"site_web", p.SiteWeb},
+			{"services", p.Services}, {"publics_specifiquement_adresses", p.Publics}, {"prise_en_charge_specifique", p.PriseEnCharge},
+			{"frais_a_charge", p.Frais}, {"dispositif_programmes_nationaux", p.Dispositifs}, {"formations_labels", p.FormationsLabels},
+			{"autres_formations_labels", p.AutresLabels}, {"modalites_acces", p.ModalitesAcces},
+			{"modalites_accompagnement", p.ModalitesAccompagnement}, {"itinerance", p.Itinerance},
+			{"champs_intervention", p.ChampsIntervention}, {"equipements", p.Equipements}})
 }

@@ -66,9 +66,8 @@ func canonicalPublics(values []string) []string {
 // Validate checks an event. It returns nil or a *ValidationError.
 func (e *Event) Validate() error {
 	bad := problems{}
-	bad.checkUTF8(map[string]string{"nom": e.Nom, "description": e.Description, "lieu": e.Lieu, "inscription": e.Inscription, "recurrence": e.Recurrence})
-	bad.checkUTF8List("services", e.Services)
-	bad.checkUTF8List("publics", e.Publics)
+	bad.checkUTF8([]field{{"nom", e.Nom}, {"description", e.Description}, {"lieu", e.Lieu}, {"inscription", e.Inscription}, {"recurrence", e.Recurrence}},
+		[]listField{{"services", e.Services}, {"publics", e.Publics}, {"frais_a_charge", e.Frais}})
 	bad.required("nom", e.Nom)
 	bad.maxLen("nom", e.Nom, maxShortText)
 	bad.maxLen("description", e.Description, maxLongText)

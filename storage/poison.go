@@ -96,6 +96,16 @@ func (s *Store) indexSafely(kind, id string, fn func()) {
 	fn()
 }
 
+// safePut wraps put, which indexes one record's entry at start-up, so
+// that an entry whose indexing panics is left out of the index, logged,
+// rather than stopping every start.
+func (s *Store) safePut(kind string, put func(id string, entry []byte) error) func(id string, entry []byte) error {
+	return func(id string, entry []byte) (err error) {
+		s.indexSafely(kind, id, func() { err = put(id, entry) })
+		return err
+	}
+}
+
 // writeSafely is write, with a panic turned into the batch's error.
 func (l *inboxLog) writeSafely(batch []*logAppend, rewind bool) (err error) {
 	defer func() {
