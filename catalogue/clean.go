@@ -10,13 +10,18 @@ import (
 // sent it: NUL and the other control characters (tab and line breaks
 // excepted), and the bidirectional embeddings, overrides and isolates
 // (U+202A–U+202E, U+2066–U+2069) with which a name displays reversed or
-// hides what follows it. Invalid UTF-8 is left as it is, for Validate to
-// report with the field's name: it is never silently replaced.
+// hides what follows it. Text that is not valid UTF-8 is returned as it
+// is, for Validate to report with the field's name: it is never silently
+// replaced (and removing a character between two invalid bytes could
+// join them into a valid one).
 func CleanText(s string) string {
 	i := 0
 	for i < len(s) {
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if stripped(r, size) {
+		if r == utf8.RuneError && size == 1 {
+			return s
+		}
+		if stripped(r) {
 			break
 		}
 		i += size
@@ -24,12 +29,15 @@ func CleanText(s string) string {
 	if i == len(s) {
 		return s // the common case: nothing to remove, no allocation
 	}
+	if !utf8.ValidString(s[i:]) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	b.WriteString(s[:i])
 	for i < len(s) {
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if !stripped(r, size) {
+		if !stripped(r) {
 			b.WriteString(s[i : i+size])
 		}
 		i += size
@@ -37,11 +45,9 @@ func CleanText(s string) string {
 	return b.String()
 }
 
-// stripped tells whether CleanText removes the rune r of size bytes.
-func stripped(r rune, size int) bool {
+// stripped tells whether CleanText removes the rune r.
+func stripped(r rune) bool {
 	switch {
-	case r == utf8.RuneError && size == 1:
-		return false // an invalid byte: kept for Validate
 	case r == '\t', r == '\n', r == '\r':
 		return false
 	case r < 0x20, r >= 0x7f && r < 0xa0: // C0, DEL, C1
