@@ -2,8 +2,8 @@
 # Runs every native Go fuzz target briefly, one at a time (go test takes
 # one -fuzz pattern per call): the parsers and validators that see outside
 # data (opening hours, recurrences, place fields and dates, the standard's
-# CSV/JSON, search queries, ActivityPub objects, HTTP signatures, public
-# keys, stored records). A failure writes the input that broke the target
+# CSV/JSON, search queries and API bodies, ActivityPub objects, HTTP
+# signatures, public keys, stored records). A failure writes the input that broke the target
 # to the package's testdata/fuzz/FuzzXxx/, where plain 'go test' replays it
 # from then on: commit it with the fix.
 #
@@ -27,6 +27,8 @@ targets=(
   "./federation FuzzVerify"
   "./federation FuzzDecodePublicKey"
   "./storage FuzzDecode"
+  "./ui/internal/server FuzzQuery"
+  "./ui/internal/server FuzzDecodeBody"
 )
 
 log=$(mktemp)

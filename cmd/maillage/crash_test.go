@@ -66,6 +66,16 @@ func TestAPICrashValues(t *testing.T) {
 	if status != http.StatusOK {
 		t.Errorf("POST import with the crash row = %d %v; want 200", status, answer)
 	}
+	bad := strings.Replace(placeBody, "EPN de la Joliette", "EPN de la Joliette\xff", 1)
+	status, answer = post(t, srv.BaseURL()+"/api/v1/places", token, bad)
+	if fields, _ := answer["fields"].(map[string]any); status != http.StatusBadRequest || fields["nom"] == nil {
+		t.Errorf("POST place with invalid UTF-8 in its name = %d %v; want 400 naming nom", status, answer)
+	}
+	nul := strings.Replace(placeBody, "EPN de la Joliette", `EPN\u0000 de la \u202eJoliette`, 1)
+	status, answer = post(t, srv.BaseURL()+"/api/v1/places", token, nul)
+	if status != http.StatusCreated || answer["nom"] != "EPN de la Joliette" {
+		t.Errorf("POST place with NUL and a bidi override in its name = %d %v; want 201, the name cleaned", status, answer)
+	}
 	resp, err := http.Get(srv.BaseURL() + "/api/v1/places")
 	if err != nil {
 		t.Fatalf("the server stopped answering: %v", err)
