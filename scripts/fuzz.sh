@@ -29,6 +29,7 @@ targets=(
   "./storage FuzzDecode"
   "./ui/internal/server FuzzQuery"
   "./ui/internal/server FuzzDecodeBody"
+  "./ui FuzzPublicQueries"
 )
 
 log=$(mktemp)
