@@ -133,3 +133,29 @@ func TestInboxRefusesInvalidUTF8AndStripsControls(t *testing.T) {
 		t.Errorf("stored name %q, %v; want %q", got.Nom, err, "EPN du Panier")
 	}
 }
+
+// TestPanickingDeliveryIsSetAside: a delivery whose sending panics (here
+// signing with no key) is removed from the queue and logged; the worker
+// goes on, and the next delivery goes through.
+func TestPanickingDeliveryIsSetAside(t *testing.T) {
+	c := newClock()
+	a13 := newInstance(t, c, "Arsenic 13", "arsenic13")
+	paca := newInstance(t, c, "Région Sud", "paca")
+	paca.follow(a13)
+
+	a13.place("EPN du Panier", "Marseille")
+	key := a13.fed.key
+	a13.fed.key = nil // Sign panics
+	if n := a13.deliver(); n != 1 {
+		t.Fatalf("%d deliveries attempted; want 1", n)
+	}
+	a13.fed.key = key
+	if _, due := a13.store.NextDelivery(); due {
+		t.Error("the delivery that panicked is still queued")
+	}
+	a13.place("EPN de la Joliette", "Marseille")
+	a13.deliver()
+	if places, _ := paca.count(a13.fed.Actor()); places != 1 {
+		t.Errorf("the follower has %d places; want the one delivered after", places)
+	}
+}
