@@ -33,7 +33,7 @@ func backoff(attempts int) time.Duration {
 func (s *Service) deliverLoop() {
 	defer s.wg.Done()
 	for {
-		s.DeliverDue(context.Background())
+		s.background("delivery round", func() { s.DeliverDue(context.Background()) })
 		wait := idlePoll
 		if due, ok := s.store.NextDelivery(); ok {
 			wait = min(max(time.Until(due), 10*time.Millisecond), idlePoll)
@@ -71,7 +71,7 @@ func (s *Service) DeliverDue(ctx context.Context) int {
 			go func() {
 				defer wg.Done()
 				for d := range jobs {
-					s.deliver(ctx, d)
+					s.deliverSafely(ctx, d)
 				}
 			}()
 		}

@@ -66,7 +66,7 @@ func (s *Service) inbox(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "signature HTTP refusée", http.StatusUnauthorized)
 		return
 	}
-	if err := s.receive(r.Context(), owner, body); err != nil {
+	if err := s.safely("activity", owner, func() error { return s.receive(r.Context(), owner, body) }); err != nil {
 		status := statusOf(err)
 		if errors.Is(err, storage.ErrDuplicate) {
 			w.WriteHeader(http.StatusAccepted) // already done: a redelivery
@@ -129,6 +129,10 @@ func readBody(r io.Reader, contentLength int64) ([]byte, error) {
 
 // receive processes an activity whose signature says it comes from signer.
 func (s *Service) receive(ctx context.Context, signer string, body []byte) error {
+	if field, bad := catalogue.InvalidUTF8Field(body); bad {
+		// encoding/json would replace the bytes silently.
+		return httpError(http.StatusBadRequest, "invalid UTF-8 in %s", field)
+	}
 	var doc map[string]any
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return httpError(http.StatusBadRequest, "malformed JSON: %v", err)
@@ -317,7 +321,8 @@ func (s *Service) putObject(ctx context.Context, activityID, actor string, obj m
 // remoteOf reads a Place or an Event (with its place) of actor, checking
 // that every id is on the actor's host. Other objects (Notes…) give an
 // empty Remote: they are not kept.
-func (s *Service) remoteOf(ctx context.Context, actor string, obj map[string]any) (storage.Remote, error) {
+func (s *Service) remoteOf(ctx context.Context, actor string, obj map[string]any) (_ storage.Remote, err error) {
+	defer s.refuseOnPanic(&err, "object", str(obj, "id"))
 	network, home := s.network(ctx, actor), hostOf(actor)
 	ctx = context.WithValue(ctx, logKey{}, s.log.With("actor", actor))
 	now := s.now()

@@ -136,7 +136,7 @@ func (s *Store) openInboxLog(dir string) (*inboxLog, error) {
 	}
 	for start := 0; start < len(ops); start += maxGroup {
 		chunk := ops[start:min(start+maxGroup, len(ops))]
-		if retry, err := s.apply(chunk); len(retry) > 0 {
+		if retry, err := s.applySafely(chunk); len(retry) > 0 {
 			f.Close()
 			return nil, fmt.Errorf("apply %s: %w", path, err)
 		}
@@ -239,7 +239,7 @@ func (l *inboxLog) writer() {
 		rewind := l.applied == l.written && !l.failed
 		l.mu.Unlock()
 
-		err := l.write(batch, rewind)
+		err := l.writeSafely(batch, rewind)
 
 		l.mu.Lock()
 		if err == nil {
@@ -323,7 +323,7 @@ func (l *inboxLog) applier() {
 		}
 		l.mu.Unlock()
 
-		retry, err := l.s.apply(ops)
+		retry, err := l.s.applySafely(ops)
 		for len(retry) > 0 {
 			l.mu.Lock()
 			closing := l.closing
@@ -337,7 +337,7 @@ func (l *inboxLog) applier() {
 			l.setStuck(diskFull(err))
 			l.sleep(wait)
 			wait = min(2*wait, time.Minute)
-			retry, err = l.s.apply(retry)
+			retry, err = l.s.applySafely(retry)
 		}
 		wait = time.Second
 
@@ -434,7 +434,9 @@ func (s *Store) apply(ops []logOp) (retry []logOp, err error) {
 		var p *panicError
 		switch {
 		case e == nil:
-		case errors.As(e, &d), errors.As(e, &p):
+		case errors.As(e, &p):
+			s.poisoned(ops[i], &poison{value: p.value, stack: p.stack})
+		case errors.As(e, &d):
 			s.log.Warn("inbox: activity dropped", "activity", ops[i].Activity, "err", e)
 		default:
 			retry, err = append(retry, ops[i]), e

@@ -250,19 +250,19 @@ func (s *Store) reindex(ts ...touched) error {
 	return s.db.View(func(tx *bolt.Tx) error {
 		for _, id := range places {
 			if p, err := getPlace(tx, id); err == nil {
-				s.index.PutPlace(p)
+				s.indexSafely("place", id, func() { s.index.PutPlace(p) })
 			} else {
 				s.index.RemovePlace(id)
 			}
 		}
 		for _, id := range events {
 			if e, err := getEvent(tx, id); err == nil {
-				s.index.PutEvent(e)
+				s.indexSafely("event", id, func() { s.index.PutEvent(e) })
 			} else {
 				s.index.RemoveEvent(id)
 			}
 		}
-		s.indexGroups(tx, groups)
+		s.indexSafely("groups", "", func() { s.indexGroups(tx, groups) })
 		return nil
 	})
 }
