@@ -23,7 +23,8 @@ const usage = `usage:
   maillage token create --data DIR [--label TEXT] [--role admin|editor]   (admin par défaut)
   maillage user add     --data DIR --email EMAIL [--role admin|editor]   (mot de passe lu sur l'entrée standard)
   maillage import       --data DIR [--url URL] FICHIER [--dry-run]     (CSV ou JSON, standard national v0.1 ou v1)
-  maillage export       --data DIR --format csv|geojson|ics|atom|pdf|data-inclusion [--out FICHIER] [--query FILTRES]`
+  maillage export       --data DIR --format csv|geojson|ics|atom|pdf|data-inclusion [--out FICHIER] [--query FILTRES]
+  maillage version                                                   (version, commit et version de Go du binaire)`
 
 // run dispatches a command line; it returns the error to print.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -37,6 +38,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return demo(ctx, rest, stdout, stderr)
 	case cmd == "health":
 		return health(ctx, rest)
+	case cmd == "version":
+		return printVersion(rest, stdout)
 	case cmd == "token" && len(rest) > 0 && rest[0] == "create":
 		return tokenCreate(rest[1:], stdout)
 	case cmd == "user" && len(rest) > 0 && rest[0] == "add":
@@ -59,11 +62,15 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
+	if cfg.LogFormat == "json" {
+		log = slog.New(slog.NewJSONHandler(stderr, nil))
+	}
 	srv := &Server{Config: cfg, Logger: log}
 	if err := srv.Open(ctx); err != nil {
 		return err
 	}
-	log.Info("maillage started", "url", srv.BaseURL(), "listen", srv.Addr(), "data", cfg.Data)
+	ver, _, _ := buildInfo()
+	log.Info("maillage started", "version", ver, "url", srv.BaseURL(), "listen", srv.Addr(), "http", srv.HTTPAddr(), "data", cfg.Data)
 	<-ctx.Done()
 	log.Info("stopping")
 	return srv.Close()

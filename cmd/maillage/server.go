@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -9,6 +10,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"golang.org/x/crypto/acme"
 
 	"github.com/maillage/maillage/catalogue"
 	"github.com/maillage/maillage/federation"
@@ -23,8 +26,15 @@ type Server struct {
 	Logger *slog.Logger
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
-	// Listener, when set, is used instead of listening on Config.Listen.
+	// Listener, when set, is used instead of listening on Config.Listen
+	// (Config.HTTPSListen with TLS).
 	Listener net.Listener
+	// HTTPListener, when set, is used instead of listening on
+	// Config.HTTPListen with TLS.
+	HTTPListener net.Listener
+	// ACMEClient, when set, replaces the client autocert builds from
+	// Config.ACMEDirectory: tests point it at Pebble and trust its CA.
+	ACMEClient *acme.Client
 
 	base  string
 	store *storage.Store
@@ -32,6 +42,10 @@ type Server struct {
 	http  *http.Server
 	ln    net.Listener
 	done  chan error
+
+	plain     *http.Server // with TLS: redirect and ACME challenges
+	plainLn   net.Listener
+	plainDone chan error
 
 	closeOnce sync.Once
 	connMu    sync.Mutex
@@ -65,10 +79,14 @@ func (s *Server) Open(ctx context.Context) error {
 	}
 	ln := s.Listener
 	if ln == nil {
+		addr := s.Config.Listen
+		if s.Config.TLS() {
+			addr = s.Config.HTTPSListen
+		}
 		var err error
-		ln, err = (&net.ListenConfig{}).Listen(ctx, "tcp", s.Config.Listen)
+		ln, err = (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
 		if err != nil {
-			return fmt.Errorf("écouter sur %s : %w", s.Config.Listen, err)
+			return fmt.Errorf("écouter sur %s : %w", addr, err)
 		}
 	}
 	s.ln = ln
@@ -106,8 +124,21 @@ func (s *Server) Open(ctx context.Context) error {
 	for _, target := range s.Config.Follow {
 		go s.followAtStart(target)
 	}
-	h := ui.New(ui.Config{Store: st, Logger: s.Logger, Now: s.Now, Federation: s.fed, Reports: reportSink{s.fed},
+	var h http.Handler = ui.New(ui.Config{Store: st, Logger: s.Logger, Now: s.Now, Federation: s.fed, Reports: reportSink{s.fed},
 		TileURL: s.Config.Tiles, TrustedProxies: s.Config.TrustedProxies})
+	serveLn := ln
+	if s.Config.TLS() {
+		tc, m, err := s.tlsConfig()
+		if err != nil {
+			s.Close()
+			return err
+		}
+		if err := s.listenPlain(ctx, redirectHandler(s.base, m, h)); err != nil {
+			s.Close()
+			return err
+		}
+		h, serveLn = hsts(h), tls.NewListener(ln, tc)
+	}
 	s.http = &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -118,8 +149,38 @@ func (s *Server) Open(ctx context.Context) error {
 		ConnState:         s.trackConn,
 	}
 	s.done = make(chan error, 1)
-	go func() { s.done <- s.http.Serve(ln) }()
+	go func() { s.done <- s.http.Serve(serveLn) }()
 	return nil
+}
+
+// listenPlain starts the plain HTTP server of a TLS instance, unless
+// --http-listen is off.
+func (s *Server) listenPlain(ctx context.Context, h http.Handler) error {
+	ln := s.HTTPListener
+	if ln == nil {
+		if s.Config.HTTPListen == "off" {
+			return nil
+		}
+		var err error
+		if ln, err = (&net.ListenConfig{}).Listen(ctx, "tcp", s.Config.HTTPListen); err != nil {
+			return fmt.Errorf("écouter sur %s (--http-listen) : %w", s.Config.HTTPListen, err)
+		}
+	}
+	s.plainLn = ln
+	s.plain = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: time.Minute,
+		IdleTimeout: time.Minute, ErrorLog: slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn)}
+	s.plainDone = make(chan error, 1)
+	go func() { s.plainDone <- s.plain.Serve(ln) }()
+	return nil
+}
+
+// HTTPAddr is the address of the plain HTTP listener of a TLS instance,
+// empty without one.
+func (s *Server) HTTPAddr() string {
+	if s.plainLn == nil {
+		return ""
+	}
+	return s.plainLn.Addr().String()
 }
 
 // reportSink takes the pages' error reports to the federation side, which
@@ -235,6 +296,18 @@ func (s *Server) close() error {
 		}
 	} else if s.ln != nil {
 		s.ln.Close()
+	}
+	if s.plain != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := s.plain.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("shutdown http: %w", err))
+		}
+		if err := <-s.plainDone; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
+	} else if s.HTTPListener != nil {
+		s.HTTPListener.Close()
 	}
 	if s.fed != nil {
 		s.fed.Close()
