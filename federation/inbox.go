@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 
 	"github.com/go-fed/activity/pub"
 
@@ -24,29 +25,35 @@ func (s *Service) inbox(w http.ResponseWriter, r *http.Request) {
 	body, err := readBody(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody), r.ContentLength)
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
+		s.cfg.Observer.Inbox(false, "too_large")
 		http.Error(w, "activity too large", http.StatusRequestEntityTooLarge)
 		return
 	}
 	if err != nil {
+		s.cfg.Observer.Inbox(false, "unreadable")
 		http.Error(w, "unreadable body", http.StatusBadRequest)
 		return
 	}
 	if s.blockedRequest(r) {
+		s.cfg.Observer.Inbox(false, "blocked")
 		http.Error(w, "domain blocked", http.StatusForbidden)
 		return
 	}
 	_, owner, err := Verify(r.Context(), r, body, s.resolveKey, s.now())
 	if err != nil {
 		s.log.Warn("inbox: signature refused", "remote", r.RemoteAddr, "err", err)
+		s.cfg.Observer.Inbox(false, "signature")
 		http.Error(w, "signature refused: "+err.Error(), http.StatusUnauthorized)
 		return
 	}
 	if err := s.receive(r.Context(), owner, body); err != nil {
 		status := statusOf(err)
 		if errors.Is(err, storage.ErrDuplicate) {
+			s.cfg.Observer.Inbox(true, "duplicate")
 			w.WriteHeader(http.StatusAccepted) // already done: a redelivery
 			return
 		}
+		s.cfg.Observer.Inbox(false, strconv.Itoa(status))
 		if status == http.StatusInternalServerError {
 			s.log.Error("inbox", "actor", owner, "err", err)
 		} else {
@@ -55,6 +62,7 @@ func (s *Service) inbox(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), status)
 		return
 	}
+	s.cfg.Observer.Inbox(true, "new")
 	w.WriteHeader(http.StatusAccepted)
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/maillage/maillage/catalogue"
 	"github.com/maillage/maillage/federation"
+	"github.com/maillage/maillage/metrics"
 	"github.com/maillage/maillage/storage"
 	"github.com/maillage/maillage/ui"
 )
@@ -42,6 +43,11 @@ type Server struct {
 	http  *http.Server
 	ln    net.Listener
 	done  chan error
+
+	metrics     *metrics.Metrics
+	metricsSrv  *http.Server // --metrics-listen
+	metricsLn   net.Listener
+	metricsDone chan error
 
 	plain     *http.Server // with TLS: redirect and ACME challenges
 	plainLn   net.Listener
@@ -108,8 +114,11 @@ func (s *Server) Open(ctx context.Context) error {
 		s.Close()
 		return err
 	}
+	ver, rev, goVersion := buildInfo()
+	s.metrics = metrics.New(metrics.Options{Store: st, Version: ver, Commit: rev, GoVersion: goVersion})
 	s.fed, err = federation.New(federation.Config{Store: st, BaseURL: s.base, Logger: s.Logger, Now: s.Now,
-		AllowPrivate: s.Config.AllowPrivate, ManualApproval: s.Config.ManualApproval, Relay: s.Config.Relay})
+		AllowPrivate: s.Config.AllowPrivate, ManualApproval: s.Config.ManualApproval, Relay: s.Config.Relay,
+		Observer: s.metrics})
 	if err != nil {
 		s.Close()
 		return err
@@ -126,6 +135,13 @@ func (s *Server) Open(ctx context.Context) error {
 	}
 	var h http.Handler = ui.New(ui.Config{Store: st, Logger: s.Logger, Now: s.Now, Federation: s.fed, Reports: reportSink{s.fed},
 		TileURL: s.Config.Tiles, TrustedProxies: s.Config.TrustedProxies})
+	h = withMetrics(s.metrics, st, h)
+	if s.Config.MetricsListen != "" {
+		if err := s.listenMetrics(ctx); err != nil {
+			s.Close()
+			return err
+		}
+	}
 	serveLn := ln
 	if s.Config.TLS() {
 		tc, m, err := s.tlsConfig()
@@ -296,6 +312,14 @@ func (s *Server) close() error {
 		}
 	} else if s.ln != nil {
 		s.ln.Close()
+	}
+	if s.metricsSrv != nil {
+		if err := s.metricsSrv.Close(); err != nil {
+			errs = append(errs, err)
+		}
+		if err := <-s.metricsDone; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
 	}
 	if s.plain != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
