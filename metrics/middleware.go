@@ -38,10 +38,14 @@ func searchKind(route string) string {
 var collections = map[string]bool{
 	"lieux": true, "evenements": true, "places": true, "events": true, "follows": true,
 	"followers": true, "blocks": true, "tokens": true, "jetons": true, "users": true, "comptes": true,
-	"reports": true, "signalements": true, "reseaux": true, "networks": true,
+	"reports": true, "signalements": true, "abonnes": true, "suivis": true, "networks": true,
 }
 
-var word = regexp.MustCompile(`^\.?[a-z][a-z0-9._-]{0,31}$`)
+// word matches the fixed segments of routes: lowercase words of at most
+// 12 characters ("signalements"), never a record id (16 base32
+// characters), an e-mail or a domain with digits. "v1" and "2.1" are
+// fixed too.
+var word = regexp.MustCompile(`^(\.?[a-z][a-z_-]{0,11}|v1|2\.1)$`)
 
 // Route is the label of a request path: its route template, with ids as
 // {id} ("/lieux/{id}", "/api/v1/places/{id}/split"), static assets as

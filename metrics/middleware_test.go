@@ -20,6 +20,11 @@ func TestRoute(t *testing.T) {
 		{"/wp-login.php", 404, "other"},
 		{"/actor/inbox", 405, "other"},
 		{"/Lieux/X", 200, "/{id}/{id}"},
+		{"/admin/reseaux/abonnes/inconnu/accepter", 303, "/admin/reseaux/abonnes/{id}/accepter"},
+		{"/admin/comptes/personne@nulle.part/supprimer", 303, "/admin/comptes/{id}/supprimer"},
+		{"/api/v1/blocks/mastodon.example", 200, "/api/v1/blocks/{id}"},
+		{"/nodeinfo/2.1", 200, "/nodeinfo/2.1"},
+		{"/admin/abcdefghijklmnop/x", 200, "/admin/{id}/x"},
 	} {
 		if got := Route(tc.path, tc.status); got != tc.want {
 			t.Errorf("Route(%q, %d) = %q; want %q", tc.path, tc.status, got, tc.want)
