@@ -18,6 +18,7 @@ import (
 
 const usage = `usage:
   maillage serve  [--data DIR] [--listen ADDR] [--url URL] [--name NAME] [--handle HANDLE] [--relay] [--allow-private] [--manual-approval] [--follow HANDLE@HOST]... [--trusted-proxies IP|CIDR,...] [--demo-seed]
+                  [--acme-domain DOMAINE [--acme-email EMAIL] | --tls-cert FICHIER --tls-key FICHIER] [--https-listen ADDR] [--http-listen ADDR|off] [--metrics-listen ADDR] [--log-format text|json]
   maillage health [--url URL]                                         (vérifie qu'une instance répond, pour les health checks)
   maillage demo   [--listen-base PORT] [--host HOST] [--data DIR]   (un territoire de 7 instances fédérées)
   maillage token create --data DIR [--label TEXT] [--role admin|editor]   (admin par défaut)
