@@ -43,6 +43,7 @@ type pebble struct {
 	dir    string // ACME directory URL
 	mgmt   string // management base URL (roots, intermediates)
 	client *http.Client
+	stop   func() // stops Pebble; Cleanup calls it too
 }
 
 // startPebble builds and starts Pebble; httpPort and tlsPort are where
@@ -93,14 +94,15 @@ func startPebble(t *testing.T, httpPort, tlsPort int) *pebble {
 		cancel()
 		needTool(t, "Pebble: start: %v", err)
 	}
+	var once sync.Once
+	stop := func() { once.Do(func() { cancel(); cmd.Wait() }) }
 	t.Cleanup(func() {
-		cancel()
-		cmd.Wait()
+		stop()
 		if t.Failed() || os.Getenv("PEBBLE_LOG") != "" {
 			t.Logf("Pebble's log:\n%s", logs.String())
 		}
 	})
-	p := &pebble{
+	p := &pebble{stop: stop,
 		dir:    fmt.Sprintf("https://127.0.0.1:%d/dir", acmePort),
 		mgmt:   fmt.Sprintf("https://127.0.0.1:%d", mgmtPort),
 		client: &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}},
@@ -181,7 +183,8 @@ func freePort(t *testing.T) int {
 // validation authority fetches the challenge from the instance's HTTP or
 // HTTPS port), caches it in the data directory, and a browser-like client
 // trusting Pebble's CA reads the home page, with HSTS; plain HTTP
-// redirects to https.
+// redirects to https; after a restart, with Pebble gone, the cached
+// certificate is served.
 func TestACMECertificateFromPebble(t *testing.T) {
 	httpsLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -241,6 +244,33 @@ func TestACMECertificateFromPebble(t *testing.T) {
 	}
 
 	// Plain HTTP: a permanent redirect to the same path on https.
+	defer func() { // after the redirect check below
+		// A restart serves the cached certificate without asking the ACME
+		// server again: Pebble is stopped first.
+		if err := srv.Close(); err != nil {
+			t.Fatal(err)
+		}
+		p.stop()
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.URL, cfg.HTTPListen = "https://maillage.test:"+strconv.Itoa(ln.Addr().(*net.TCPAddr).Port), "off"
+		again := &Server{Config: cfg, Listener: ln, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			ACMEClient: &acme.Client{DirectoryURL: p.dir, HTTPClient: p.client}}
+		if err := again.Open(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		defer again.Close()
+		resp, err := client.Get(again.BaseURL() + "/")
+		if err != nil {
+			t.Fatalf("GET / after a restart, Pebble stopped: %v", err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET / after a restart = %d", resp.StatusCode)
+		}
+	}()
 	resp, err = client.Get("http://maillage.test:" + strconv.Itoa(httpPort) + "/lieux?q=atelier")
 	if err != nil {
 		t.Fatal(err)
