@@ -1,9 +1,9 @@
 # A static maillage binary on an empty image, run as a non-root user.
 #   docker build -t maillage --build-arg VERSION=v1.2.0 --build-arg COMMIT=$(git rev-parse HEAD) .
 #   docker run -p 8080:8080 -v maillage:/data maillage serve --url http://localhost:8080
-# The Go image is pinned to the exact toolchain of go.mod (go1.26.8); bump
+# The Go image is pinned to the exact toolchain of go.mod (go1.26.10); bump
 # both together. deploy/docker-compose.yml runs it in production.
-FROM golang:1.26.8 AS build
+FROM golang:1.26.10 AS build
 ARG VERSION=dev
 ARG COMMIT=inconnu
 WORKDIR /src

@@ -50,7 +50,7 @@ type Config struct {
 type Observer interface {
 	// Inbox reports an incoming activity: accepted is false when it was
 	// refused; reason is a short fixed word (new, duplicate, too_large,
-	// unreadable, blocked, signature, or the refusal's HTTP status).
+	// unreadable, blocked, signature, busy, or the refusal's HTTP status).
 	Inbox(accepted bool, reason string)
 	// Delivery reports one delivery attempt to host: outcome is
 	// delivered, refused (dropped on a 4xx), retried or given_up.
@@ -79,6 +79,9 @@ type Service struct {
 	// front of the store's cache: every incoming activity needs its
 	// sender's key and name.
 	actors sync.Map // IRI → cachedActor
+	// keys caches the keys of incoming signatures, and limits fetches
+	// (see keys.go).
+	keys keyCache
 
 	wake     chan struct{}
 	stop     chan struct{}
