@@ -1,21 +1,39 @@
 package metrics
 
 import (
+	"context"
 	"net/http"
 	"regexp"
 	"strings"
 	"time"
 )
 
-// Middleware times every request of next by route template (see Route)
-// and, for lists of places and events with filters, as a search.
+// routeKey holds, in a request's context, the slot SetRoute fills.
+type routeKey struct{}
+
+// SetRoute records the template of the route the router matched for r
+// ("/lieux/{id}"): Middleware labels the request with it. Outside
+// Middleware it does nothing.
+func SetRoute(r *http.Request, template string) {
+	if slot, ok := r.Context().Value(routeKey{}).(*string); ok {
+		*slot = template
+	}
+}
+
+// Middleware times every request of next by route template (the one the
+// router gave SetRoute, else Route's guess from the path) and, for lists
+// of places and events with filters, as a search.
 func (m *Metrics) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(sw, r)
+		slot := new(string)
+		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), routeKey{}, slot)))
 		d := time.Since(start)
-		route := Route(r.URL.Path, sw.status)
+		route := *slot
+		if route == "" {
+			route = Route(r.URL.Path, sw.status)
+		}
 		m.ObserveRequest(route, r.Method, sw.status, d)
 		if kind := searchKind(route); kind != "" && r.Method == http.MethodGet && r.URL.RawQuery != "" {
 			m.ObserveSearch(kind, d)
@@ -47,7 +65,8 @@ var collections = map[string]bool{
 // fixed too.
 var word = regexp.MustCompile(`^(\.?[a-z][a-z_-]{0,11}|v1|2\.1)$`)
 
-// Route is the label of a request path: its route template, with ids as
+// Route guesses the label of a request path the router did not name: its
+// route template, with ids as
 // {id} ("/lieux/{id}", "/api/v1/places/{id}/split"), static assets as
 // "/static/*", and "other" for answers 404 and 405, so that scanners
 // probing random paths add no series.

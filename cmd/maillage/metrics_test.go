@@ -98,7 +98,7 @@ func TestMetricsScrapedAndParsed(t *testing.T) {
 		_, fs := scrape(t, paca.BaseURL()+"/metrics", admin)
 		return value(fs, "maillage_inbox_activities_total", map[string]string{"result": "accepted", "reason": "new"}) >= 1
 	})
-	for _, path := range []string{"/", "/lieux?q=atelier", "/api/v1/places?q=atelier", "/nulle-part"} {
+	for _, path := range []string{"/", "/lieux?q=atelier", "/api/v1/places?q=atelier", "/nulle-part", "/api/v1/places/aaaabbbbccccdddd", "/export/lieux.csv"} {
 		resp, err := http.Get(paca.BaseURL() + path)
 		if err != nil {
 			t.Fatal(err)
@@ -129,6 +129,9 @@ func TestMetricsScrapedAndParsed(t *testing.T) {
 		{"maillage_http_request_duration_seconds", map[string]string{"route": "/", "method": "GET", "code": "2xx"}, 1},
 		{"maillage_http_request_duration_seconds", map[string]string{"route": "/lieux", "code": "2xx"}, 1},
 		{"maillage_http_request_duration_seconds", map[string]string{"route": "other", "code": "4xx"}, 1},
+		{"maillage_http_request_duration_seconds", map[string]string{"route": "/api/v1/places/{id}", "code": "4xx"}, 1},
+		{"maillage_http_request_duration_seconds", map[string]string{"route": "/actor/inbox", "method": "POST"}, 1},
+		{"maillage_http_request_duration_seconds", map[string]string{"route": "/export/lieux.csv", "code": "2xx"}, 1}, // the router's template
 		{"maillage_search_duration_seconds", map[string]string{"kind": "places"}, 2},
 		{"maillage_inbox_activities_total", map[string]string{"result": "accepted", "reason": "new"}, 1},
 		{"maillage_inbox_activities_total", map[string]string{"result": "refused", "reason": "signature"}, 1},

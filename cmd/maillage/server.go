@@ -134,7 +134,7 @@ func (s *Server) Open(ctx context.Context) error {
 		go s.followAtStart(target)
 	}
 	var h http.Handler = ui.New(ui.Config{Store: st, Logger: s.Logger, Now: s.Now, Federation: s.fed, Reports: reportSink{s.fed},
-		TileURL: s.Config.Tiles, TrustedProxies: s.Config.TrustedProxies})
+		TileURL: s.Config.Tiles, TrustedProxies: s.Config.TrustedProxies, RouteMatched: metrics.SetRoute})
 	h = withMetrics(s.metrics, st, h)
 	if s.Config.MetricsListen != "" {
 		if err := s.listenMetrics(ctx); err != nil {
