@@ -26,14 +26,17 @@ func (s *Service) inbox(w http.ResponseWriter, r *http.Request) {
 	body, err := readBody(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody), r.ContentLength)
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
+		s.cfg.Observer.Inbox(false, "too_large")
 		http.Error(w, "activity too large", http.StatusRequestEntityTooLarge)
 		return
 	}
 	if err != nil {
+		s.cfg.Observer.Inbox(false, "unreadable")
 		http.Error(w, "unreadable body", http.StatusBadRequest)
 		return
 	}
 	if s.blockedRequest(r) {
+		s.cfg.Observer.Inbox(false, "blocked")
 		http.Error(w, "domain blocked", http.StatusForbidden)
 		return
 	}
@@ -57,25 +60,30 @@ func (s *Service) inbox(w http.ResponseWriter, r *http.Request) {
 	if errors.Is(err, errBusy) {
 		s.log.Warn("inbox: key fetch postponed", "remote", r.RemoteAddr, "err", err)
 		w.Header().Set("Retry-After", "30")
+		s.cfg.Observer.Inbox(false, "busy")
 		http.Error(w, "trop de requêtes vers ce serveur, réessayez plus tard", http.StatusServiceUnavailable)
 		return
 	}
 	if err != nil {
 		// The detail (fetch errors, DNS answers) is for our log only.
 		s.log.Warn("inbox: signature refused", "remote", r.RemoteAddr, "err", err)
+		s.cfg.Observer.Inbox(false, "signature")
 		http.Error(w, "signature HTTP refusée", http.StatusUnauthorized)
 		return
 	}
 	if err := s.safely("activity", owner, func() error { return s.receive(r.Context(), owner, body) }); err != nil {
 		status := statusOf(err)
 		if errors.Is(err, storage.ErrDuplicate) {
+			s.cfg.Observer.Inbox(true, "duplicate")
 			w.WriteHeader(http.StatusAccepted) // already done: a redelivery
 			return
 		}
 		if errors.Is(err, storage.ErrBusy) {
+			s.cfg.Observer.Inbox(false, "busy")
 			s.pushBack(w, err)
 			return
 		}
+		s.cfg.Observer.Inbox(false, strconv.Itoa(status))
 		msg := err.Error()
 		switch status {
 		case http.StatusInternalServerError:
@@ -91,6 +99,7 @@ func (s *Service) inbox(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, msg, status)
 		return
 	}
+	s.cfg.Observer.Inbox(true, "new")
 	w.WriteHeader(http.StatusAccepted)
 }
 

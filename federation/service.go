@@ -42,7 +42,28 @@ type Config struct {
 	Workers int
 	// MaxBody bounds incoming activities; 1 MiB when zero.
 	MaxBody int64
+	// Observer is told the outcome of each incoming activity and each
+	// delivery attempt, for monitoring; none when nil.
+	Observer Observer
 }
+
+// Observer receives what monitoring counts. Its methods must be cheap and
+// safe for concurrent use.
+type Observer interface {
+	// Inbox reports an incoming activity: accepted is false when it was
+	// refused; reason is a short fixed word (new, duplicate, too_large,
+	// unreadable, blocked, signature, busy, or the refusal's HTTP status).
+	Inbox(accepted bool, reason string)
+	// Delivery reports one delivery attempt to host: outcome is
+	// delivered, refused (dropped on a 4xx), retried or given_up.
+	Delivery(host, outcome string)
+}
+
+// nopObserver is the Observer of a Config without one.
+type nopObserver struct{}
+
+func (nopObserver) Inbox(bool, string)      {}
+func (nopObserver) Delivery(string, string) {}
 
 // Service is the ActivityPub side of one instance.
 type Service struct {
@@ -104,6 +125,9 @@ func New(cfg Config) (*Service, error) {
 	}
 	if s.cfg.MaxBody == 0 {
 		s.cfg.MaxBody = 1 << 20
+	}
+	if s.cfg.Observer == nil {
+		s.cfg.Observer = nopObserver{}
 	}
 	s.client = NewClient(ClientOptions{AllowPrivate: cfg.AllowPrivate})
 	pem, err := s.store.ActorKey(func() (string, error) {

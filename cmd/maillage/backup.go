@@ -25,8 +25,8 @@ const backupPrefix, backupSuffix = "maillage-", ".db"
 
 // backupLoop writes a backup to dir every period, the first one when the
 // newest there is a period old, and keeps the keep newest. It returns
-// when stop is closed.
-func backupLoop(st *storage.Store, dir string, keep int, period time.Duration, now func() time.Time, log *slog.Logger, stop <-chan struct{}) {
+// when stop is closed. done is told the time of each backup written.
+func backupLoop(st *storage.Store, dir string, keep int, period time.Duration, now func() time.Time, log *slog.Logger, done func(time.Time), stop <-chan struct{}) {
 	for {
 		wait := time.Duration(0)
 		if last, ok := newestBackup(dir); ok {
@@ -52,6 +52,7 @@ func backupLoop(st *storage.Store, dir string, keep int, period time.Duration, n
 			continue
 		}
 		log.Info("backup written", "path", path, "bytes", n, "took", time.Since(start).Round(time.Millisecond))
+		done(now())
 		if err := pruneBackups(dir, keep); err != nil {
 			log.Error("removing old backups", "dir", dir, "err", err)
 		}

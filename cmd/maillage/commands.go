@@ -18,6 +18,7 @@ import (
 
 const usage = `usage:
   maillage serve  [--data DIR] [--listen ADDR] [--url URL] [--name NAME] [--handle HANDLE] [--relay] [--allow-private] [--manual-approval] [--follow HANDLE@HOST]... [--trusted-proxies IP|CIDR,...] [--demo-seed] [--backup-dir DIR [--backup-keep N]]
+                  [--acme-domain DOMAINE [--acme-email EMAIL] | --tls-cert FICHIER --tls-key FICHIER] [--https-listen ADDR] [--http-listen ADDR|off] [--metrics-listen ADDR] [--log-format text|json]
   maillage health [--url URL]                                         (vérifie qu'une instance répond, pour les health checks)
   maillage demo   [--listen-base PORT] [--host HOST] [--data DIR]   (un territoire de 7 instances fédérées)
   maillage token create --data DIR [--url URL] [--label TEXT] [--role admin|editor]   (admin par défaut)
@@ -29,7 +30,8 @@ const usage = `usage:
   maillage backup       --out FICHIER [--data DIR | --url URL --token JETON]   (sauvegarde, instance arrêtée ou en marche)
   maillage restore      FICHIER --data DIR [--force]      (restaure une sauvegarde vérifiée)
   maillage move-url     --data DIR --url URL   (change l'adresse publique, tant que l'instance n'a jamais fédéré)
-  maillage compact      --data DIR             (rend l'espace libéré, instance arrêtée)`
+  maillage compact      --data DIR             (rend l'espace libéré, instance arrêtée)
+  maillage version                                                   (version, commit et version de Go du binaire)`
 
 // run dispatches a command line; it returns the error to print.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -43,6 +45,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return demo(ctx, rest, stdout, stderr)
 	case cmd == "health":
 		return health(ctx, rest)
+	case cmd == "version":
+		return printVersion(rest, stdout)
 	case cmd == "token" && len(rest) > 0 && rest[0] == "create":
 		return tokenCreate(rest[1:], stdout, stderr)
 	case cmd == "user" && len(rest) > 0 && rest[0] == "add":
@@ -77,11 +81,15 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
+	if cfg.LogFormat == "json" {
+		log = slog.New(slog.NewJSONHandler(stderr, nil))
+	}
 	srv := &Server{Config: cfg, Logger: log}
 	if err := srv.Open(ctx); err != nil {
 		return err
 	}
-	log.Info("maillage started", "url", srv.BaseURL(), "listen", srv.Addr(), "data", cfg.Data)
+	ver, _, _ := buildInfo()
+	log.Info("maillage started", "version", ver, "url", srv.BaseURL(), "listen", srv.Addr(), "http", srv.HTTPAddr(), "data", cfg.Data)
 	<-ctx.Done()
 	log.Info("stopping")
 	return srv.Close()
