@@ -40,7 +40,7 @@ func SamePlace(a, b *Place) bool {
 	if !similarNames(a.Nom, b.Nom) {
 		return false
 	}
-	if a.Latitude != nil && a.Longitude != nil && b.Latitude != nil && b.Longitude != nil {
+	if a.Latitude != nil && a.Longitude != nil && b.Latitude != nil && b.Longitude != nil && !a.PositionApproximative && !b.PositionApproximative {
 		d := DistanceKm(LatLon{*a.Latitude, *a.Longitude}, LatLon{*b.Latitude, *b.Longitude})
 		return d <= maxSameDistanceKm && similarStreets(a.Adresse, b.Adresse)
 	}
@@ -234,8 +234,8 @@ func MergePlaces(records []*Place) (*Place, []Source) {
 				*f.dst = f.src
 			}
 		}
-		if m.Latitude == nil && r.Latitude != nil {
-			m.Latitude, m.Longitude = r.Latitude, r.Longitude
+		if (m.Latitude == nil || m.PositionApproximative && !r.PositionApproximative) && r.Latitude != nil {
+			m.Latitude, m.Longitude, m.PositionApproximative = r.Latitude, r.Longitude, r.PositionApproximative
 		}
 		for _, l := range []struct {
 			dst *[]string
@@ -284,7 +284,7 @@ func MatchKeys(p *Place) []string {
 	if v := validPivot(p.Pivot); v != "" {
 		keys = append(keys, "v/"+v)
 	}
-	if p.Latitude != nil && p.Longitude != nil {
+	if p.Latitude != nil && p.Longitude != nil && !p.PositionApproximative { // a commune's centre says nothing
 		la, lo := matchCell(*p.Latitude, *p.Longitude)
 		keys = append(keys, fmt.Sprintf("c/%d:%d", la, lo))
 	}
@@ -302,7 +302,7 @@ func MatchLookups(p *Place) []string {
 	if v := validPivot(p.Pivot); v != "" {
 		keys = append(keys, "v/"+v)
 	}
-	if p.Latitude != nil && p.Longitude != nil {
+	if p.Latitude != nil && p.Longitude != nil && !p.PositionApproximative { // a commune's centre says nothing
 		la, lo := matchCell(*p.Latitude, *p.Longitude)
 		for i := la - 1; i <= la+1; i++ {
 			for j := lo - 1; j <= lo+1; j++ {

@@ -6,6 +6,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/maillage/maillage/catalogue"
+	"github.com/maillage/maillage/catalogue/communes"
 )
 
 // CreatePlace stores a new local place, which the caller has normalised
@@ -31,6 +32,7 @@ func (s *Store) UpdatePlace(id string, p *catalogue.Place) error {
 		p.ID, p.APID, p.Network = old.ID, old.APID, old.Network
 		p.Updated = s.now().UTC()
 		p.Sources = nil // read-only: a client may PUT back a merged place it read
+		communes.France().Settle(p, old)
 		if err := putRecord(tx, bucketPlaces, id, p, kindPlace, placeEntries(old), placeEntries(p)); err != nil {
 			return err
 		}
@@ -183,6 +185,7 @@ func (s *Store) CreatePlaces(ps []*catalogue.Place) error {
 		p.Network = catalogue.Network{Local: true}
 		p.Updated = now
 		p.Sources = nil
+		communes.France().Settle(p, nil)
 	}
 	var t touched
 	err := s.update(func(tx *bolt.Tx) error {

@@ -10,6 +10,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/maillage/maillage/catalogue"
+	"github.com/maillage/maillage/catalogue/communes"
 )
 
 // Verbs of a Change.
@@ -265,6 +266,7 @@ func putRemotePlace(tx *bolt.Tx, p *catalogue.Place) (string, error) {
 	} else {
 		p.ID = newID()
 	}
+	communes.France().Settle(p, nil) // the origin's flag is believed
 	verb, oldEntries := VerbCreate, []entry(nil)
 	if old != nil {
 		verb, oldEntries = VerbUpdate, placeEntries(old)

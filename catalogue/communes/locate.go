@@ -38,18 +38,30 @@ func (l *List) Locate(insee, postal, name, dept string) (*Commune, bool) {
 
 // Settle places a place without coordinates at its commune's centre and
 // flags it PositionApproximative. old is the stored version the place
-// replaces, nil for a new one. Coordinates that are still approximate
-// (flagged on p, or unchanged from an approximate old version) are placed
-// again, so a place whose commune changes follows it; other coordinates
-// are an editor's and clear the flag. When the commune is unknown, a
-// place without coordinates stays without, and approximate coordinates
-// stay as they are, flagged. Settle reports whether p is now
-// approximately placed.
+// replaces, nil for a new one (or for a copy received from another
+// network, whose flag is believed).
+//
+// Coordinates that are still approximate are placed again, so that a
+// place whose commune changes follows it: those of a new place that
+// says so, and those left unchanged from an approximate old version.
+// Other coordinates are an editor's and clear the flag. A place with
+// only one of latitude and longitude is left for validation to refuse.
+// When the commune is unknown, a place without coordinates stays
+// without, and approximate coordinates stay as they are. Settle reports
+// whether p is now approximately placed.
 func (l *List) Settle(p, old *catalogue.Place) bool {
-	if !p.HasCoordinates() {
+	switch {
+	case (p.Latitude == nil) != (p.Longitude == nil):
 		p.PositionApproximative = false
-	} else if !p.PositionApproximative {
-		p.PositionApproximative = old != nil && old.PositionApproximative && sameCoordinates(p, old)
+		return false
+	case !p.HasCoordinates():
+		p.PositionApproximative = false
+	case old == nil:
+		if !p.PositionApproximative {
+			return false
+		}
+	default:
+		p.PositionApproximative = old.PositionApproximative && sameCoordinates(p, old)
 		if !p.PositionApproximative {
 			return false
 		}
