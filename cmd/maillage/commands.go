@@ -23,7 +23,11 @@ const usage = `usage:
   maillage token create --data DIR [--label TEXT] [--role admin|editor]   (admin par défaut)
   maillage user add     --data DIR --email EMAIL [--role admin|editor]   (mot de passe lu sur l'entrée standard)
   maillage import       --data DIR [--url URL] FICHIER [--dry-run]     (CSV ou JSON, standard national v0.1 ou v1)
-  maillage export       --data DIR --format csv|geojson|ics|atom|pdf|data-inclusion [--out FICHIER] [--query FILTRES]`
+  maillage export       --data DIR --format csv|geojson|ics|atom|pdf|data-inclusion [--out FICHIER] [--query FILTRES]
+  maillage source add    --data DIR --url URL [--mapping FICHIER] [--every 24h] [--max-vanished 20] [--allow-private]
+  maillage source list   --data DIR
+  maillage source remove --data DIR ID
+  maillage source run    --data DIR [--url URL] [--allow-private] ID   (télécharge et importe maintenant, serve arrêté)`
 
 // run dispatches a command line; it returns the error to print.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -45,6 +49,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return importPlaces(rest, stdin, stdout, stderr)
 	case cmd == "export":
 		return exportRecords(rest, stdout, stderr)
+	case cmd == "source":
+		return sourceCommand(ctx, rest, stdout, stderr)
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

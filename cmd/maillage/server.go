@@ -12,6 +12,7 @@ import (
 
 	"github.com/maillage/maillage/catalogue"
 	"github.com/maillage/maillage/federation"
+	"github.com/maillage/maillage/sources"
 	"github.com/maillage/maillage/storage"
 	"github.com/maillage/maillage/ui"
 )
@@ -29,6 +30,7 @@ type Server struct {
 	base  string
 	store *storage.Store
 	fed   *federation.Service
+	srcs  *sources.Runner
 	http  *http.Server
 	ln    net.Listener
 	done  chan error
@@ -97,6 +99,8 @@ func (s *Server) Open(ctx context.Context) error {
 		return err
 	}
 	s.fed.Start()
+	s.srcs = sources.New(sources.Config{Store: st, AllowPrivate: s.Config.AllowPrivate, Logger: s.Logger, Now: s.Now})
+	s.srcs.Start(context.Background()) // stopped by Close
 	if s.Config.DemoSeed {
 		if err := s.seedDemo(); err != nil {
 			s.Close()
@@ -235,6 +239,9 @@ func (s *Server) close() error {
 		}
 	} else if s.ln != nil {
 		s.ln.Close()
+	}
+	if s.srcs != nil {
+		s.srcs.Close()
 	}
 	if s.fed != nil {
 		s.fed.Close()
