@@ -107,3 +107,13 @@ func residentMB(b *testing.B) float64 {
 	}
 	return float64(pages*os.Getpagesize()) / (1 << 20)
 }
+
+// BenchmarkParse reads the embedded file and builds the indexes, as the
+// first use of France does.
+func BenchmarkParse(b *testing.B) {
+	for b.Loop() {
+		if _, err := parse(embedded); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -152,6 +152,9 @@ func (l *List) exact(s string, kind uint8) []int32 {
 	return out
 }
 
+// separators are the characters Key reads as spaces.
+var separators = strings.NewReplacer("-", " ", "'", " ", "’", " ", ".", " ")
+
 // Key folds a commune's name for matching: lower case, no accents,
 // hyphens and apostrophes as spaces, "St"/"Ste" as "saint"/"sainte".
 func Key(name string) string {
@@ -159,7 +162,7 @@ func Key(name string) string {
 	if !strings.ContainsAny(f, "-'’.") && !strings.Contains(f, "  ") && !strings.HasPrefix(f, "st") && !strings.Contains(f, " st") {
 		return f
 	}
-	f = strings.NewReplacer("-", " ", "'", " ", "’", " ", ".", " ").Replace(f)
+	f = separators.Replace(f)
 	words := strings.Fields(f)
 	for i, w := range words {
 		switch w {

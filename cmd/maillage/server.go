@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/maillage/maillage/catalogue"
+	"github.com/maillage/maillage/catalogue/communes"
 	"github.com/maillage/maillage/federation"
 	"github.com/maillage/maillage/sources"
 	"github.com/maillage/maillage/storage"
@@ -99,6 +100,7 @@ func (s *Server) Open(ctx context.Context) error {
 		return err
 	}
 	s.fed.Start()
+	communes.France() // read the embedded list now, not at the first request
 	s.srcs = sources.New(sources.Config{Store: st, AllowPrivate: s.Config.AllowPrivate, Logger: s.Logger, Now: s.Now})
 	s.srcs.Start(context.Background()) // stopped by Close
 	if s.Config.DemoSeed {
