@@ -78,3 +78,30 @@ func TestImportWithoutCoordinatesIsStable(t *testing.T) {
 		t.Errorf("second import: %s; want 1 unchanged", counts(again))
 	}
 }
+
+// A place received from another network without coordinates is placed the
+// same way, and receiving it again changes nothing.
+func TestRemotePlaceWithoutCoordinatesIsPlaced(t *testing.T) {
+	s, _ := openTestStore(t)
+	p := remotePlace("https://var.example/network", "https://var.example/lieux/1", "EPN de Plan-de-Cuques")
+	p.Latitude, p.Longitude = nil, nil
+	p.CodePostal, p.Commune, p.CodeINSEE = "13380", "Plan-de-Cuques", "13075"
+	again := *p
+	if err := s.PutRemotePlace("https://var.example/activities/1", p); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Place("https://var.example/lieux/1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdc, _ := communes.France().ByCode("13075")
+	if !got.PositionApproximative || got.Latitude == nil || *got.Latitude != pdc.Lat {
+		t.Fatalf("remote place without coordinates: approximate %v at %v; want Plan-de-Cuques's centre", got.PositionApproximative, got.Latitude)
+	}
+	if err := s.PutRemotePlace("https://var.example/activities/2", &again); err != nil {
+		t.Fatal(err)
+	}
+	if got2, _ := s.Place(got.ID); !got2.Updated.Equal(got.Updated) || *got2.Latitude != pdc.Lat {
+		t.Errorf("the same version received again changed the stored place")
+	}
+}

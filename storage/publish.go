@@ -247,6 +247,7 @@ func putRemotePlace(tx *bolt.Tx, p *catalogue.Place) (string, error) {
 	p.Network.Local = false
 	p.Updated = p.Updated.UTC()
 	p.Sources = nil
+	communes.France().Settle(p, nil) // before comparing with the stored version, placed the same way
 	var old *catalogue.Place
 	if id, ok := resolve(tx, kindPlace, p.APID); ok {
 		var err error
@@ -266,7 +267,6 @@ func putRemotePlace(tx *bolt.Tx, p *catalogue.Place) (string, error) {
 	} else {
 		p.ID = newID()
 	}
-	communes.France().Settle(p, nil) // the origin's flag is believed
 	verb, oldEntries := VerbCreate, []entry(nil)
 	if old != nil {
 		verb, oldEntries = VerbUpdate, placeEntries(old)
