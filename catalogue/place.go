@@ -19,6 +19,10 @@ type Place struct {
 	// networks, shown merged (MergePlaces); empty for a record shown alone.
 	// It is never stored.
 	Sources []Source `json:"sources,omitempty"`
+	// FieldSources names, for each field of a merged place whose records
+	// disagree, the records (their ap_id, listed in Sources) the value
+	// shown comes from. It is never stored.
+	FieldSources map[string][]string `json:"sources_champs,omitempty"`
 
 	// The national standard v1.0.2.
 	Pivot                   string   `json:"pivot"`

@@ -32,6 +32,7 @@ func (s *Store) UpdatePlace(id string, p *catalogue.Place) error {
 		p.ID, p.APID, p.Network = old.ID, old.APID, old.Network
 		p.Updated = s.now().UTC()
 		p.Sources = nil // read-only: a client may PUT back a merged place it read
+		p.FieldSources = nil
 		communes.France().Settle(p, old)
 		if err := putRecord(tx, bucketPlaces, id, p, kindPlace, placeEntries(old), placeEntries(p)); err != nil {
 			return err
@@ -185,6 +186,7 @@ func (s *Store) CreatePlaces(ps []*catalogue.Place) error {
 		p.Network = catalogue.Network{Local: true}
 		p.Updated = now
 		p.Sources = nil
+		p.FieldSources = nil
 		communes.France().Settle(p, nil)
 	}
 	var t touched

@@ -247,6 +247,7 @@ func putRemotePlace(tx *bolt.Tx, p *catalogue.Place) (string, error) {
 	p.Network.Local = false
 	p.Updated = p.Updated.UTC()
 	p.Sources = nil
+	p.FieldSources = nil
 	communes.France().Settle(p, nil) // before comparing with the stored version, placed the same way
 	var old *catalogue.Place
 	if id, ok := resolve(tx, kindPlace, p.APID); ok {
