@@ -123,6 +123,8 @@ var French = map[string]string{
 	"admin.places.updated":                        "Mis à jour le",
 	"admin.places.ours":                           "Ce réseau",
 	"admin.places.readonly.badge":                 "Lecture seule",
+	"admin.places.approx.badge":                   "Position approximative",
+	"admin.place.approx":                          "Position approximative : ce lieu n’avait pas de coordonnées, il est placé au centre de sa commune. Indiquez sa latitude et sa longitude pour qu’il apparaisse au bon endroit sur la carte et dans les recherches autour d’une adresse.",
 	"admin.places.edit":                           "Modifier « %s »",
 	"admin.places.public":                         "Voir la fiche publique",
 	"admin.places.delete":                         "Supprimer ce lieu",

@@ -86,6 +86,7 @@ var French = map[string]string{
 	"place.practical":         "Informations pratiques",
 	"place.address":           "Adresse et accès",
 	"place.route":             "Itinéraire (OpenStreetMap)",
+	"place.approx":            "Position approximative : le lieu est placé au centre de sa commune.",
 	"place.osm":               "Voir sur une carte (OpenStreetMap)",
 	"place.accessibility":     "Accessibilité du lieu (Acceslibre)",
 	"place.contact":           "Contact",

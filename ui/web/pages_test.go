@@ -517,3 +517,18 @@ func TestPagesWeighLessThan100KB(t *testing.T) {
 		}
 	}
 }
+
+// A place without coordinates says on its page that its position is its
+// commune's centre, and offers no route to it.
+func TestPlacePageOfAnApproximatePosition(t *testing.T) {
+	in := uitest.NewInstance(t)
+	pl := in.CreatePlace(map[string]any{"nom": "EPN d'Allauch", "pivot": "00000000000000", "adresse": "1 place de la Mairie",
+		"commune": "Allauch", "code_postal": "13190", "code_insee": nil, "latitude": nil, "longitude": nil})
+	if !pl.PositionApproximative {
+		t.Fatalf("POST /api/v1/places without coordinates: position_approximative false")
+	}
+	body := in.WantPage("/lieux/"+pl.ID, 200, "Position approximative : le lieu est placé au centre de sa commune.", `id="carte"`)
+	if strings.Contains(body, "openstreetmap.org/directions") {
+		t.Error("a route is offered to a commune's centre")
+	}
+}
