@@ -14,6 +14,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/maillage/maillage/catalogue"
+	"github.com/maillage/maillage/catalogue/communes"
 )
 
 // bucketImportKeys maps the identity of an imported record, its source
@@ -209,6 +210,7 @@ func (im *importer) decide(i int, rec ImportRecord) (ImportOutcome, error) {
 		p.APID = im.s.baseURL + "/lieux/" + p.ID
 		p.Network = catalogue.Network{Local: true}
 		p.Updated = im.now
+		communes.France().Settle(p, nil)
 		im.claimed[p.ID] = i
 		im.addAddress(p)
 		im.remember(rec, p.ID)
@@ -217,6 +219,7 @@ func (im *importer) decide(i int, rec ImportRecord) (ImportOutcome, error) {
 	}
 
 	merged := mergeAbsent(p, old, rec.Fields)
+	communes.France().Settle(merged, old)
 	if im.ownSource(p, old) {
 		merged.Source = ""
 	}
