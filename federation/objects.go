@@ -145,7 +145,10 @@ func PlaceObject(p *catalogue.Place) map[string]any {
 	setContent(pl, textToHTML(p.PresentationDetail))
 	setAttributedTo(pl, actor)
 	setAudience(pl, actor)
-	if p.HasCoordinates() {
+	// An approximate position (its commune's centre) is not sent: another
+	// Maillage places the place the same way, other software gets no false
+	// precision.
+	if p.HasCoordinates() && !p.PositionApproximative {
 		lat := streams.NewActivityStreamsLatitudeProperty()
 		lat.Set(*p.Latitude)
 		pl.SetActivityStreamsLatitude(lat)

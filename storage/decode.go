@@ -116,6 +116,8 @@ func decodePlaceFast(data []byte, p *catalogue.Place) bool {
 			return d.once(&seen, 37) && d.strs(&p.ChampsIntervention)
 		case "equipements":
 			return d.once(&seen, 38) && d.strs(&p.Equipements)
+		case "position_approximative":
+			return d.once(&seen, 39) && d.bool(&p.PositionApproximative)
 		}
 		return false
 	})

@@ -14,6 +14,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/maillage/maillage/catalogue"
+	"github.com/maillage/maillage/catalogue/communes"
 )
 
 // bucketImportKeys maps the identity of an imported record, its source
@@ -210,6 +211,7 @@ func (im *importer) decide(i int, rec ImportRecord) (ImportOutcome, error) {
 		p.Network = catalogue.Network{Local: true}
 		p.Published = publishedAt(im.now)
 		p.Updated = p.Published
+		communes.France().Settle(p, nil)
 		im.claimed[p.ID] = i
 		im.addAddress(p)
 		im.remember(rec, p.ID)
@@ -218,6 +220,7 @@ func (im *importer) decide(i int, rec ImportRecord) (ImportOutcome, error) {
 	}
 
 	merged := mergeAbsent(p, old, rec.Fields)
+	communes.France().Settle(merged, old)
 	if im.ownSource(p, old) {
 		merged.Source = ""
 	}

@@ -6,6 +6,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/maillage/maillage/catalogue"
+	"github.com/maillage/maillage/catalogue/communes"
 )
 
 // CreatePlace stores a new local place, which the caller has normalised
@@ -20,7 +21,7 @@ func (s *Store) CreatePlace(p *catalogue.Place) error {
 // another network's place.
 func (s *Store) UpdatePlace(id string, p *catalogue.Place) error {
 	var t touched
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.updateLocal(func(tx *bolt.Tx) error {
 		old, err := getPlace(tx, id)
 		if err != nil {
 			return err
@@ -33,6 +34,7 @@ func (s *Store) UpdatePlace(id string, p *catalogue.Place) error {
 		p.Updated = editedAt(p.Published, s.now())
 		p.Sources = nil // read-only: a client may PUT back a merged place it read
 		p.FieldSources = nil
+		communes.France().Settle(p, old)
 		if err := putRecord(tx, bucketPlaces, id, p, kindPlace, placeEntries(old), placeEntries(p)); err != nil {
 			return err
 		}
@@ -57,7 +59,7 @@ func (s *Store) UpdatePlace(id string, p *catalogue.Place) error {
 // ErrReadOnly, or ErrConflict while events still take place there.
 func (s *Store) DeletePlace(id string) error {
 	var t touched
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.updateLocal(func(tx *bolt.Tx) error {
 		old, err := getPlace(tx, id)
 		if err != nil {
 			return err
@@ -186,9 +188,10 @@ func (s *Store) CreatePlaces(ps []*catalogue.Place) error {
 		p.Published, p.Updated = now, now
 		p.Sources = nil
 		p.FieldSources = nil
+		communes.France().Settle(p, nil)
 	}
 	var t touched
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.updateLocal(func(tx *bolt.Tx) error {
 		t = touched{}
 		g := newGrouper(tx)
 		for _, p := range ps {
