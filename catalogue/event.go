@@ -16,6 +16,9 @@ type Event struct {
 	APID    string    `json:"ap_id,omitempty"`
 	Network Network   `json:"network"`
 	Updated time.Time `json:"updated"`
+	// Published is when the event was first published, in whole seconds;
+	// it never changes. Zero for records from before it was kept.
+	Published time.Time `json:"published,omitzero"`
 
 	Nom         string    `json:"nom"`
 	Description string    `json:"description,omitempty"`

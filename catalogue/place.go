@@ -11,6 +11,10 @@ type Place struct {
 	APID    string    `json:"ap_id,omitempty"`
 	Network Network   `json:"network"`
 	Updated time.Time `json:"updated"`
+	// Published is when the record was first published, in whole
+	// seconds; it never changes (fediverse servers refuse a status whose
+	// published date moves). Zero for records from before it was kept.
+	Published time.Time `json:"published,omitzero"`
 	// HoursError says why Horaires could not be understood; the text is kept.
 	HoursError string `json:"horaires_erreur,omitempty"`
 	// DistanceKm is set in search results near a point.

@@ -31,7 +31,7 @@ var standardTerms = []string{
 	"modalites_accompagnement", "itinerance", "fiche_acces_libre", "prise_rdv", "date_maj",
 	"champs_intervention", "equipements",
 	// Events.
-	"publics", "inscription", "recurrence", "lieu",
+	"publics", "inscription", "recurrence", "lieu", "description",
 	// Actor.
 	"places", "events",
 }
@@ -57,6 +57,10 @@ var ldContext = func() jsonld.Context {
 		{Term: "maximumAttendeeCapacity", IRI: "sc:maximumAttendeeCapacity"},
 		{Term: "timezone", IRI: "mz:timezone"},
 		{Term: "discoverable", IRI: "toot:discoverable"},
+		{Term: "indexable", IRI: "toot:indexable"},
+		{Term: "featured", IRI: "toot:featured"},
+		{Term: "PropertyValue", IRI: "sc:PropertyValue"},
+		{Term: "value", IRI: "sc:value"},
 		{Term: "manuallyApprovesFollowers", IRI: "as:manuallyApprovesFollowers"},
 	}
 	for _, t := range standardTerms {

@@ -5,7 +5,6 @@ import (
 	"encoding/base32"
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/go-fed/activity/streams"
@@ -124,8 +123,8 @@ func (s *Service) actorDoc(w http.ResponseWriter, r *http.Request) {
 	doc := serialize(g)
 	doc["endpoints"] = map[string]string{"sharedInbox": strings.TrimSuffix(s.cfg.BaseURL, "/") + "/inbox"}
 	doc["manuallyApprovesFollowers"] = s.cfg.ManualApproval
-	doc["discoverable"] = true
 	doc["places"] = s.actor + "/places"
+	s.decorateActor(doc, st.Name)
 	doc["events"] = s.actor + "/events"
 	writeAP(w, http.StatusOK, doc)
 }
@@ -222,27 +221,6 @@ func (s *Service) eventsCollection(w http.ResponseWriter, r *http.Request) {
 			items = append(items, EventObject(e, p))
 		}
 		return items, next, nil
-	})
-}
-
-func (s *Service) outbox(w http.ResponseWriter, r *http.Request) {
-	_, _, total, err := s.store.OutboxPage(0, 0)
-	if err != nil {
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	s.collection(w, r, s.actor+"/outbox", total, func(cursor string) ([]any, string, error) {
-		before, _ := strconv.ParseUint(cursor, 10, 64)
-		raw, next, _, err := s.store.OutboxPage(before, pageSize)
-		var items []any
-		for _, a := range raw {
-			items = append(items, a)
-		}
-		nextCursor := ""
-		if next > 0 && len(raw) == pageSize {
-			nextCursor = strconv.FormatUint(next, 10)
-		}
-		return items, nextCursor, err
 	})
 }
 

@@ -175,6 +175,9 @@ func (s *Service) receive(ctx context.Context, signer string, body []byte) error
 			return httpError(http.StatusBadRequest, "%v", err)
 		}
 	}
+	if handled, err := s.receiveFeedback(ctx, id, kind, actor, doc); handled {
+		return err // replies, likes and boosts of our events (feedback.go)
+	}
 	switch kind {
 	case "Follow":
 		return s.onFollow(ctx, id, actor, doc)
@@ -205,7 +208,7 @@ func (s *Service) onFollow(ctx context.Context, id, actor string, doc map[string
 	if err := s.store.MarkActivity(id); err != nil {
 		return err
 	}
-	f := storage.Follower{Actor: actor, Inbox: a.Inbox, SharedInbox: a.SharedInbox, FollowID: id, State: storage.FollowPending, Since: s.now()}
+	f := storage.Follower{Actor: actor, Inbox: a.Inbox, SharedInbox: a.SharedInbox, FollowID: id, State: storage.FollowPending, Since: s.now(), Type: a.Type}
 	if !s.cfg.ManualApproval {
 		f.State = storage.FollowAccepted
 	}

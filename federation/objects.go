@@ -48,12 +48,6 @@ type (
 	hasAttributedTo interface {
 		SetActivityStreamsAttributedTo(vocab.ActivityStreamsAttributedToProperty)
 	}
-	hasUpdated interface {
-		SetActivityStreamsUpdated(vocab.ActivityStreamsUpdatedProperty)
-	}
-	hasPublished interface {
-		SetActivityStreamsPublished(vocab.ActivityStreamsPublishedProperty)
-	}
 )
 
 func setID(o hasID, id string) {
@@ -111,24 +105,12 @@ func setAttributedTo(o hasAttributedTo, actor string) {
 	o.SetActivityStreamsAttributedTo(p)
 }
 
-func setUpdated(o hasUpdated, t time.Time) {
-	p := streams.NewActivityStreamsUpdatedProperty()
-	p.Set(t.UTC().Truncate(time.Second))
-	o.SetActivityStreamsUpdated(p)
-}
-
 // setPreciseUpdated writes updated with its fraction of a second: peers
 // order versions by it, and two edits can fall within one second.
 func setPreciseUpdated(m map[string]any, t time.Time) {
 	if !t.IsZero() {
 		m["updated"] = t.UTC().Format(time.RFC3339Nano)
 	}
-}
-
-func setPublished(o hasPublished, t time.Time) {
-	p := streams.NewActivityStreamsPublishedProperty()
-	p.Set(t.UTC().Truncate(time.Second))
-	o.SetActivityStreamsPublished(p)
 }
 
 func serialize(t vocab.Type) map[string]any {
@@ -163,7 +145,6 @@ func PlaceObject(p *catalogue.Place) map[string]any {
 	setContent(pl, textToHTML(p.PresentationDetail))
 	setAttributedTo(pl, actor)
 	setAudience(pl, actor)
-	setUpdated(pl, p.Updated)
 	// An approximate position (its commune's centre) is not sent: another
 	// Maillage places the place the same way, other software gets no false
 	// precision.
@@ -176,7 +157,7 @@ func PlaceObject(p *catalogue.Place) map[string]any {
 		pl.SetActivityStreamsLongitude(lon)
 	}
 	m := serialize(pl)
-	setPreciseUpdated(m, p.Updated)
+	setDates(m, p.Published, p.Updated)
 	street := p.Adresse
 	if p.ComplementAdresse != "" {
 		street += ", " + p.ComplementAdresse
@@ -215,18 +196,23 @@ func PlaceObject(p *catalogue.Place) map[string]any {
 
 // EventObject is the ActivityPub Event of a catalogue event at place p,
 // shaped like Mobilizon's and Gancio's, without @context.
+//
+// Microblogging servers make a status of it, each its own way: Mastodon
+// shows "<h2>name</h2>", then summary, content and a link to url;
+// GoToSocial shows summary as a content warning, with content behind
+// "show more". So summary is the card a follower reads without expanding
+// anything (EventSummary: title, date and times, place and commune,
+// price, how to register), and content the details, with links. A
+// cancelled event says so at the start of its name and summary.
 func EventObject(e *catalogue.Event, p *catalogue.Place) map[string]any {
 	actor := e.Network.Actor
 	ev := streams.NewActivityStreamsEvent()
 	setID(ev, e.APID)
-	setName(ev, e.Nom)
+	setName(ev, EventTitle(e))
 	setURL(ev, e.APID)
 	setSummary(ev, EventSummary(e, p))
-	setContent(ev, e.Description)
 	setAttributedTo(ev, actor)
 	setAudience(ev, actor)
-	setUpdated(ev, e.Updated)
-	setPublished(ev, e.Updated)
 	start := streams.NewActivityStreamsStartTimeProperty()
 	start.Set(e.Debut.In(catalogue.Paris))
 	ev.SetActivityStreamsStartTime(start)
@@ -237,7 +223,10 @@ func EventObject(e *catalogue.Event, p *catalogue.Place) map[string]any {
 	mt.Set("text/html")
 	ev.SetActivityStreamsMediaType(mt)
 	m := serialize(ev)
-	setPreciseUpdated(m, e.Updated)
+	setDates(m, e.Published, e.Updated)
+	content := eventContent(e, p)
+	m["content"] = content
+	m["contentMap"] = map[string]string{"fr": content}
 	// go-fed writes times in UTC when given a location-less value; keep
 	// the Paris offset, as Mobilizon and Gancio do.
 	m["startTime"] = e.Debut.In(catalogue.Paris).Format(time.RFC3339)
@@ -257,6 +246,9 @@ func EventObject(e *catalogue.Event, p *catalogue.Place) map[string]any {
 			m[k] = v
 		}
 	}
+	if e.Description != "" {
+		m["description"] = e.Description // as written: content adds the details
+	}
 	if e.Inscription != "" {
 		m["inscription"] = e.Inscription
 	}
@@ -264,6 +256,109 @@ func EventObject(e *catalogue.Event, p *catalogue.Place) map[string]any {
 		m["recurrence"] = e.Recurrence
 	}
 	return m
+}
+
+// setDates writes published, set once at the creation and never changed
+// (fediverse servers refuse an update whose published moved), and
+// updated only after an edit: a status whose updated is there is shown
+// as edited. A record from before published was kept is published at
+// its last update.
+func setDates(m map[string]any, published, updated time.Time) {
+	if published.IsZero() {
+		published = updated
+	}
+	published = published.UTC().Truncate(time.Second)
+	if !published.IsZero() {
+		m["published"] = published.Format(time.RFC3339)
+	}
+	delete(m, "updated")
+	if updated.After(published) {
+		setPreciseUpdated(m, updated)
+	}
+}
+
+// cancelledPrefix starts the name and summary of a cancelled event.
+const cancelledPrefix = "ANNULÉ — "
+
+// EventTitle is an event's name as published: a cancelled one says so
+// first, so that the line a follower reads first says it.
+func EventTitle(e *catalogue.Event) string {
+	if e.Statut == catalogue.StatusCancelled {
+		return cancelledPrefix + e.Nom
+	}
+	return e.Nom
+}
+
+// eventPrice says what an event costs: its own fees, else its place's.
+func eventPrice(e *catalogue.Event, p *catalogue.Place) string {
+	fees := e.Frais
+	if len(fees) == 0 && p != nil {
+		fees = p.Frais
+	}
+	return strings.Join(fees, ", ")
+}
+
+// eventRegistration says how to register: the event's link, else the
+// place's telephone or e-mail.
+func eventRegistration(e *catalogue.Event, p *catalogue.Place) string {
+	switch {
+	case e.Inscription != "":
+		return e.Inscription
+	case p != nil && p.Telephone != "":
+		return "au " + p.Telephone
+	case p != nil && len(p.Courriels) > 0:
+		return p.Courriels[0]
+	}
+	return "auprès du lieu"
+}
+
+// eventWhen is "jeudi 26 novembre 2026, de 14 h 30 à 16 h 30".
+func eventWhen(e *catalogue.Event) string {
+	var b strings.Builder
+	b.WriteString(frenchDate(e.Debut))
+	if sameDay(e.Debut, e.Fin) {
+		fmt.Fprintf(&b, ", de %s à %s", frenchClock(e.Debut), frenchClock(e.Fin))
+	} else {
+		fmt.Fprintf(&b, " %s au %s %s", frenchClock(e.Debut), frenchDate(e.Fin), frenchClock(e.Fin))
+	}
+	if e.Recurrence != "" {
+		b.WriteString(" (récurrent)")
+	}
+	return b.String()
+}
+
+// placeLine is "Médiathèque, 1 place de la Mairie 13001 Marseille".
+func placeLine(p *catalogue.Place) string {
+	return strings.TrimSpace(fmt.Sprintf("%s, %s %s %s", p.Nom, p.Adresse, p.CodePostal, p.Commune))
+}
+
+// eventContent is the HTML body of an event: its description, then the
+// details with their links, then a link to its page.
+func eventContent(e *catalogue.Event, p *catalogue.Place) string {
+	var b strings.Builder
+	if e.Statut == catalogue.StatusCancelled {
+		b.WriteString("<p><strong>Cet atelier est annulé.</strong></p>")
+	}
+	if d := strings.TrimSpace(e.Description); d != "" && !strings.HasPrefix(d, "<") {
+		b.WriteString(textToHTML(d)) // plain text, as the API allows: its paragraphs
+	} else {
+		b.WriteString(e.Description)
+	}
+	esc := html.EscapeString
+	b.WriteString("<p>Quand : " + esc(eventWhen(e)))
+	if p != nil {
+		b.WriteString("<br>Où : " + esc(placeLine(p)))
+	}
+	if price := eventPrice(e, p); price != "" {
+		b.WriteString("<br>Tarif : " + esc(price))
+	}
+	if e.Inscription != "" {
+		fmt.Fprintf(&b, `<br>Inscription : <a href="%s">%s</a>`, esc(e.Inscription), esc(e.Inscription))
+	} else {
+		b.WriteString("<br>Inscription : " + esc(eventRegistration(e, p)))
+	}
+	fmt.Fprintf(&b, `</p><p><a href="%s">Voir l'atelier</a></p>`, esc(e.APID))
+	return b.String()
 }
 
 var (
@@ -283,26 +378,20 @@ func frenchClock(t time.Time) string {
 	return fmt.Sprintf("%d h %02d", t.Hour(), t.Minute())
 }
 
-// EventSummary is the French line Mastodon shows under an event's name:
-// date, time, place and commune (Mastodon ignores startTime and location).
+// EventSummary is the French card of an event, one line that every
+// fediverse server shows without expanding anything (GoToSocial as a
+// content warning, Mastodon under the name): title, date and times, place
+// and commune, price and how to register.
 func EventSummary(e *catalogue.Event, p *catalogue.Place) string {
-	var b strings.Builder
-	if e.Statut == catalogue.StatusCancelled {
-		b.WriteString("ANNULÉ — ")
-	}
-	b.WriteString(frenchDate(e.Debut))
-	if sameDay(e.Debut, e.Fin) {
-		fmt.Fprintf(&b, ", de %s à %s", frenchClock(e.Debut), frenchClock(e.Fin))
-	} else {
-		fmt.Fprintf(&b, " %s au %s %s", frenchClock(e.Debut), frenchDate(e.Fin), frenchClock(e.Fin))
-	}
-	if e.Recurrence != "" {
-		b.WriteString(" (récurrent)")
-	}
+	parts := []string{EventTitle(e), eventWhen(e)}
 	if p != nil {
-		fmt.Fprintf(&b, " · %s, %s %s %s", p.Nom, p.Adresse, p.CodePostal, p.Commune)
+		parts = append(parts, placeLine(p))
 	}
-	return b.String()
+	if price := eventPrice(e, p); price != "" {
+		parts = append(parts, price)
+	}
+	parts = append(parts, "Inscription : "+eventRegistration(e, p))
+	return strings.Join(parts, " · ")
 }
 
 func sameDay(a, b time.Time) bool {

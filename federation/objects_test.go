@@ -86,6 +86,7 @@ func localPlace(t *testing.T) *catalogue.Place {
 		APID:                    "https://maillage-13.example/lieux/alcazar",
 		Network:                 catalogue.Network{Name: "Maillage 13", Actor: "https://maillage-13.example/actor", Local: true},
 		Updated:                 time.Date(2026, 10, 30, 9, 15, 42, 123456789, catalogue.Paris),
+		Published:               time.Date(2026, 9, 14, 7, 0, 0, 0, time.UTC),
 		Pivot:                   "21130055300016",
 		Nom:                     "Médiathèque de l'Alcazar & EPN",
 		Adresse:                 "58 cours Belsunce",
@@ -187,11 +188,12 @@ func localEvent(t *testing.T, p *catalogue.Place, debut, fin time.Time) *catalog
 	t.Helper()
 	capacite := 12
 	e := &catalogue.Event{
-		ID:      "evt-local-7",
-		APID:    "https://maillage-13.example/evenements/atelier-smartphone",
-		Network: p.Network,
-		Updated: time.Date(2026, 10, 1, 18, 4, 5, 600, catalogue.Paris),
-		Nom:     "Atelier smartphone : premiers pas",
+		ID:        "evt-local-7",
+		APID:      "https://maillage-13.example/evenements/atelier-smartphone",
+		Network:   p.Network,
+		Updated:   time.Date(2026, 10, 1, 18, 4, 5, 600, catalogue.Paris),
+		Published: time.Date(2026, 9, 15, 8, 30, 0, 0, time.UTC),
+		Nom:       "Atelier smartphone : premiers pas",
 		Description: `<p>Venez avec votre <strong>smartphone</strong> chargé.</p>` +
 			`<ul><li>réglages</li><li>applications &amp; sécurité</li></ul>` +
 			`<p><a href="https://www.bmvr.example/agenda">Programme complet</a></p>`,
@@ -280,14 +282,21 @@ func TestEventObjectShape(t *testing.T) {
 		cancelled  bool
 		startTime  string
 		status     string
-		summary    []string // all in the summary
+		title      string
+		summary    []string // all in the summary, which GoToSocial shows as the content warning
+		content    []string // all in the content
 	}{
 		{"wednesday in november", paris(2026, 11, 18, 14, 0), paris(2026, 11, 18, 16, 0), false,
-			"2026-11-18T14:00:00+01:00", "CONFIRMED",
-			[]string{"mercredi 18 novembre 2026", "14 h 00", "16 h 00", "Médiathèque de l'Alcazar & EPN", "13001 Marseille"}},
+			"2026-11-18T14:00:00+01:00", "CONFIRMED", "Atelier smartphone : premiers pas",
+			[]string{"Atelier smartphone : premiers pas · ", "mercredi 18 novembre 2026", "14 h 00", "16 h 00",
+				"Médiathèque de l'Alcazar & EPN", "13001 Marseille", "Gratuit sous condition",
+				"Inscription : https://www.bmvr.example/inscription/42"},
+			[]string{"Quand : mercredi 18 novembre 2026", "Tarif : Gratuit sous condition",
+				`Inscription : <a href="https://www.bmvr.example/inscription/42">`}},
 		{"cancelled in july", paris(2026, 7, 4, 10, 0), paris(2026, 7, 4, 12, 0), true,
-			"2026-07-04T10:00:00+02:00", "CANCELLED",
-			[]string{"ANNULÉ", "samedi 4 juillet 2026", "10 h 00", "Médiathèque de l'Alcazar & EPN"}},
+			"2026-07-04T10:00:00+02:00", "CANCELLED", "ANNULÉ — Atelier smartphone : premiers pas",
+			[]string{"ANNULÉ — Atelier smartphone", "samedi 4 juillet 2026", "10 h 00", "Médiathèque de l'Alcazar & EPN"},
+			[]string{"<p><strong>Cet atelier est annulé.</strong></p>"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := localPlace(t)
@@ -302,14 +311,28 @@ func TestEventObjectShape(t *testing.T) {
 				t.Errorf("@context %v lacks %s", doc["@context"], nsActivityStreams)
 			}
 			for key, want := range map[string]any{
-				"type": "Event", "id": e.APID, "name": e.Nom, "attributedTo": actor,
+				"type": "Event", "id": e.APID, "name": tc.title, "attributedTo": actor,
 				"startTime": tc.startTime, "timezone": "Europe/Paris", "ical:status": tc.status,
-				"content": e.Description, "mediaType": "text/html",
-				"maximumAttendeeCapacity": 12.0,
+				"description": e.Description, "mediaType": "text/html",
+				"maximumAttendeeCapacity": 12.0, "published": "2026-09-15T08:30:00Z",
 			} {
 				if doc[key] != want {
 					t.Errorf("%s = %#v, want %#v", key, doc[key], want)
 				}
+			}
+			content := str(doc, "content")
+			for _, want := range append(tc.content, e.Description, `<a href="`+e.APID+`">`) {
+				if !strings.Contains(content, want) {
+					t.Errorf("content %q lacks %q", content, want)
+				}
+			}
+			plain := *e
+			plain.Description = "Venez avec votre smartphone.\n\nPrêt & chargé."
+			if c := str(EventObject(&plain, p), "content"); !strings.Contains(c, "<p>Venez avec votre smartphone.</p><p>Prêt &amp; chargé.</p><p>Quand") {
+				t.Errorf("content of a plain-text description = %q; want its paragraphs", c)
+			}
+			if cm, _ := doc["contentMap"].(map[string]any); cm["fr"] != content {
+				t.Errorf("contentMap = %#v, want the content in French", doc["contentMap"])
 			}
 			if end, err := time.Parse(time.RFC3339, str(doc, "endTime")); err != nil || !end.Equal(tc.fin) {
 				t.Errorf("endTime = %v, want %v", doc["endTime"], tc.fin)
@@ -320,8 +343,8 @@ func TestEventObjectShape(t *testing.T) {
 			if !contains(iris(doc["url"]), e.APID) {
 				t.Errorf("url = %v, want %s", doc["url"], e.APID)
 			}
-			if _, err := time.Parse(time.RFC3339, str(doc, "updated")); err != nil {
-				t.Errorf("updated = %v: Mastodon ignores an Update without it", doc["updated"])
+			if u, err := time.Parse(time.RFC3339, str(doc, "updated")); err != nil || !u.Equal(e.Updated) {
+				t.Errorf("updated = %v, want %v: an edited event says when (Mastodon ignores an Update without it)", doc["updated"], e.Updated)
 			}
 
 			loc, _ := doc["location"].(map[string]any)

@@ -139,12 +139,13 @@ func placeFromObject(ctx context.Context, doc map[string]any, network catalogue.
 	case p.Latitude != nil && (*p.Latitude < -90 || *p.Latitude > 90 || *p.Longitude < -180 || *p.Longitude > 180):
 		return nil, errors.New("place with impossible coordinates")
 	}
+	if pub := pl.GetActivityStreamsPublished(); pub != nil && pub.IsXMLSchemaDateTime() {
+		p.Published = pub.Get().UTC()
+	}
 	if p.Updated.IsZero() {
 		// The version time orders updates; without updated, published
 		// is the best a peer says (zero: unknown, see storage.newer).
-		if pub := pl.GetActivityStreamsPublished(); pub != nil && pub.IsXMLSchemaDateTime() {
-			p.Updated = pub.Get()
-		}
+		p.Updated = p.Published
 	}
 	return p, nil
 }
@@ -170,6 +171,9 @@ func eventFromObject(ctx context.Context, doc map[string]any, network catalogue.
 	if c := ev.GetActivityStreamsContent(); c != nil && c.Len() > 0 && c.At(0).IsXMLSchemaString() {
 		e.Description = c.At(0).GetXMLSchemaString() // sanitised by e.Normalize, below
 	}
+	if d, ok := doc["description"].(string); ok {
+		e.Description = d // a Maillage peer's description as written, without the details content adds
+	}
 	// Read times from the document to keep their offset.
 	for _, f := range [...]struct {
 		key string
@@ -194,6 +198,7 @@ func eventFromObject(ctx context.Context, doc map[string]any, network catalogue.
 	}
 	if strings.EqualFold(status, "CANCELLED") {
 		e.Statut = catalogue.StatusCancelled
+		e.Nom = strings.TrimPrefix(e.Nom, cancelledPrefix) // EventTitle's
 	}
 	// Mobilizon sends 0 for "no limit" (it only counts seats when > 0).
 	if c, ok := doc["maximumAttendeeCapacity"].(float64); ok && c > 0 && c < 1e6 {
@@ -239,10 +244,11 @@ func eventFromObject(ctx context.Context, doc map[string]any, network catalogue.
 			}
 		}
 	}
+	if pub := ev.GetActivityStreamsPublished(); pub != nil && pub.IsXMLSchemaDateTime() {
+		e.Published = pub.Get().UTC()
+	}
 	if e.Updated.IsZero() {
-		if pub := ev.GetActivityStreamsPublished(); pub != nil && pub.IsXMLSchemaDateTime() {
-			e.Updated = pub.Get()
-		}
+		e.Updated = e.Published
 	}
 	if p.Updated.Before(e.Updated) {
 		p.Updated = e.Updated // an embedded place is as recent as what embeds it

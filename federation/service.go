@@ -210,6 +210,10 @@ func (s *Service) Register(r *mux.Router) {
 	ap := r.MatcherFunc(func(r *http.Request, _ *mux.RouteMatch) bool { return WantsActivityPub(r) }).Subrouter()
 	ap.HandleFunc("/lieux/{id}", s.placeDoc).Methods(http.MethodGet, http.MethodHead)
 	ap.HandleFunc("/evenements/{id}", s.eventDoc).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/notes/{id}", s.noteDoc).Methods(http.MethodGet)
+	r.HandleFunc("/actor/featured", s.featured).Methods(http.MethodGet)
+	r.HandleFunc("/actor/icon.png", s.icon).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/actor/header.png", s.header).Methods(http.MethodGet, http.MethodHead)
 }
 
 // writeAP answers an ActivityPub document.

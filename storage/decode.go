@@ -44,6 +44,8 @@ func decodePlaceFast(data []byte, p *catalogue.Place) bool {
 			return d.once(&seen, 2) && d.network(&p.Network)
 		case "updated":
 			return d.once(&seen, 3) && d.time(&p.Updated)
+		case "published":
+			return d.once(&seen, 40) && d.time(&p.Published)
 		case "horaires_erreur":
 			return d.once(&seen, 4) && d.str(&p.HoursError)
 		case "distance_km":
@@ -135,6 +137,8 @@ func decodeEventFast(data []byte, e *catalogue.Event) bool {
 			return d.once(&seen, 2) && d.network(&e.Network)
 		case "updated":
 			return d.once(&seen, 3) && d.time(&e.Updated)
+		case "published":
+			return d.once(&seen, 16) && d.time(&e.Published)
 		case "nom":
 			return d.once(&seen, 4) && d.str(&e.Nom)
 		case "description":

@@ -34,7 +34,8 @@ func (s *Store) UpdateEvent(id string, e *catalogue.Event) error {
 			return err
 		}
 		e.ID, e.APID, e.Network = old.ID, old.APID, old.Network
-		e.Updated = s.now().UTC()
+		e.Published = keptPublished(old.Published, old.Updated)
+		e.Updated = editedAt(e.Published, s.now())
 		if err := putRecord(tx, bucketEvents, id, e, kindEvent, eventEntries(old), eventEntries(e)); err != nil {
 			return err
 		}
@@ -162,12 +163,12 @@ func (s *Store) decorateEvent(e *catalogue.Event) {
 // CreateEvents stores many new local events in one transaction, as
 // CreateEvent does for one: all are stored, or none.
 func (s *Store) CreateEvents(es []*catalogue.Event) error {
-	now := s.now().UTC()
+	now := publishedAt(s.now())
 	for _, e := range es {
 		e.ID = newID()
 		e.APID = s.baseURL + "/evenements/" + e.ID
 		e.Network = catalogue.Network{Local: true}
-		e.Updated = now
+		e.Published, e.Updated = now, now
 	}
 	err := s.updateLocal(func(tx *bolt.Tx) error {
 		for _, e := range es {

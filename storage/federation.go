@@ -31,6 +31,9 @@ type Follower struct {
 	FollowID    string    `json:"follow_id"` // the id of their Follow activity
 	State       string    `json:"state"`
 	Since       time.Time `json:"since"`
+	// Type is the follower's actor type (Person, Group, Application…);
+	// see Follower.Wants. Empty for followers from before it was kept.
+	Type string `json:"type,omitempty"`
 }
 
 // DeliveryInbox is where activities for this follower go: its shared inbox

@@ -209,7 +209,8 @@ func (im *importer) decide(i int, rec ImportRecord) (ImportOutcome, error) {
 		p.ID = newID()
 		p.APID = im.s.baseURL + "/lieux/" + p.ID
 		p.Network = catalogue.Network{Local: true}
-		p.Updated = im.now
+		p.Published = publishedAt(im.now)
+		p.Updated = p.Published
 		communes.France().Settle(p, nil)
 		im.claimed[p.ID] = i
 		im.addAddress(p)
@@ -244,7 +245,8 @@ func (im *importer) decide(i int, rec ImportRecord) (ImportOutcome, error) {
 		return ImportOutcome{Action: ImportUpdated, PlaceID: old.ID}, nil
 	}
 	merged.ID, merged.APID, merged.Network = old.ID, old.APID, old.Network
-	merged.Updated = im.now
+	merged.Published = keptPublished(old.Published, old.Updated)
+	merged.Updated = editedAt(merged.Published, im.now)
 	*p = *merged
 	im.updates = append(im.updates, placeUpdate{old: old, merged: p})
 	return ImportOutcome{Action: ImportUpdated, PlaceID: old.ID}, nil
@@ -496,7 +498,7 @@ func sameContent(a, b *catalogue.Place) bool {
 // contentOf is p without what the server sets, its empty lists nil as
 // they are once stored.
 func contentOf(p catalogue.Place) catalogue.Place {
-	p.ID, p.APID, p.Network, p.Updated, p.HoursError, p.DistanceKm = "", "", catalogue.Network{}, time.Time{}, "", nil
+	p.ID, p.APID, p.Network, p.Updated, p.Published, p.HoursError, p.DistanceKm = "", "", catalogue.Network{}, time.Time{}, time.Time{}, "", nil
 	v := reflect.ValueOf(&p).Elem()
 	for i := range v.NumField() {
 		if f := v.Field(i); f.Kind() == reflect.Slice && f.Len() == 0 {

@@ -30,7 +30,8 @@ func (s *Store) UpdatePlace(id string, p *catalogue.Place) error {
 			return fmt.Errorf("place %s: %w", id, ErrReadOnly)
 		}
 		p.ID, p.APID, p.Network = old.ID, old.APID, old.Network
-		p.Updated = s.now().UTC()
+		p.Published = keptPublished(old.Published, old.Updated)
+		p.Updated = editedAt(p.Published, s.now())
 		p.Sources = nil // read-only: a client may PUT back a merged place it read
 		p.FieldSources = nil
 		communes.France().Settle(p, old)
@@ -179,12 +180,12 @@ func hasPrefix(k []byte, prefix string) bool {
 // CreatePlaces stores many new local places in one transaction, as
 // CreatePlace does for one: all are stored, or none.
 func (s *Store) CreatePlaces(ps []*catalogue.Place) error {
-	now := s.now().UTC()
+	now := publishedAt(s.now())
 	for _, p := range ps {
 		p.ID = newID()
 		p.APID = s.baseURL + "/lieux/" + p.ID
 		p.Network = catalogue.Network{Local: true}
-		p.Updated = now
+		p.Published, p.Updated = now, now
 		p.Sources = nil
 		p.FieldSources = nil
 		communes.France().Settle(p, nil)

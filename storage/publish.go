@@ -93,7 +93,7 @@ func (s *Store) publish(tx *bolt.Tx, c Change) error {
 			return fmt.Errorf("decode follower %s: %w", k, err)
 		}
 		inbox := f.DeliveryInbox()
-		if f.State != FollowAccepted || seen[inbox] {
+		if f.State != FollowAccepted || seen[inbox] || !f.Wants(c) {
 			return nil
 		}
 		seen[inbox] = true
@@ -296,9 +296,9 @@ func contentDigest[T catalogue.Place | catalogue.Event](r *T) []byte {
 	c := *r
 	switch v := any(&c).(type) {
 	case *catalogue.Place:
-		v.ID, v.Network, v.Updated = "", catalogue.Network{}, time.Time{}
+		v.ID, v.Network, v.Updated, v.Published = "", catalogue.Network{}, time.Time{}, time.Time{}
 	case *catalogue.Event:
-		v.ID, v.Network, v.Updated, v.Lieu = "", catalogue.Network{}, time.Time{}, ""
+		v.ID, v.Network, v.Updated, v.Published, v.Lieu = "", catalogue.Network{}, time.Time{}, time.Time{}, ""
 	}
 	data, _ := json.Marshal(&c)
 	sum := sha256.Sum256(data)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/mail"
 	"net/netip"
 	"net/url"
 	"regexp"
@@ -36,6 +37,10 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed (see ui.Config); none by default.
 	TrustedProxies []netip.Prefix
+	// Contact and Territory, when set, are stored in the network's
+	// profile (its fediverse profile fields) at start.
+	Contact   string
+	Territory string
 	// DemoSeed fills an empty catalogue with the demo's sample places
 	// for the handle (see demo.go), for the docker-compose topology.
 	DemoSeed bool
@@ -78,6 +83,8 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&cfg.Tiles, "tiles", getenv("MAILLAGE_TILES"), "map tile URL template, {z}/{x}/{y} (MAILLAGE_TILES; OpenStreetMap by default)")
 	fs.StringVar(&cfg.Name, "name", envOr(getenv, "MAILLAGE_NAME", "Mon réseau"), "network name (MAILLAGE_NAME)")
 	fs.StringVar(&cfg.Handle, "handle", envOr(getenv, "MAILLAGE_HANDLE", "reseau"), "actor handle (MAILLAGE_HANDLE)")
+	fs.StringVar(&cfg.Contact, "contact", getenv("MAILLAGE_CONTACT"), "contact e-mail shown on the network's fediverse profile (MAILLAGE_CONTACT)")
+	fs.StringVar(&cfg.Territory, "territory", getenv("MAILLAGE_TERRITORY"), "territory shown on the network's fediverse profile, e.g. Bouches-du-Rhône (MAILLAGE_TERRITORY)")
 	trusted := fs.String("trusted-proxies", getenv("MAILLAGE_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, comma-separated IPs or CIDRs, e.g. 127.0.0.1/32,10.0.0.0/8 (MAILLAGE_TRUSTED_PROXIES; none by default)")
 	relay, err := envBool(getenv, "MAILLAGE_RELAY")
 	if err != nil {
@@ -147,6 +154,11 @@ func (cfg *Config) validate() error {
 	}
 	if strings.TrimSpace(cfg.Name) == "" {
 		return fmt.Errorf("--name ne peut pas être vide")
+	}
+	if cfg.Contact != "" {
+		if a, err := mail.ParseAddress(cfg.Contact); err != nil || a.Address != cfg.Contact {
+			return fmt.Errorf("--contact : adresse électronique invalide (%q)", cfg.Contact)
+		}
 	}
 	if !handlePattern.MatchString(cfg.Handle) {
 		return fmt.Errorf("--handle : lettres minuscules, chiffres et _ seulement (%q)", cfg.Handle)

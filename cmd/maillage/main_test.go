@@ -282,3 +282,25 @@ func TestTokenCreateRole(t *testing.T) {
 		t.Errorf("default token POST block = %d %v; want 201", status, body)
 	}
 }
+
+// TestServeProfileFlags: --contact and --territory reach the network's
+// fediverse profile at start; a bad e-mail is refused, named.
+func TestServeProfileFlags(t *testing.T) {
+	env := map[string]string{"MAILLAGE_TERRITORY": "Bouches-du-Rhône"}
+	cfg, err := parseServeFlags([]string{"--contact", "contact@arsenic13.example", "--listen", "127.0.0.1:0", "--data", t.TempDir()}, func(k string) string { return env[k] }, io.Discard)
+	if err != nil || cfg.Contact != "contact@arsenic13.example" || cfg.Territory != "Bouches-du-Rhône" {
+		t.Fatalf("config %+v, %v", cfg, err)
+	}
+	srv := &Server{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if err := srv.Open(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	p, err := srv.store.Profile()
+	if err != nil || p.Contact != "contact@arsenic13.example" || p.Territory != "Bouches-du-Rhône" {
+		t.Errorf("profile %+v, %v", p, err)
+	}
+	if _, err := parseServeFlags([]string{"--contact", "pas une adresse"}, func(string) string { return "" }, io.Discard); err == nil || !strings.Contains(err.Error(), "--contact") {
+		t.Errorf("a bad --contact: %v; want an error naming it", err)
+	}
+}

@@ -289,6 +289,21 @@ func (s *Server) storeIdentity() error {
 	if cur.Handle == "" || s.Config.HandleSet {
 		next.Handle = s.Config.Handle
 	}
+	if s.Config.Contact != "" || s.Config.Territory != "" {
+		p, err := s.store.Profile()
+		if err != nil {
+			return err
+		}
+		if s.Config.Contact != "" {
+			p.Contact = s.Config.Contact
+		}
+		if s.Config.Territory != "" {
+			p.Territory = s.Config.Territory
+		}
+		if err := s.store.SetProfile(p); err != nil {
+			return err
+		}
+	}
 	return s.store.SetSettings(next)
 }
 

@@ -105,6 +105,8 @@ func (p *Module) Route(r *mux.Router) {
 	p.registerAdminAccounts(get, post)
 	if p.Fed != nil {
 		p.registerAdminFederation(get, post)
+		p.registerAdminMessages(get, post)
+		p.registerAdminProfile(get, post)
 	}
 	ar.NotFoundHandler = p.adminHTML(func(w http.ResponseWriter, r *http.Request) {
 		p.adminMessage(w, r, http.StatusNotFound, nil, "error.notfound.title", "error.notfound.text")

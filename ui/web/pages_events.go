@@ -205,6 +205,9 @@ type eventView struct {
 	Past        bool
 	JSONLD      map[string]any
 	Lat, Lon    string
+	// Likes and Boosts count the fediverse users who liked or shared
+	// one of our events.
+	Likes, Boosts int
 }
 
 func (p *Module) event(w http.ResponseWriter, r *http.Request) {
@@ -237,6 +240,12 @@ func (p *Module) event(w http.ResponseWriter, r *http.Request) {
 		v.Map = true
 	}
 	v.JSONLD = p.eventJSONLD(v.Item, v.Canonical, v.Next)
+	if e.Network.Local {
+		if v.Likes, v.Boosts, err = p.Store.Reactions(e.APID); err != nil {
+			p.Fail(w, r, err)
+			return
+		}
+	}
 	p.Render(w, r, http.StatusOK, "event", v)
 }
 

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -385,6 +386,16 @@ func TestEventPage(t *testing.T) {
 	cancelled := in.CreateEvent(map[string]any{"nom": "Atelier annulé", "debut": "2026-07-20T09:00:00+02:00",
 		"fin": "2026-07-20T10:00:00+02:00", "lieu": aix.ID, "statut": "annule"})
 	in.WantPage("/evenements/"+cancelled.ID, 200, "Cet événement est annulé.", "EventCancelled")
+	// Likes and boosts from the fediverse are counted on the page.
+	for i, r := range []struct{ kind, actor string }{
+		{storage.ReactionLike, "https://social.example/users/a"}, {storage.ReactionLike, "https://social.example/users/b"},
+		{storage.ReactionAnnounce, "https://social.example/users/a"},
+	} {
+		if err := in.Store.PutReaction(fmt.Sprintf("https://social.example/activities/%d", i), r.kind, atelier.APID, r.actor); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in.WantPage("/evenements/"+atelier.ID, 200, "2 personnes aiment cet atelier sur le fédivers · partagé 1 fois")
 	in.Now = in.Now.AddDate(0, 1, 0)
 	in.WantPage("/evenements/"+cancelled.ID, 200, "Cet événement est passé.")
 }

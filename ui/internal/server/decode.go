@@ -16,7 +16,7 @@ import (
 // readOnlyFields may appear in a body (a client that PUTs back what it
 // read) and are ignored.
 var readOnlyFields = map[string]bool{
-	"id": true, "ap_id": true, "network": true, "updated": true,
+	"id": true, "ap_id": true, "network": true, "updated": true, "published": true,
 	"horaires_erreur": true, "distance_km": true,
 }
 

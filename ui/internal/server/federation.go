@@ -22,6 +22,9 @@ type Federation interface {
 	Unblock(domain string) error
 	Hide(ref string) (apID string, err error)
 	Unhide(apID string) error
+	// AnswerMessage sends the editors' answer to a message received from
+	// the fediverse (a Note in reply, to the asker).
+	AnswerMessage(id, text string) (storage.Message, error)
 }
 
 // FollowerID is the opaque id of a follower in the API.
