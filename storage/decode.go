@@ -114,6 +114,8 @@ func decodePlaceFast(data []byte, p *catalogue.Place) bool {
 			return d.once(&seen, 37) && d.strs(&p.ChampsIntervention)
 		case "equipements":
 			return d.once(&seen, 38) && d.strs(&p.Equipements)
+		case "a_completer":
+			return d.once(&seen, 39) && d.strs(&p.ACompleter)
 		}
 		return false
 	})

@@ -133,7 +133,7 @@ func (s *Store) ImportPlaces(recs []ImportRecord, opts ImportOptions) (ImportRes
 	} else {
 		err = s.update(run, func() {
 			for _, p := range written {
-				s.index.PutPlace(p)
+				s.indexPlace(p)
 			}
 			s.applyGroups(t.groups)
 			if len(written) > 0 {
@@ -217,6 +217,9 @@ func (im *importer) decide(i int, rec ImportRecord) (ImportOutcome, error) {
 	}
 
 	merged := mergeAbsent(p, old, rec.Fields)
+	if merged.Draft() {
+		merged.Normalize() // what the stored place gives is no longer missing
+	}
 	if im.ownSource(p, old) {
 		merged.Source = ""
 	}
@@ -255,7 +258,7 @@ func (im *importer) write() ([]*catalogue.Place, error) {
 		if err := putRecord(im.tx, bucketPlaces, u.merged.ID, u.merged, kindPlace, placeEntries(u.old), placeEntries(u.merged)); err != nil {
 			return nil, err
 		}
-		if err := im.s.publish(im.tx, Change{Verb: VerbUpdate, Place: u.merged}); err != nil {
+		if err := im.s.publish(im.tx, Change{Verb: updateVerb(u.old), Place: u.merged}); err != nil {
 			return nil, err
 		}
 		written = append(written, u.merged)
@@ -455,9 +458,10 @@ func matchKey(s string) string {
 	}, catalogue.Fold(s))
 }
 
-// readOnlyPlaceFields are set by the server, never by a file.
+// readOnlyPlaceFields are set by the server, never by a file; the
+// record's a_completer stands too, for what the stored place gives.
 var readOnlyPlaceFields = map[string]bool{
-	"id": true, "ap_id": true, "network": true, "updated": true, "horaires_erreur": true, "distance_km": true,
+	"a_completer": true, "id": true, "ap_id": true, "network": true, "updated": true, "horaires_erreur": true, "distance_km": true,
 }
 
 // mergeAbsent returns a copy of p whose fields missing from fields (JSON
