@@ -34,6 +34,11 @@ type Options struct {
 	Today string
 	// Progress, when set, is called after every 1,000th record read.
 	Progress func(records int)
+	// Mapping overrides the detection of the columns of a CSV file or a
+	// spreadsheet: it maps a field of the standard (or a pseudo-column:
+	// adresse_postale, horaires_lundi, horaires_lundi_matin…) to the
+	// header of the column that gives it. The other columns are detected.
+	Mapping map[string]string
 }
 
 // Issue is a problem found in one record, or in the whole file when
@@ -114,6 +119,16 @@ type Result struct {
 	// record may have several.
 	Rejected []Issue
 	Warnings []Issue
+	// Mapping lists, for a CSV file or a spreadsheet, the column that
+	// gives each field, in the order of the file; Unused the headers that
+	// give none; NoColumn the fields the standard requires that no column
+	// gives (each record then lacks them: a draft for adresse,
+	// code_postal and services).
+	Mapping  []Mapped
+	Unused   []string
+	NoColumn []string
+	// Drafts is the number of Records that are drafts (Place.Draft).
+	Drafts int
 
 	rejected map[int]bool // record indexes
 }
@@ -165,7 +180,7 @@ func Read(r io.Reader, opts Options) (*Result, error) {
 	}
 	text, enc := decodeText(data)
 	res := &Result{Encoding: enc}
-	rd := &reader{res: res, opts: opts, seenIDs: map[string]Issue{}}
+	rd := &reader{res: res, opts: opts, seenIDs: map[string]Issue{}, noColumn: map[string]bool{}}
 	trimmed := strings.TrimLeft(text, " \t\r\n")
 	if trimmed == "" {
 		return nil, fmt.Errorf("%w : fichier vide", ErrFormat)
@@ -209,6 +224,8 @@ type reader struct {
 	v1, v01  bool // generations seen in the keys
 	unknown  map[string]bool
 	dupNoted map[string]bool
+	noColumn map[string]bool   // required fields no column gives
+	keys     map[string]string // JSON key → field, as headerField says
 }
 
 // noteKey records what a canonical key says about the file's
@@ -216,6 +233,7 @@ type reader struct {
 func (rd *reader) noteKey(key, raw string) {
 	c, ok := columnsByName[key]
 	switch {
+	case !ok && isPseudo(key):
 	case !ok:
 		if rd.unknown == nil {
 			rd.unknown = map[string]bool{}
@@ -277,6 +295,7 @@ func (rd *reader) flush() {
 					continue
 				}
 				pd.b = newBuilder(Issue{Line: pd.line, Record: pd.index, inJSON: inJSON}, rd.opts.Today)
+				pd.b.noColumn = rd.noColumn
 				pd.b.build(pd.row)
 			}
 		}()
@@ -321,5 +340,8 @@ func (rd *reader) file(pd *pending) {
 		rd.res.Warnings = append(rd.res.Warnings, w)
 	}
 	rd.res.Warnings = append(rd.res.Warnings, b.warnings...)
+	if b.place.Draft() {
+		rd.res.Drafts++
+	}
 	rd.res.Records = append(rd.res.Records, Record{Line: pd.line, Index: pd.index, ID: b.id, Place: b.place, Fields: b.fields(), inJSON: b.at.inJSON})
 }
