@@ -18,6 +18,8 @@ import (
 const (
 	FormatCSV  = "csv"
 	FormatJSON = "json"
+	FormatXLSX = "xlsx"
+	FormatODS  = "ods"
 )
 
 // Generations of the standard reported in Result.Version.
@@ -166,7 +168,7 @@ func (r *Result) markRejected(index int) {
 // all; such an error says why in French.
 var ErrFormat = errors.New("format de fichier non reconnu")
 
-// Read reads every record of a CSV or JSON file of places. It returns an
+// Read reads every record of a CSV, JSON, XLSX or ODS file of places. It returns an
 // error, wrapping ErrFormat, only when the file as a whole cannot be read
 // (neither CSV with a header nor JSON, or broken JSON); a record that
 // breaks a rule is listed in Result.Rejected and the others are read.
@@ -177,6 +179,15 @@ func Read(r io.Reader, opts Options) (*Result, error) {
 	}
 	if opts.Today == "" {
 		opts.Today = time.Now().In(catalogue.Paris).Format("2006-01-02")
+	}
+	if isZip(data) {
+		res := &Result{Encoding: EncodingUTF8}
+		rd := &reader{res: res, opts: opts, seenIDs: map[string]Issue{}, noColumn: map[string]bool{}}
+		if err := rd.readWorkbook(data); err != nil {
+			return nil, err
+		}
+		rd.finish()
+		return res, nil
 	}
 	text, enc := decodeText(data)
 	res := &Result{Encoding: enc}
@@ -195,6 +206,13 @@ func Read(r io.Reader, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	rd.finish()
+	return res, nil
+}
+
+// finish converts the queued records and completes the result.
+func (rd *reader) finish() {
+	res := rd.res
 	rd.flush()
 	switch {
 	case rd.v01 && rd.v1:
@@ -212,7 +230,6 @@ func Read(r io.Reader, opts Options) (*Result, error) {
 		res.Warnings = append(res.Warnings, Issue{Field: k, Reason: unknown})
 	}
 	sortFileIssues(res.Warnings)
-	return res, nil
 }
 
 // reader holds the state of one Read.

@@ -175,7 +175,9 @@ func TestReadBrokenCSV(t *testing.T) {
 		ok          func(p *catalogue.Place) bool
 	}{
 		{"a2", "ligne 3 (id « a2 ») : code_postal : 5 chiffres attendus, « 130 » reçu : valeur ignorée, lieu importé comme brouillon « à compléter »",
-			func(p *catalogue.Place) bool { return p.CodePostal == "" && slices.Contains(p.ACompleter, "code_postal") }},
+			func(p *catalogue.Place) bool {
+				return p.CodePostal == "" && slices.Contains(p.ACompleter, "code_postal")
+			}},
 		{"a4", "ligne 5 (id « a4 ») : latitude : nombre attendu, « quarante-trois » reçu : ignoré",
 			func(p *catalogue.Place) bool { return p.Latitude == nil && p.Longitude == nil }},
 		{"a5", "ligne 6 (id « a5 ») : courriels : adresse électronique invalide « pas-une-adresse » : ignorée",
