@@ -49,7 +49,9 @@ func (s *Store) Check() error {
 				problems = append(problems, fmt.Errorf("place under key %s has id %s", k, p.ID))
 			}
 			add(placeEntries(&p), kindPlace, p.ID)
-			places++
+			if !p.Draft() {
+				places++ // a draft is not in the search index
+			}
 			return nil
 		})
 		if err != nil {

@@ -53,6 +53,9 @@ func TestDraftsAreStoredButNeitherListedNorPublished(t *testing.T) {
 		t.Fatalf("Place(draft) = %+v, %v; want the draft, for its editors", p, err)
 	}
 
+	if err := s.Check(); err != nil {
+		t.Errorf("Check with a draft: %v", err)
+	}
 	// The same file again: the draft stays a draft, nothing is published.
 	importOrFail(t, s, []ImportRecord{draftRecord("b", "EPN du Panier", "2 rue B")}, false)
 	if got := outboxActivities(t, s); len(got) != 1 {
