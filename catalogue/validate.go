@@ -261,7 +261,7 @@ func canonicalList(e *Enum, values []string) []string {
 	var out []string
 	for _, v := range values {
 		v = strings.TrimSpace(v)
-		all := e.canonicalAll(v)
+		all := e.CanonicalAll(v)
 		if all == nil {
 			all = []string{v}
 		}
