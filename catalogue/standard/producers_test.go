@@ -323,3 +323,27 @@ func TestProducerSamplesExist(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkReadProducerCSV detects the columns of a 25,000-row CSV in a
+// producer's own shape (see cmd/maillage's producerCSV) and converts its
+// records, repairs included.
+func BenchmarkReadProducerCSV(b *testing.B) {
+	var buf bytes.Buffer
+	buf.WriteString("Identifiant;Nom de l'organisation;Adresse postale;Coord. X;Coord. Y;Téléphone;Courriel;h_lundi;h_mardi;Horaires;Services proposés;Date de mise à jour\n")
+	for i := range 25000 {
+		hours := ""
+		if i%3 == 0 {
+			hours = "Lundi au vendredi de 10h à 12h et de 14h à 17h"
+		}
+		fmt.Fprintf(&buf, "org-%d;Espace numérique n° %d;%d rue de la République - %05d Commune;%.5f;%.5f;+3304%08d;contact%d@example.fr.;09:00 - 12:00 / 13:30 - 17:00;09:00 - 12:00;%s;Accéder à une connexion internet|Prendre en main un ordinateur;15/01/24\n",
+			i, i, 1+i%200, 1000+i%95*1000, -1+float64(i%700)/100, 43+float64(i%500)/100, i, i, hours)
+	}
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		res, err := Read(bytes.NewReader(data), Options{Today: today})
+		if err != nil || len(res.Records) != 25000 {
+			b.Fatalf("Read: %v, %d records, rejected %v", err, len(res.Records), res.RejectedRows())
+		}
+	}
+}

@@ -303,7 +303,7 @@ func (b *builder) readableHours() {
 
 // postalTail is the end of a combined address: "8 rue X - 33000 Ville",
 // "8 rue X, 33000 Ville", "8 rue X 33000 VILLE CEDEX".
-var postalTail = regexp.MustCompile(`^(.*?)[\s,;–—-]+(\d{5})\s+([^\d,;]+?)(?:\s+cedex(?:\s+\d+)?)?\s*$`)
+var postalTail = regexp.MustCompile(`^(.*?)[\s,;–—-]+(\d{5})\s+([^\d\s,;][^,;]*?)(?:\s+cedex(?:\s+\d+)?)?\s*$`)
 
 // splitAddress splits a combined address into street, postal code and
 // commune, when the record gives no other postal code or the same one.
