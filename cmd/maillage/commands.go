@@ -22,7 +22,7 @@ const usage = `usage:
   maillage demo   [--listen-base PORT] [--host HOST] [--data DIR]   (un territoire de 7 instances fédérées)
   maillage token create --data DIR [--label TEXT] [--role admin|editor]   (admin par défaut)
   maillage user add     --data DIR --email EMAIL [--role admin|editor]   (mot de passe lu sur l'entrée standard)
-  maillage import       --data DIR [--url URL] FICHIER [--dry-run]     (CSV ou JSON, standard national v0.1 ou v1)
+  maillage import       --data DIR [--url URL] [--mapping FICHIER.json] FICHIER [--dry-run]   (CSV, JSON, XLSX ou ODS ; statut 0 : tout importé, 2 : des rejets, 1 : rien d'importé)
   maillage export       --data DIR --format csv|geojson|ics|atom|pdf|data-inclusion [--out FICHIER] [--query FILTRES]`
 
 // run dispatches a command line; it returns the error to print.
