@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"errors"
 	"slices"
 	"testing"
 
@@ -99,5 +100,34 @@ func TestImportCompletesADraftAsACreate(t *testing.T) {
 	}
 	if drafts, _ := s.Drafts(); len(drafts) != 0 {
 		t.Errorf("still %d drafts", len(drafts))
+	}
+}
+
+func TestPublishedPlaceDoesNotBecomeADraft(t *testing.T) {
+	s, _ := openTestStore(t)
+	s.SetPublisher(recordingPublisher)
+	res := importOrFail(t, s, []ImportRecord{importRecord("a", "Médiathèque Saint-Charles", "1 rue A")}, false)
+	id := res.Outcomes[0].PlaceID
+	// The file's next version lacks the services: the place keeps its own.
+	r := draftRecord("a", "Médiathèque Saint-Charles", "1 rue A")
+	r.Fields = []string{"nom", "adresse", "code_postal", "commune", "services"}
+	importOrFail(t, s, []ImportRecord{r}, false)
+	p, err := s.Place(id)
+	if err != nil || p.Draft() || len(p.Services) == 0 {
+		t.Fatalf("place after a file without services: %+v, %v; want it published with its services", p, err)
+	}
+	// Nor through an edit.
+	p.Services, p.ACompleter = nil, []string{"services"}
+	if err := s.UpdatePlace(id, p); !errors.Is(err, ErrConflict) {
+		t.Errorf("UpdatePlace(published → draft) = %v; want ErrConflict", err)
+	}
+	// A draft deleted publishes nothing.
+	res = importOrFail(t, s, []ImportRecord{draftRecord("b", "EPN du Panier", "2 rue B")}, false)
+	before := len(outboxActivities(t, s))
+	if err := s.DeletePlace(res.Outcomes[0].PlaceID); err != nil {
+		t.Fatal(err)
+	}
+	if got := outboxActivities(t, s); len(got) != before {
+		t.Errorf("deleting a draft published %v", got[before:])
 	}
 }

@@ -216,7 +216,16 @@ func (im *importer) decide(i int, rec ImportRecord) (ImportOutcome, error) {
 		return ImportOutcome{Action: ImportCreated, PlaceID: p.ID}, nil
 	}
 
-	merged := mergeAbsent(p, old, rec.Fields)
+	fields := rec.Fields
+	if p.Draft() && !old.Draft() && fields != nil {
+		// A published place keeps what the record lacks: it does not go
+		// back to being a draft.
+		fields = slices.DeleteFunc(slices.Clone(fields), func(f string) bool { return slices.Contains(p.ACompleter, f) })
+	}
+	merged := mergeAbsent(p, old, fields)
+	if !old.Draft() {
+		merged.ACompleter = nil
+	}
 	if merged.Draft() {
 		merged.Normalize() // what the stored place gives is no longer missing
 	}

@@ -31,6 +31,9 @@ func (s *Store) UpdatePlace(id string, p *catalogue.Place) error {
 		if !old.Network.Local {
 			return fmt.Errorf("place %s: %w", id, ErrReadOnly)
 		}
+		if p.Draft() && !old.Draft() {
+			return fmt.Errorf("place %s: a published place cannot become a draft: %w", id, ErrConflict)
+		}
 		p.ID, p.APID, p.Network = old.ID, old.APID, old.Network
 		p.Updated = s.now().UTC()
 		p.Sources = nil // read-only: a client may PUT back a merged place it read
@@ -79,6 +82,9 @@ func (s *Store) DeletePlace(id string) error {
 		}
 		if err := g.finish(&t); err != nil {
 			return err
+		}
+		if old.Draft() {
+			return nil // never published
 		}
 		return s.publish(tx, Change{Verb: VerbDelete, Place: old})
 	}, func() { s.index.RemovePlace(id); s.applyGroups(t.groups); s.wake() })
