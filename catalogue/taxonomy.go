@@ -77,13 +77,21 @@ var (
 	}, servicesV01)
 	Publics = newEnum("publics_specifiquement_adresses", []string{
 		"Jeunes", "Étudiants", "Familles et/ou enfants", "Seniors", "Femmes",
-	}, nil)
+	}, map[string][]string{
+		// v0.1's publics_accueillis.
+		"Seniors (+ 65 ans)": {"Seniors"}, "Familles/enfants": {"Familles et/ou enfants"},
+		"Jeunes (16-26 ans)": {"Jeunes"}, "Uniquement femmes": {"Femmes"},
+	})
 	PrisesEnCharge = newEnum("prise_en_charge_specifique", []string{
 		"Surdité", "Handicaps moteurs", "Handicaps mentaux", "Illettrisme",
 		"Langues étrangères (anglais)", "Langues étrangères (autres)", "Déficience visuelle",
 	}, map[string][]string{
 		// The new national cartography merges the two.
 		"Langues étrangères": {"Langues étrangères (anglais)", "Langues étrangères (autres)"},
+		// v0.1's publics_accueillis.
+		"Public langues étrangères":                                             {"Langues étrangères (anglais)", "Langues étrangères (autres)"},
+		"Personnes en situation d'illettrisme":                                  {"Illettrisme"},
+		"Handicaps mentaux : déficiences limitant les activités d'une personne": {"Handicaps mentaux"},
 	})
 	Frais = newEnum("frais_a_charge", []string{
 		"Gratuit", "Gratuit sous condition", "Payant",

@@ -292,6 +292,9 @@ func TestServicesAcceptV01Names(t *testing.T) {
 	if c, ok := Dispositifs.Canonical("CNFS"); !ok || c != "Conseillers numériques" {
 		t.Errorf("Dispositifs.Canonical(CNFS) = %q, %v", c, ok)
 	}
+	if c, ok := Publics.Canonical("Seniors (+ 65 ans)"); !ok || c != "Seniors" {
+		t.Errorf("Publics.Canonical(Seniors (+ 65 ans)) = %q, %v", c, ok)
+	}
 	p := &Place{Services: []string{"Approfondir ma culture numérique", "Accéder à du matériel"}}
 	p.Normalize()
 	if len(p.Services) != 4 {
