@@ -1,6 +1,10 @@
 package standard
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/maillage/maillage/catalogue"
+)
 
 func TestFrenchHoursToOSM(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
@@ -42,4 +46,27 @@ func TestParseDayCell(t *testing.T) {
 			t.Errorf("parseDayCell(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
 		}
 	}
+}
+
+// FuzzFrenchHours checks that any text gives valid OSM hours or none,
+// without panicking.
+func FuzzFrenchHours(f *testing.F) {
+	for _, s := range []string{"Lundi au vendredi de 10h à 12h et de 14h à 17h", "09:00 - 12:00 / 13:30 - 17:00", "lun. - ven. 09:00-17:00",
+		"Tous les jours de 8h à 20h", "24h-25h", "9:", "de 10h à", "lundi au", "h"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if osm, ok := frenchHoursToOSM(s); ok {
+			if _, err := catalogue.ParseHours(osm); err != nil {
+				t.Errorf("frenchHoursToOSM(%q) = %q, unreadable: %v", s, osm, err)
+			}
+		}
+		if r, ok := parseDayCell(s); ok {
+			for _, x := range r {
+				if x.start >= x.end || x.end > 24*60 {
+					t.Errorf("parseDayCell(%q) gives %v", s, x)
+				}
+			}
+		}
+	})
 }

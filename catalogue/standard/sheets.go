@@ -73,8 +73,13 @@ func xlsxRows(data []byte) ([][]string, error) {
 }
 
 // maxRepeat caps the repetitions of an ODS cell or row: spreadsheets pad
-// a sheet with a row repeated a million times.
-const maxRepeat = 1000
+// a sheet with a row repeated a million times. maxCells and maxRows cap
+// a sheet as spreadsheets do, so that repetitions cannot blow it up.
+const (
+	maxRepeat = 1000
+	maxCells  = 16384
+	maxRows   = 1 << 20
+)
 
 // odsRows returns the cells of the first table of an ODS file: the value
 // of numbers and dates, the text of the others, paragraphs joined by
@@ -149,18 +154,23 @@ func odsRows(zr *zip.Reader) ([][]string, error) {
 					text = value // a number or a date as stored, not as shown
 				}
 				for range cellRep {
-					row = append(row, text)
+					if len(row) < maxCells {
+						row = append(row, text)
+					}
 				}
 				inCell = false
 			case "table-row":
 				for len(row) > 0 && row[len(row)-1] == "" {
 					row = row[:len(row)-1]
 				}
-				if len(row) > 0 {
+				switch {
+				case len(rows) >= maxRows:
+					return nil, fmt.Errorf("%w : feuille de plus de %d lignes", ErrFormat, maxRows)
+				case len(row) > 0:
 					for range rowRepeat {
 						rows = append(rows, row)
 					}
-				} else {
+				default:
 					rows = append(rows, nil)
 				}
 			case "table":
