@@ -56,7 +56,8 @@ func zipHas(zr *zip.Reader, name string) bool {
 // unformatted, dates as the spreadsheet's serial day (parseDate reads
 // them).
 func xlsxRows(data []byte) ([][]string, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+	// A decompressed workbook is capped, against ZIP bombs.
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 1 << 30})
 	if err != nil {
 		return nil, fmt.Errorf("%w : classeur XLSX illisible (%v)", ErrFormat, err)
 	}
