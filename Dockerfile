@@ -1,7 +1,7 @@
 # A static maillage binary on an empty image, run as a non-root user.
 #   docker build -t maillage .
 #   docker run -p 8080:8080 -v maillage:/data maillage serve --url http://localhost:8080
-FROM golang:1.26 AS build
+FROM golang:1.26.10 AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download

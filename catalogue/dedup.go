@@ -202,11 +202,18 @@ type Source struct {
 	Updated string  `json:"updated"`
 }
 
-// MergePlaces merges the records of one physical place: each field takes
-// the value of the most recently updated record that has one, lists are
-// united (in order of recency), and the result keeps the id, ap_id and
-// network of the most recent record. records must not be empty; they
-// are not changed.
+// MergePlaces merges the records of one physical place. The merged place
+// starts from its representative record: the local one when there is one
+// (this instance's own, which only its editors change), else the most
+// recently updated one. Fields the representative leaves empty take the
+// value of the most recently updated record that has one, and lists are
+// united (in order of recency), except that with a local record its name,
+// telephone, e-mails, web sites, hours and booking link are shown as they
+// are, even empty: another network's record never changes them on the
+// instance that owns the place. FieldSources names, for each field whose
+// records disagree, the records the value shown comes from. sources lists
+// the records, newest first. records must not be empty; they are not
+// changed.
 func MergePlaces(records []*Place) (*Place, []Source) {
 	sorted := append([]*Place(nil), records...)
 	for i := 1; i < len(sorted); i++ { // newest first; few records
@@ -214,44 +221,152 @@ func MergePlaces(records []*Place) (*Place, []Source) {
 			sorted[j], sorted[j-1] = sorted[j-1], sorted[j]
 		}
 	}
-	m := *sorted[0]
 	sources := make([]Source, 0, len(sorted))
 	for _, r := range sorted {
 		sources = append(sources, Source{Network: r.Network, APID: r.APID, ID: r.ID, Updated: r.Updated.UTC().Format("2006-01-02T15:04:05Z07:00")})
 	}
-	for _, r := range sorted[1:] {
-		for _, f := range []struct {
-			dst *string
-			src string
-		}{
-			{&m.Pivot, r.Pivot}, {&m.Adresse, r.Adresse}, {&m.ComplementAdresse, r.ComplementAdresse},
-			{&m.CodePostal, r.CodePostal}, {&m.Commune, r.Commune}, {&m.CodeINSEE, r.CodeINSEE},
-			{&m.Telephone, r.Telephone}, {&m.Horaires, r.Horaires}, {&m.PresentationResume, r.PresentationResume},
-			{&m.PresentationDetail, r.PresentationDetail}, {&m.Source, r.Source}, {&m.StructureParente, r.StructureParente},
-			{&m.FicheAccesLibre, r.FicheAccesLibre}, {&m.PriseRDV, r.PriseRDV}, {&m.DateMaj, r.DateMaj},
-		} {
-			if (*f.dst == "" || *f.dst == "00000000000000") && f.src != "" {
-				*f.dst = f.src
+	order := sorted
+	for i, r := range sorted {
+		if r.Network.Local {
+			order = append([]*Place{r}, append(append([]*Place(nil), sorted[:i]...), sorted[i+1:]...)...)
+			break
+		}
+	}
+	rep := order[0]
+	local := rep.Network.Local
+	m := *rep
+	m.FieldSources = nil
+	for _, f := range mergedText {
+		shown, from := *f.of(rep), rep
+		if !local || !ownerFields[f.name] {
+			for _, r := range order[1:] {
+				if v := *f.of(r); emptyValue(shown) && !emptyValue(v) {
+					shown, from = v, r
+				}
 			}
 		}
-		if m.Latitude == nil && r.Latitude != nil {
-			m.Latitude, m.Longitude = r.Latitude, r.Longitude
+		*f.of(&m) = shown
+		for _, r := range order {
+			if v := *f.of(r); !emptyValue(v) && v != shown {
+				m.setFieldSource(f.name, from.APID)
+				break
+			}
 		}
-		for _, l := range []struct {
-			dst *[]string
-			src []string
-		}{
-			{&m.Typologie, r.Typologie}, {&m.Courriels, r.Courriels}, {&m.SiteWeb, r.SiteWeb},
-			{&m.Services, r.Services}, {&m.Publics, r.Publics}, {&m.PriseEnCharge, r.PriseEnCharge},
-			{&m.Frais, r.Frais}, {&m.Dispositifs, r.Dispositifs}, {&m.FormationsLabels, r.FormationsLabels},
-			{&m.AutresLabels, r.AutresLabels}, {&m.ModalitesAcces, r.ModalitesAcces},
-			{&m.ModalitesAccompagnement, r.ModalitesAccompagnement}, {&m.Itinerance, r.Itinerance},
-			{&m.ChampsIntervention, r.ChampsIntervention}, {&m.Equipements, r.Equipements},
-		} {
-			*l.dst = unite(*l.dst, l.src)
+	}
+	if m.Latitude == nil {
+		for _, r := range order[1:] {
+			if r.Latitude != nil && r.Longitude != nil {
+				m.Latitude, m.Longitude = r.Latitude, r.Longitude
+				break
+			}
+		}
+	}
+	for _, f := range mergedLists {
+		shown := append([]string(nil), *f.of(rep)...)
+		var from []string
+		if len(shown) > 0 {
+			from = []string{rep.APID}
+		}
+		if !local || !ownerFields[f.name] {
+			for _, r := range order[1:] {
+				n := len(shown)
+				if shown = unite(shown, *f.of(r)); len(shown) > n {
+					from = append(from, r.APID)
+				}
+			}
+		}
+		*f.of(&m) = shown
+		for _, r := range order {
+			if v := *f.of(r); len(v) > 0 && !sameSet(v, shown) {
+				if len(from) == 0 {
+					from = []string{rep.APID}
+				}
+				for _, apid := range from {
+					m.setFieldSource(f.name, apid)
+				}
+				break
+			}
 		}
 	}
 	return &m, sources
+}
+
+// ownerFields are what only the owner of a place says of it on its own
+// instance: a look-alike from another network cannot change them there.
+var ownerFields = map[string]bool{
+	"nom": true, "telephone": true, "courriels": true, "site_web": true, "horaires": true, "prise_rdv": true,
+}
+
+// mergedText and mergedLists are the fields MergePlaces merges, with
+// their names in the standard.
+var (
+	mergedText = []struct {
+		name string
+		of   func(*Place) *string
+	}{
+		{"pivot", func(p *Place) *string { return &p.Pivot }},
+		{"nom", func(p *Place) *string { return &p.Nom }},
+		{"adresse", func(p *Place) *string { return &p.Adresse }},
+		{"complement_adresse", func(p *Place) *string { return &p.ComplementAdresse }},
+		{"code_postal", func(p *Place) *string { return &p.CodePostal }},
+		{"commune", func(p *Place) *string { return &p.Commune }},
+		{"code_insee", func(p *Place) *string { return &p.CodeINSEE }},
+		{"telephone", func(p *Place) *string { return &p.Telephone }},
+		{"horaires", func(p *Place) *string { return &p.Horaires }},
+		{"presentation_resume", func(p *Place) *string { return &p.PresentationResume }},
+		{"presentation_detail", func(p *Place) *string { return &p.PresentationDetail }},
+		{"source", func(p *Place) *string { return &p.Source }},
+		{"structure_parente", func(p *Place) *string { return &p.StructureParente }},
+		{"fiche_acces_libre", func(p *Place) *string { return &p.FicheAccesLibre }},
+		{"prise_rdv", func(p *Place) *string { return &p.PriseRDV }},
+		{"date_maj", func(p *Place) *string { return &p.DateMaj }},
+	}
+	mergedLists = []struct {
+		name string
+		of   func(*Place) *[]string
+	}{
+		{"typologie", func(p *Place) *[]string { return &p.Typologie }},
+		{"courriels", func(p *Place) *[]string { return &p.Courriels }},
+		{"site_web", func(p *Place) *[]string { return &p.SiteWeb }},
+		{"services", func(p *Place) *[]string { return &p.Services }},
+		{"publics_specifiquement_adresses", func(p *Place) *[]string { return &p.Publics }},
+		{"prise_en_charge_specifique", func(p *Place) *[]string { return &p.PriseEnCharge }},
+		{"frais_a_charge", func(p *Place) *[]string { return &p.Frais }},
+		{"dispositif_programmes_nationaux", func(p *Place) *[]string { return &p.Dispositifs }},
+		{"formations_labels", func(p *Place) *[]string { return &p.FormationsLabels }},
+		{"autres_formations_labels", func(p *Place) *[]string { return &p.AutresLabels }},
+		{"modalites_acces", func(p *Place) *[]string { return &p.ModalitesAcces }},
+		{"modalites_accompagnement", func(p *Place) *[]string { return &p.ModalitesAccompagnement }},
+		{"itinerance", func(p *Place) *[]string { return &p.Itinerance }},
+		{"champs_intervention", func(p *Place) *[]string { return &p.ChampsIntervention }},
+		{"equipements", func(p *Place) *[]string { return &p.Equipements }},
+	}
+)
+
+// emptyValue says whether a text field says nothing; "00000000000000" is
+// the standard's unknown pivot.
+func emptyValue(v string) bool { return v == "" || v == "00000000000000" }
+
+// setFieldSource records that the value of field shown comes (in part)
+// from the record apid.
+func (p *Place) setFieldSource(field, apid string) {
+	if p.FieldSources == nil {
+		p.FieldSources = map[string][]string{}
+	}
+	for _, a := range p.FieldSources[field] {
+		if a == apid {
+			return
+		}
+	}
+	p.FieldSources[field] = append(p.FieldSources[field], apid)
+}
+
+// sameSet says whether a and b hold the same values.
+func sameSet(a, b []string) bool {
+	if len(unite(a, b)) != len(a) {
+		return false
+	}
+	return len(unite(b, a)) == len(b)
 }
 
 // unite appends to a the values of b it lacks, keeping a's order; a is

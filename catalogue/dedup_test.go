@@ -130,3 +130,54 @@ func TestMatchKeysNear(t *testing.T) {
 }
 
 func ptrTo(f float64) *float64 { return &f }
+
+// TestMergePlacesKeepsTheLocalRecord: a look-alike of one of our places
+// from another network, dated in the future, with a scam phone, web site
+// and hours, changes none of what the owner says; it only adds.
+func TestMergePlacesKeepsTheLocalRecord(t *testing.T) {
+	lat, lon := 43.2965, 5.3698
+	ours := &Place{ID: "ours", APID: "https://a13.example/lieux/ours", Network: Network{Local: true},
+		Updated: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Nom: "Médiathèque de l'Alcazar",
+		Adresse: "58 cours Belsunce", CodePostal: "13001", Commune: "Marseille", Latitude: &lat, Longitude: &lon,
+		Telephone: "+33491552390", SiteWeb: []string{"https://bmvr.marseille.fr"}, Horaires: "Tu-Sa 11:00-19:00",
+		Services: []string{"Accéder à une connexion internet"}}
+	lat2 := lat + 0.00009 // 10 m north
+	scam := &Place{ID: "scam", APID: "https://evil.example/lieux/1", Network: Network{Name: "Evil", Actor: "https://evil.example/actor"},
+		Updated: time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC), Nom: "Médiathèque de l'Alcazar", Adresse: "58 cours Belsunce",
+		CodePostal: "13001", Commune: "Marseille", Latitude: &lat2, Longitude: &lon,
+		Telephone: "+33899000000", Courriels: []string{"arnaque@evil.example"}, SiteWeb: []string{"https://evil.example"},
+		Horaires: "off", PriseRDV: "https://evil.example/rdv", PresentationResume: "Un lieu accueillant",
+		Services: []string{"Prendre en main un smartphone ou une tablette"}}
+	if !SamePlace(ours, scam) {
+		t.Fatal("the look-alike is not taken as the same place; the test shows nothing")
+	}
+	for _, order := range [][]*Place{{ours, scam}, {scam, ours}} {
+		m, sources := MergePlaces(order)
+		if m.ID != "ours" || m.Nom != ours.Nom || m.Telephone != ours.Telephone || m.Horaires != ours.Horaires ||
+			len(m.SiteWeb) != 1 || m.SiteWeb[0] != ours.SiteWeb[0] || len(m.Courriels) != 0 || m.PriseRDV != "" {
+			t.Errorf("merged %+v; want our name, phone, site, hours and no other contact", m)
+		}
+		if m.PresentationResume != scam.PresentationResume || len(m.Services) != 2 {
+			t.Errorf("resume %q, services %v; the other network may add", m.PresentationResume, m.Services)
+		}
+		if got := m.FieldSources["telephone"]; len(got) != 1 || got[0] != ours.APID {
+			t.Errorf("FieldSources[telephone] = %v; want ours", got)
+		}
+		if got := m.FieldSources["services"]; len(got) != 2 {
+			t.Errorf("FieldSources[services] = %v; want both records", got)
+		}
+		if len(sources) != 2 || sources[0].APID != scam.APID {
+			t.Errorf("sources %+v; want both, newest first", sources)
+		}
+	}
+	// Elsewhere (no local record), the newest leads and says so.
+	other := *ours
+	other.Network = Network{Name: "Arsenic 13", Actor: "https://a13.example/actor"}
+	m, _ := MergePlaces([]*Place{&other, scam})
+	if m.Telephone != scam.Telephone || len(m.FieldSources["telephone"]) != 1 || m.FieldSources["telephone"][0] != scam.APID {
+		t.Errorf("telephone %q from %v; want the newest record's, named", m.Telephone, m.FieldSources["telephone"])
+	}
+	if _, ok := m.FieldSources["nom"]; ok {
+		t.Errorf("FieldSources[nom] = %v; the records agree on the name", m.FieldSources["nom"])
+	}
+}

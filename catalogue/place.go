@@ -19,6 +19,10 @@ type Place struct {
 	// networks, shown merged (MergePlaces); empty for a record shown alone.
 	// It is never stored.
 	Sources []Source `json:"sources,omitempty"`
+	// FieldSources names, for each field of a merged place whose records
+	// disagree, the records (their ap_id, listed in Sources) the value
+	// shown comes from. It is never stored.
+	FieldSources map[string][]string `json:"sources_champs,omitempty"`
 	// ACompleter lists the fields the standard requires that a draft
 	// lacks (DraftFields): a place with any is a draft ("à compléter"),
 	// stored but neither listed, published, federated nor exported until

@@ -37,8 +37,14 @@ func gone(err error) bool {
 	return errors.As(err, &se) && (se.code == http.StatusGone || se.code == http.StatusNotFound)
 }
 
-// get fetches an ActivityPub document with a signed GET.
+// get fetches an ActivityPub document with a signed GET, waiting for one
+// of the hostFetches slots of its host (errBusy after hostWait).
 func (s *Service) get(ctx context.Context, iri string) (map[string]any, error) {
+	release, err := s.keys.slot(ctx, hostOf(iri))
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", iri, err)
+	}
+	defer release()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, iri, nil)
 	if err != nil {
 		return nil, err
@@ -111,11 +117,8 @@ type cachedActor struct {
 // or the network, whichever is fresh first.
 func (s *Service) cachedActor(ctx context.Context, iri string, refresh bool) (storage.RemoteActor, *rsa.PublicKey, error) {
 	if !refresh {
-		if c, ok := s.actors.Load(iri); ok && s.now().Sub(c.(cachedActor).actor.Fetched) < actorCacheTTL {
-			return c.(cachedActor).actor, c.(cachedActor).key, nil
-		}
-		if a, err := s.store.Actor(iri); err == nil && s.now().Sub(a.Fetched) < actorCacheTTL && a.Inbox != "" {
-			return a, s.remember(a), nil
+		if a, key, ok := s.knownActor(iri); ok {
+			return a, key, nil
 		}
 	}
 	a, err := s.fetchActorDoc(ctx, iri)
@@ -209,42 +212,6 @@ func (s *Service) actorFromDoc(ctx context.Context, doc map[string]any) (storage
 		return storage.RemoteActor{}, fmt.Errorf("actor %s has no inbox", a.ID)
 	}
 	return a, nil
-}
-
-// resolveKey is the KeyResolver of incoming signatures: the key id is the
-// actor's IRI with a fragment (Mastodon, Maillage) or a document of its own.
-func (s *Service) resolveKey(ctx context.Context, keyID string, refresh bool) (*rsa.PublicKey, string, error) {
-	u, err := url.Parse(keyID)
-	if err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" { // hostOf(keyID) == ""
-		return nil, "", fmt.Errorf("bad keyId %q", keyID)
-	}
-	u.Fragment = ""
-	actorIRI := u.String()
-	a, pub, err := s.cachedActor(ctx, actorIRI, refresh)
-	if err == nil && a.KeyID == keyID && pub != nil {
-		return pub, a.ID, nil
-	}
-	if err != nil {
-		// The key may be a document of its own whose owner is the actor.
-		doc, gerr := s.get(ctx, actorIRI)
-		owner := ""
-		if gerr == nil {
-			owner = str(doc, "owner")
-		}
-		if owner == "" || hostOf(owner) != hostOf(keyID) {
-			return nil, "", fmt.Errorf("key %s: %w", keyID, err)
-		}
-		if a, err = s.fetchActor(ctx, owner, refresh); err != nil {
-			return nil, "", err
-		}
-	}
-	if a.KeyID != keyID {
-		return nil, "", fmt.Errorf("actor %s does not have key %s", a.ID, keyID)
-	}
-	if pub, err = DecodePublicKey(a.PublicKeyPEM); err != nil {
-		return nil, "", fmt.Errorf("key %s: %w", keyID, err)
-	}
-	return pub, a.ID, nil
 }
 
 // resolveHandle turns "handle@host" or an actor URL into an actor IRI.

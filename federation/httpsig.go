@@ -33,9 +33,15 @@ const (
 )
 
 // SignatureError says why an incoming request's signature was refused.
-type SignatureError struct{ Reason string }
+// Err is the key resolver's error, when that is the reason.
+type SignatureError struct {
+	Reason string
+	Err    error
+}
 
 func (e *SignatureError) Error() string { return "signature: " + e.Reason }
+
+func (e *SignatureError) Unwrap() error { return e.Err }
 
 func sigErr(format string, args ...any) error {
 	return &SignatureError{Reason: fmt.Sprintf(format, args...)}
@@ -185,8 +191,9 @@ func signingString(req *http.Request, headers []string, created, expires int64) 
 // read into body. It requires (request-target), host and a date (Date or
 // (created)) to be signed, the date to be recent, and for requests with a
 // body the Digest to be signed and to match. When the signature does not
-// verify with the cached key, the key is fetched again once: the actor may
-// have rotated it. It returns the key id and the actor owning the key.
+// verify with the cached key, the key is asked for again once, with
+// refresh set: the actor may have rotated it. A resolver error ends there.
+// It returns the key id and the actor owning the key.
 func Verify(ctx context.Context, req *http.Request, body []byte, resolve KeyResolver, now time.Time) (keyID, owner string, err error) {
 	h := req.Header.Get("Signature")
 	if h == "" {
@@ -232,10 +239,7 @@ func Verify(ctx context.Context, req *http.Request, body []byte, resolve KeyReso
 	for _, refresh := range []bool{false, true} {
 		pub, actor, err := resolve(ctx, s.keyID, refresh)
 		if err != nil {
-			if refresh {
-				return "", "", sigErr("key %s: %v", s.keyID, err)
-			}
-			continue
+			return "", "", &SignatureError{Reason: fmt.Sprintf("key %s: %v", s.keyID, err), Err: err}
 		}
 		if rsa.VerifyPKCS1v15(pub, crypto.SHA256, sum[:], s.sig) == nil {
 			return s.keyID, actor, nil

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/go-fed/activity/pub"
 
@@ -36,9 +37,16 @@ func (s *Service) inbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, owner, err := Verify(r.Context(), r, body, s.resolveKey, s.now())
+	if errors.Is(err, errBusy) {
+		s.log.Warn("inbox: key fetch postponed", "remote", r.RemoteAddr, "err", err)
+		w.Header().Set("Retry-After", "30")
+		http.Error(w, "trop de requêtes vers ce serveur, réessayez plus tard", http.StatusServiceUnavailable)
+		return
+	}
 	if err != nil {
+		// The detail (fetch errors, DNS answers) is for our log only.
 		s.log.Warn("inbox: signature refused", "remote", r.RemoteAddr, "err", err)
-		http.Error(w, "signature refused: "+err.Error(), http.StatusUnauthorized)
+		http.Error(w, "signature HTTP refusée", http.StatusUnauthorized)
 		return
 	}
 	if err := s.receive(r.Context(), owner, body); err != nil {
@@ -47,12 +55,19 @@ func (s *Service) inbox(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(http.StatusAccepted) // already done: a redelivery
 			return
 		}
-		if status == http.StatusInternalServerError {
+		msg := err.Error()
+		switch status {
+		case http.StatusInternalServerError:
 			s.log.Error("inbox", "actor", owner, "err", err)
-		} else {
+			msg = "erreur interne, réessayez plus tard"
+		case http.StatusBadGateway:
+			// A fetch error says what our resolver saw: keep it in the log.
+			s.log.Warn("inbox: activity refused", "actor", owner, "status", status, "err", err)
+			msg = "document distant injoignable"
+		default:
 			s.log.Warn("inbox: activity refused", "actor", owner, "status", status, "err", err)
 		}
-		http.Error(w, err.Error(), status)
+		http.Error(w, msg, status)
 		return
 	}
 	w.WriteHeader(http.StatusAccepted)
@@ -95,6 +110,16 @@ func (s *Service) receive(ctx context.Context, signer string, body []byte) error
 		return httpError(http.StatusUnauthorized, "activity of %s signed by %s", actor, signer)
 	case hostOf(id) != hostOf(actor):
 		return httpError(http.StatusBadRequest, "activity id %s is not on the actor's host", id)
+	}
+	// Ids become keys and links: no user names in them (a misleading
+	// http://other@peer/…), nothing longer than maxIRI.
+	for _, iri := range []string{id, actor, str(doc, "object")} {
+		if iri == "" {
+			continue
+		}
+		if err := checkIRI(iri); err != nil {
+			return httpError(http.StatusBadRequest, "%v", err)
+		}
 	}
 	switch kind {
 	case "Follow":
@@ -253,24 +278,37 @@ func (s *Service) putObject(ctx context.Context, activityID, actor string, obj m
 // empty Remote: they are not kept.
 func (s *Service) remoteOf(ctx context.Context, actor string, obj map[string]any) (storage.Remote, error) {
 	network, home := s.network(ctx, actor), hostOf(actor)
+	ctx = context.WithValue(ctx, logKey{}, s.log.With("actor", actor))
+	now := s.now()
 	switch str(obj, "type") {
 	case "Place":
 		p, err := placeFromObject(ctx, obj, network)
 		if err != nil {
 			return storage.Remote{}, httpError(http.StatusBadRequest, "%v", err)
 		}
+		if err := checkIRI(p.APID); err != nil {
+			return storage.Remote{}, httpError(http.StatusBadRequest, "place: %v", err)
+		}
 		if hostOf(p.APID) != home {
 			return storage.Remote{}, httpError(http.StatusForbidden, "place %s is not on the host of %s", p.APID, actor)
 		}
+		clampUpdated(&p.Updated, now)
 		return storage.Remote{Place: p}, nil
 	case "Event":
 		e, p, err := eventFromObject(ctx, obj, network)
 		if err != nil {
 			return storage.Remote{}, httpError(http.StatusBadRequest, "%v", err)
 		}
+		for _, iri := range []string{e.APID, p.APID} {
+			if err := checkIRI(iri); err != nil {
+				return storage.Remote{}, httpError(http.StatusBadRequest, "event: %v", err)
+			}
+		}
 		if hostOf(e.APID) != home || hostOf(p.APID) != home {
 			return storage.Remote{}, httpError(http.StatusForbidden, "event %s is not on the host of %s", e.APID, actor)
 		}
+		clampUpdated(&p.Updated, now)
+		clampUpdated(&e.Updated, now)
 		return storage.Remote{Place: p, Event: e}, nil
 	}
 	return storage.Remote{}, nil
@@ -292,4 +330,13 @@ func (s *Service) onDelete(id, actor string, doc map[string]any) error {
 		return fmt.Errorf("delete %s: %w", object, err)
 	}
 	return err
+}
+
+// clampUpdated brings a remote version time later than its receipt back
+// to the receipt: a peer's clock, or a peer, cannot date a record in the
+// future to win every later merge.
+func clampUpdated(t *time.Time, now time.Time) {
+	if t.After(now) {
+		*t = now
+	}
 }

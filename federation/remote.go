@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"log/slog"
 	"regexp"
 	"strings"
 	"time"
@@ -125,7 +126,11 @@ func placeFromObject(ctx context.Context, doc map[string]any, network catalogue.
 	p.AutresLabels, p.ModalitesAcces = strings_(doc, "autres_formations_labels"), strings_(doc, "modalites_acces")
 	p.ModalitesAccompagnement, p.Itinerance = strings_(doc, "modalites_accompagnement"), strings_(doc, "itinerance")
 	p.ChampsIntervention, p.Equipements = strings_(doc, "champs_intervention"), strings_(doc, "equipements")
-	p.Normalize()
+	dropped, err := p.NormalizeRemote()
+	if err != nil {
+		return nil, fmt.Errorf("invalid place: %w", err)
+	}
+	logDropped(ctx, p.APID, dropped)
 	switch {
 	case p.APID == "":
 		return nil, errors.New("place without id")
@@ -207,7 +212,7 @@ func eventFromObject(ctx context.Context, doc map[string]any, network catalogue.
 		return nil, nil, fmt.Errorf("location: %w", err)
 	}
 	e.Lieu = p.APID
-	e.Normalize()
+	logDropped(ctx, e.APID, e.NormalizeRemote())
 	if err := e.Validate(); err != nil {
 		// Keep what a peer may send that our rules refuse out of the
 		// stored record rather than refusing the whole event.
@@ -279,4 +284,15 @@ func physicalLocation(v any) (map[string]any, error) {
 		return nil, errors.New("online event (virtual location only): the catalogue lists events at physical places")
 	}
 	return nil, errors.New("event without an embedded location")
+}
+
+// logKey keys the logger of remoteOf in a context, for the readers of
+// remote objects to report what they dropped.
+type logKey struct{}
+
+// logDropped logs the values dropped from the remote object id.
+func logDropped(ctx context.Context, id string, dropped []string) {
+	if l, ok := ctx.Value(logKey{}).(*slog.Logger); ok && len(dropped) > 0 {
+		l.Warn("remote object: values dropped", "object", id, "dropped", dropped)
+	}
 }

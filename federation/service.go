@@ -58,6 +58,9 @@ type Service struct {
 	// front of the store's cache: every incoming activity needs its
 	// sender's key and name.
 	actors sync.Map // IRI → cachedActor
+	// keys caches the keys of incoming signatures, and limits fetches
+	// (see keys.go).
+	keys keyCache
 
 	wake     chan struct{}
 	stop     chan struct{}

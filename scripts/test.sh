@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Every test, including the two that drive Fedify (federation/fedify_test.go)
-# and the browser tests of the pages (ui/browser_test.go). Installs what
+# and the browser tests of the pages (ui/web, ui/admin). Installs what
 # those need first: Node.js >= 20 and Chromium (with apt-get when run as
 # root), and the locked npm packages of federation/testdata/fedify and
-# ui/testdata/axe (axe-core).
+# ui/internal/uitest/testdata/axe (axe-core).
 #
 # Usage: ./scripts/test.sh [go test arguments]   (default: ./...)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 fedify=federation/testdata/fedify
-axe=ui/testdata/axe
+axe=ui/internal/uitest/testdata/axe
 apt_updated=
 
 if ! command -v node >/dev/null; then
@@ -32,7 +32,7 @@ if [ "$major" -lt 20 ]; then
   exit 1
 fi
 
-# Chromium for ui/browser_test.go (Debian's package: /usr/bin/chromium).
+# Chromium for the browser tests of ui/web and ui/admin (Debian's package: /usr/bin/chromium).
 if [ -z "${MAILLAGE_CHROMIUM:-}" ] && ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "test.sh: installing Chromium with apt-get" >&2

@@ -236,8 +236,13 @@ func TestMergedPlace(t *testing.T) {
 		if m.ID != ids[0] || !m.Network.Local || m.Network.Actor == "" {
 			t.Errorf("MergedPlace(%s): id %s, network %+v; want the local record %s, with its actor", ref, m.ID, m.Network, ids[0])
 		}
-		if m.Nom != "Médiathèque Ceccano (Avignon)" || m.Telephone == "" || len(m.Services) != 2 {
-			t.Errorf("MergedPlace(%s): nom %q, telephone %q, services %v; want the newest name, the only phone, both services", ref, m.Nom, m.Telephone, m.Services)
+		// The local record's name and contact, even empty, are what its
+		// instance shows; other networks add services.
+		if m.Nom != "Médiathèque Ceccano" || m.Telephone != "" || len(m.Services) != 2 {
+			t.Errorf("MergedPlace(%s): nom %q, telephone %q, services %v; want the local name, no phone (the local record has none), both services", ref, m.Nom, m.Telephone, m.Services)
+		}
+		if src := m.FieldSources["nom"]; len(src) != 1 || src[0] != m.APID {
+			t.Errorf("MergedPlace(%s).FieldSources[nom] = %v; want the local record %s", ref, src, m.APID)
 		}
 		if len(m.Sources) != 3 || m.Sources[0].Network.Actor != paca || m.Sources[0].Updated != newer.UTC().Format(time.RFC3339) {
 			t.Errorf("MergedPlace(%s).Sources = %+v; want three, newest first", ref, m.Sources)

@@ -17,8 +17,10 @@ import (
 // mergeGroup reads the records of the group gid and merges them. The
 // merged place takes the id, ap_id and network of its representative: its
 // local record when it has one (the one this instance's editors can
-// change), else its most recently updated one; its fields come from the
-// most recently updated record that has them (catalogue.MergePlaces).
+// change), else its most recently updated one; its fields are its
+// representative's, completed by the most recently updated records, except
+// that another network never changes a local record's name, contact, web
+// site and hours (catalogue.MergePlaces).
 func mergeGroup(tx *bolt.Tx, gid string) (*catalogue.Place, error) {
 	m, _, err := mergeRecords(tx, gid, nil)
 	return m, err

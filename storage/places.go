@@ -37,6 +37,7 @@ func (s *Store) UpdatePlace(id string, p *catalogue.Place) error {
 		p.ID, p.APID, p.Network = old.ID, old.APID, old.Network
 		p.Updated = s.now().UTC()
 		p.Sources = nil // read-only: a client may PUT back a merged place it read
+		p.FieldSources = nil
 		if err := putRecord(tx, bucketPlaces, id, p, kindPlace, placeEntries(old), placeEntries(p)); err != nil {
 			return err
 		}
@@ -192,6 +193,7 @@ func (s *Store) CreatePlaces(ps []*catalogue.Place) error {
 		p.Network = catalogue.Network{Local: true}
 		p.Updated = now
 		p.Sources = nil
+		p.FieldSources = nil
 	}
 	var t touched
 	err := s.update(func(tx *bolt.Tx) error {

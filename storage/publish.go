@@ -249,6 +249,7 @@ func putRemotePlace(tx *bolt.Tx, p *catalogue.Place) (string, error) {
 	p.Network.Local = false
 	p.Updated = p.Updated.UTC()
 	p.Sources = nil
+	p.FieldSources = nil
 	var old *catalogue.Place
 	if id, ok := resolve(tx, kindPlace, p.APID); ok {
 		var err error

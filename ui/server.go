@@ -9,11 +9,31 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/maillage/maillage/storage"
+	"github.com/maillage/maillage/ui/admin"
+	"github.com/maillage/maillage/ui/api"
+	"github.com/maillage/maillage/ui/feeds"
+	"github.com/maillage/maillage/ui/internal/page"
+	"github.com/maillage/maillage/ui/internal/server"
+	"github.com/maillage/maillage/ui/web"
 )
 
 // DefaultMaxBody is the largest request body accepted when Config.MaxBody
 // is zero.
 const DefaultMaxBody = 1 << 20
+
+// DefaultTileURL is the map tiles' URL when Config.TileURL is empty:
+// OpenStreetMap's standard layer.
+const DefaultTileURL = page.DefaultTileURL
+
+// Federation is what the web layer needs of the ActivityPub side.
+type Federation = server.Federation
+
+// Report is an error report sent from a place page's "signaler une
+// erreur" form.
+type Report = server.Report
+
+// Reports receives the error reports of the place pages.
+type Reports = server.Reports
 
 // Config is what the web layer needs. Store is required.
 type Config struct {
@@ -41,79 +61,45 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 }
 
-type server struct {
-	store   *storage.Store
-	log     *slog.Logger
-	now     func() time.Time
-	maxBody int64
-	fed     Federation
-	figures statsCache // computeStats
-	proxies proxies    // trusted reverse proxies
-}
-
-// New returns the HTTP handler of an instance.
+// New returns the HTTP handler of an instance: the ActivityPub routes
+// (when Config.Federation is set), the exports and feeds, the JSON API,
+// the public pages and the editors' pages, in that order.
 func New(cfg Config) http.Handler {
-	s := &server{store: cfg.Store, log: cfg.Logger, now: cfg.Now, maxBody: cfg.MaxBody, fed: cfg.Federation,
-		proxies: proxies(cfg.TrustedProxies)}
-	if s.log == nil {
-		s.log = slog.Default()
+	s := &server.Server{Store: cfg.Store, Log: cfg.Logger, Now: cfg.Now, MaxBody: cfg.MaxBody, Fed: cfg.Federation,
+		Proxies: server.Proxies(cfg.TrustedProxies)}
+	if s.Log == nil {
+		s.Log = slog.Default()
 	}
-	if s.now == nil {
-		s.now = time.Now
+	if s.Now == nil {
+		s.Now = time.Now
 	}
-	if s.maxBody == 0 {
-		s.maxBody = DefaultMaxBody
+	if s.MaxBody == 0 {
+		s.MaxBody = DefaultMaxBody
 	}
 
 	r := mux.NewRouter()
-	if s.fed != nil {
-		s.fed.Register(r)
+	if s.Fed != nil {
+		s.Fed.Register(r)
 	}
-	r.HandleFunc("/healthz", s.healthz).Methods(http.MethodGet, http.MethodHead)
-	s.registerExports(r) // /export/…, /feed/evenements.atom, /catalogue.pdf
-
-	api := r.PathPrefix("/api/v1").Subrouter()
-	api.HandleFunc("/places", s.listPlaces).Methods(http.MethodGet)
-	api.HandleFunc("/places", s.auth(roleCatalogue, s.createPlace)).Methods(http.MethodPost)
-	api.HandleFunc("/places/{id}", s.getPlace).Methods(http.MethodGet)
-	api.HandleFunc("/places/{id}", s.auth(roleCatalogue, s.updatePlace)).Methods(http.MethodPut)
-	api.HandleFunc("/places/{id}", s.auth(roleCatalogue, s.deletePlace)).Methods(http.MethodDelete)
-	api.HandleFunc("/places/{id}/split", s.auth(roleCatalogue, s.splitPlace)).Methods(http.MethodPost)
-	api.HandleFunc("/places/{id}/link", s.auth(roleCatalogue, s.linkPlace)).Methods(http.MethodPost)
-	api.HandleFunc("/events", s.listEvents).Methods(http.MethodGet)
-	api.HandleFunc("/events", s.auth(roleCatalogue, s.createEvent)).Methods(http.MethodPost)
-	api.HandleFunc("/events/{id}", s.getEvent).Methods(http.MethodGet)
-	api.HandleFunc("/events/{id}", s.auth(roleCatalogue, s.updateEvent)).Methods(http.MethodPut)
-	api.HandleFunc("/events/{id}", s.auth(roleCatalogue, s.deleteEvent)).Methods(http.MethodDelete)
-	api.HandleFunc("/import", s.auth(roleCatalogue, s.importPlaces)).Methods(http.MethodPost)
-	api.HandleFunc("/stats", s.stats).Methods(http.MethodGet)
-	if s.fed != nil {
-		s.registerFederation(api)
-	}
-	api.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusNotFound, apiError{Error: "ressource inconnue"})
-	})
-	api.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusMethodNotAllowed, apiError{Error: "méthode non permise"})
-	})
+	r.HandleFunc("/healthz", s.Healthz).Methods(http.MethodGet, http.MethodHead)
+	feeds.New(s).Route(r) // /export/…, /feed/evenements.atom, /catalogue.pdf
+	api.New(s).Route(r.PathPrefix("/api/v1").Subrouter())
 	// The pages come after the federation routes, which answer the same
 	// /lieux/{id} and /evenements/{id} to ActivityPub clients.
-	s.registerPages(r, cfg)
-	return s.logRequests(r)
-}
-
-func (s *server) healthz(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Write([]byte("ok\n"))
+	site := page.New(s, page.Options{TileURL: cfg.TileURL, TileAttribution: cfg.TileAttribution,
+		Reports: cfg.Reports, Messages: page.French(web.French, admin.French)})
+	web.New(site).Route(r)
+	admin.New(site).Route(r)
+	return logRequests(s.Log, r)
 }
 
 // logRequests logs one line per request.
-func (s *server) logRequests(next http.Handler) http.Handler {
+func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
-		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+		log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
 			"duration", time.Since(start))
 	})
 }

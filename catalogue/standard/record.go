@@ -157,9 +157,9 @@ func (b *builder) scalar(col string, v value) (string, bool) {
 		if len(items) == 0 {
 			return "", true
 		}
-		return items[0], true
+		return undefuse(items[0]), true
 	}
-	return strings.TrimSpace(v.text), true
+	return undefuse(strings.TrimSpace(v.text)), true
 }
 
 // list returns the values of v: the elements of a JSON array, or the
@@ -178,7 +178,7 @@ func (b *builder) list(col string, v value, seps string) []string {
 	out := items[:0:0]
 	for _, s := range items {
 		if s = strings.TrimSpace(s); s != "" {
-			out = append(out, s)
+			out = append(out, undefuse(s))
 		}
 	}
 	return out

@@ -41,6 +41,14 @@ type WriteOptions struct {
 // UTF-8 without BOM, a comma between columns, "|" between the values of a
 // multi-valued column, a header line first.
 //
+// Free-text cells that a spreadsheet would read as a formula (starting
+// with =, +, -, @, a tab or a carriage return) get a leading single quote,
+// as OWASP recommends against CSV injection: a record of another network
+// cannot plant =HYPERLINK(…) in a coordinator's spreadsheet. Those columns
+// have no pattern in the TableSchema, so the file stays valid; the
+// columns with a pattern (pivot, code_insee, telephone, lists) cannot
+// start so, except telephone's "+33…", which is left as is.
+//
 // A stored place is valid, so every value passes the TableSchema's
 // constraints; a value that would not (a record of another network
 // validated by older rules) is left out of its column rather than make
@@ -81,41 +89,41 @@ func (cw *CSVWriter) Write(p *catalogue.Place) error {
 	}
 	r := cw.row[:0]
 	r = append(r,
-		p.ID,
+		cell(p.ID),
 		csvPivot(p.Pivot),
-		p.Nom,
-		p.Commune,
+		cell(p.Nom),
+		cell(p.Commune),
 		p.CodePostal,
 		csvMatch(csvINSEE, p.CodeINSEE),
-		p.Adresse,
-		p.ComplementAdresse,
+		cell(p.Adresse),
+		cell(p.ComplementAdresse),
 		csvFloat(p.Latitude, p.Longitude, true),
 		csvFloat(p.Latitude, p.Longitude, false),
 		csvEnum(catalogue.Typologies, p.Typologie),
 		csvMatch(csvTelephone, p.Telephone),
-		csvJoin(p.Courriels),
-		csvJoin(p.SiteWeb),
-		p.Horaires,
-		csvResume(p.PresentationResume),
-		p.PresentationDetail,
-		p.Source,
+		cell(csvJoin(p.Courriels)),
+		cell(csvJoin(p.SiteWeb)),
+		cell(p.Horaires),
+		csvResume(cell(p.PresentationResume)),
+		cell(p.PresentationDetail),
+		cell(p.Source),
 		csvEnum(catalogue.Itinerances, p.Itinerance),
-		p.StructureParente,
-		p.DateMaj,
+		cell(p.StructureParente),
+		cell(p.DateMaj),
 		csvEnum(catalogue.Services, p.Services),
 		csvEnum(catalogue.Publics, p.Publics),
 		csvEnum(catalogue.PrisesEnCharge, p.PriseEnCharge),
 		csvEnum(catalogue.Frais, p.Frais),
 		csvEnum(catalogue.Dispositifs, p.Dispositifs),
 		csvEnum(catalogue.FormationsLabels, p.FormationsLabels),
-		csvJoin(p.AutresLabels),
+		cell(csvJoin(p.AutresLabels)),
 		csvEnum(catalogue.ModalitesAcces, p.ModalitesAcces),
 		csvEnum(catalogue.ModalitesAccompagnement, p.ModalitesAccompagnement),
-		p.FicheAccesLibre,
-		p.PriseRDV,
+		cell(p.FicheAccesLibre),
+		cell(p.PriseRDV),
 	)
 	if cw.opts.Maillage {
-		r = append(r, csvEnum(catalogue.ChampsIntervention, p.ChampsIntervention), csvJoin(p.Equipements))
+		r = append(r, csvEnum(catalogue.ChampsIntervention, p.ChampsIntervention), cell(csvJoin(p.Equipements)))
 	}
 	return cw.w.Write(r)
 }
@@ -215,6 +223,24 @@ func csvJoin(values []string) string {
 		b.WriteString(v)
 	}
 	return b.String()
+}
+
+// cell defuses a free-text value that a spreadsheet would run as a
+// formula, by prefixing a single quote (OWASP, "CSV Injection").
+func cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// undefuse takes off the quote cell put before a formula-looking value, so
+// that an export reads back to the same places.
+func undefuse(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
+		return s[1:]
+	}
+	return s
 }
 
 // csvResume keeps presentation_resume within the standard's 280

@@ -387,3 +387,53 @@ func TestCSVLeavesOutValuesTheSchemaRefuses(t *testing.T) {
 		t.Errorf("services = %q; want the canonical known value only", got)
 	}
 }
+
+// TestCSVDefusesFormulas: free-text cells a spreadsheet would run as a
+// formula get a leading single quote (OWASP), telephone numbers keep
+// their "+", and the file stays valid against the TableSchema.
+func TestCSVDefusesFormulas(t *testing.T) {
+	schema := loadTableSchema(t)
+	lat, lon := 43.2965, 5.3698
+	p := &catalogue.Place{ID: "formules", Pivot: "00000000000000", Nom: `=HYPERLINK("https://evil.example","Cliquez")`,
+		Adresse: "+2 rue X", ComplementAdresse: "-1+1", CodePostal: "13001", Commune: "@SUM(A1)",
+		Latitude: &lat, Longitude: &lon, Telephone: "+33491000000", Horaires: "\tMo 09:00-12:00",
+		PresentationResume: "=1+2", PresentationDetail: "\r=cmd|' /C calc'!A0", Source: "-x",
+		StructureParente: "@x", AutresLabels: []string{"=QPV"}, Equipements: []string{"+Imprimante"},
+		DateMaj: "2026-07-01"}
+	var buf bytes.Buffer
+	if err := WriteCSV(&buf, []*catalogue.Place{p}, WriteOptions{Maillage: true}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(buf.Bytes())).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("%d rows, %v", len(rows), err)
+	}
+	cells := map[string]string{}
+	for i, name := range rows[0] {
+		cells[name] = rows[1][i]
+	}
+	for _, col := range []string{"nom", "adresse", "complement_adresse", "commune", "horaires", "presentation_resume",
+		"presentation_detail", "source", "structure_parente", "autres_formations_labels", "equipements"} {
+		if !strings.HasPrefix(cells[col], "'") {
+			t.Errorf("%s = %q; want a leading single quote", col, cells[col])
+		}
+	}
+	if cells["telephone"] != "+33491000000" {
+		t.Errorf("telephone = %q; want +33491000000 as is", cells["telephone"])
+	}
+	back, err := Read(bytes.NewReader(buf.Bytes()), Options{})
+	if err != nil || len(back.Records) != 1 {
+		t.Fatalf("read back: %v, %+v", err, back)
+	}
+	if got := back.Records[0].Place; got.Nom != p.Nom || got.Commune != p.Commune || got.Source != p.Source ||
+		len(got.AutresLabels) != 1 || got.AutresLabels[0] != "=QPV" {
+		t.Errorf("read back nom %q, commune %q, source %q, labels %v; want the values before the quote", got.Nom, got.Commune, got.Source, got.AutresLabels)
+	}
+	buf.Reset()
+	if err := WriteCSV(&buf, []*catalogue.Place{p}, WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if bad := schema.validate(buf.Bytes()); len(bad) > 0 {
+		t.Fatalf("the defused CSV breaks the TableSchema:\n%s", strings.Join(bad, "\n"))
+	}
+}

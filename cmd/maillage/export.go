@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/maillage/maillage/storage"
-	"github.com/maillage/maillage/ui"
+	"github.com/maillage/maillage/ui/feeds"
 )
 
 // exportRecords is "maillage export --data DIR --format FORMAT [--out
@@ -26,7 +26,7 @@ func exportRecords(args []string, stdout, stderr io.Writer) (err error) {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "data directory (MAILLAGE_DATA)")
-	format := fs.String("format", "", "one of "+strings.Join(ui.ExportFormats, ", "))
+	format := fs.String("format", "", "one of "+strings.Join(feeds.ExportFormats, ", "))
 	out := fs.String("out", "", "file to write; the standard output when empty or -")
 	query := fs.String("query", "", "filters, as the query of the API lists: service=…&departement=13&groupe=commune")
 	base := fs.String("url", os.Getenv("MAILLAGE_URL"), "the public base URL given to serve (MAILLAGE_URL), for the links of the feeds")
@@ -37,7 +37,7 @@ func exportRecords(args []string, stdout, stderr io.Writer) (err error) {
 		return fmt.Errorf("argument inattendu « %s » : maillage export --data DIR --format FORMAT [--out FICHIER]", fs.Arg(0))
 	}
 	if !validFormat(*format) {
-		return fmt.Errorf("--format : %s attendu", strings.Join(ui.ExportFormats, ", "))
+		return fmt.Errorf("--format : %s attendu", strings.Join(feeds.ExportFormats, ", "))
 	}
 	q, err := url.ParseQuery(strings.TrimPrefix(*query, "?"))
 	if err != nil {
@@ -62,7 +62,7 @@ func exportRecords(args []string, stdout, stderr io.Writer) (err error) {
 	}()
 
 	if *out == "" || *out == "-" {
-		return ui.Export(stdout, st, *format, q, time.Now())
+		return feeds.Export(stdout, st, *format, q, time.Now())
 	}
 	// Write beside the target, then rename: a failed export leaves no
 	// half-written file behind.
@@ -71,7 +71,7 @@ func exportRecords(args []string, stdout, stderr io.Writer) (err error) {
 		return fmt.Errorf("créer %s : %w", *out, err)
 	}
 	defer os.Remove(tmp.Name()) // after the rename, there is nothing left to remove
-	if err := ui.Export(tmp, st, *format, q, time.Now()); err != nil {
+	if err := feeds.Export(tmp, st, *format, q, time.Now()); err != nil {
 		tmp.Close()
 		return err
 	}
@@ -88,7 +88,7 @@ func exportRecords(args []string, stdout, stderr io.Writer) (err error) {
 }
 
 func validFormat(f string) bool {
-	for _, v := range ui.ExportFormats {
+	for _, v := range feeds.ExportFormats {
 		if f == v {
 			return true
 		}

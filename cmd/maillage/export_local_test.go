@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -34,15 +35,27 @@ func mergeFirstPlace(t *testing.T, dir string) *catalogue.Place {
 	p.APID = "https://paca.example/lieux/1"
 	p.Network = catalogue.Network{Name: "PACA", Actor: "https://paca.example/actor"}
 	p.Telephone = pacaTelephone
+	p.Services = append(slices.Clone(p.Services), extraService(p.Services))
 	p.Updated = time.Now().Add(time.Hour)
 	if err := st.PutRemotePlace("https://paca.example/activities/1", &p); err != nil {
 		t.Fatal(err)
 	}
 	m, err := st.MergedPlace(ours.ID)
-	if err != nil || len(m.Sources) != 2 || m.Telephone != pacaTelephone {
+	// Merged: PACA adds a service, but never changes our phone.
+	if err != nil || len(m.Sources) != 2 || m.Telephone != ours.Telephone || !slices.Contains(m.Services, extraService(ours.Services)) {
 		t.Fatalf("place %s not merged: %v, %+v", ours.ID, err, m)
 	}
 	return ours
+}
+
+// extraService is a service of the standard that services lacks.
+func extraService(services []string) string {
+	for _, s := range catalogue.Services.Values {
+		if !slices.Contains(services, s) {
+			return s
+		}
+	}
+	return ""
 }
 
 func readExport(t *testing.T, path string) map[string]*catalogue.Place {
@@ -91,8 +104,9 @@ func TestExportCommandOfOurNetworkImportsUnchanged(t *testing.T) {
 	if _, err := runExport(t, "--data", dir, "--format", "csv", "--out", file); err != nil {
 		t.Fatal(err)
 	}
-	if got := readExport(t, file); len(got) != 5 || got[ours.ID] == nil || got[ours.ID].Telephone != pacaTelephone {
-		t.Errorf("export csv: %d places, %s = %+v; want 5, the merged one with PACA's phone", len(got), ours.ID, got[ours.ID])
+	if got := readExport(t, file); len(got) != 5 || got[ours.ID] == nil || got[ours.ID].Telephone != ours.Telephone ||
+		!slices.Contains(got[ours.ID].Services, extraService(ours.Services)) {
+		t.Errorf("export csv: %d places, %s = %+v; want 5, the merged one with our phone and PACA's extra service", len(got), ours.ID, got[ours.ID])
 	}
 	if places, _ := checkStore(t, dir); places != 5 {
 		t.Errorf("%d local places; want 5", places)

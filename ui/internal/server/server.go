@@ -1,0 +1,30 @@
+package server
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/maillage/maillage/storage"
+)
+
+// Server holds what every audience's handlers need of the instance: its
+// store, logger, clock, request limits, federation side and trusted
+// Proxies. One value is built by ui.New and shared by every module.
+type Server struct {
+	Store   *storage.Store
+	Log     *slog.Logger
+	Now     func() time.Time
+	MaxBody int64
+	// Fed is nil when the instance does not federate (tests of the pages
+	// alone).
+	Fed     Federation
+	Figures StatsCache // ComputeStats
+	Proxies Proxies    // trusted reverse Proxies
+}
+
+// Healthz answers the health checks.
+func (s *Server) Healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}

@@ -1,0 +1,212 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/maillage/maillage/catalogue"
+	"github.com/maillage/maillage/storage"
+	"github.com/maillage/maillage/ui/internal/page"
+)
+
+// formOptions are the choices the search forms offer.
+type formOptions struct {
+	Services  []string
+	Publics   []string
+	Prises    []string
+	Labels    []string
+	Frais     []string
+	Networks  []networkOption
+	Radii     []string
+	ShowRadii bool
+}
+
+type networkOption struct {
+	Value, Name string
+}
+
+func (p *Module) options() formOptions {
+	o := formOptions{
+		Services: catalogue.Services.Values,
+		Publics:  catalogue.Publics.Values,
+		Prises:   catalogue.PrisesEnCharge.Values,
+		Labels:   append(append([]string{}, catalogue.Dispositifs.Values...), catalogue.FormationsLabels.Values...),
+		Frais:    []string{"Gratuit", "Gratuit sous condition"},
+		Radii:    []string{"2", "5", "10", "20", "50"},
+	}
+	o.Networks = append(o.Networks, networkOption{Value: "local", Name: p.SiteName()})
+	fs, err := p.Store.Followings()
+	if err != nil {
+		p.Log.Warn("list followings", "err", err)
+	}
+	var remote []networkOption
+	for _, f := range fs {
+		if f.State == storage.FollowAccepted {
+			remote = append(remote, networkOption{Value: f.Actor, Name: p.ActorName(f.Actor)})
+		}
+	}
+	sort.Slice(remote, func(i, j int) bool { return remote[i].Name < remote[j].Name })
+	o.Networks = append(o.Networks, remote...)
+	return o
+}
+
+// placeItem is a place in a list.
+type placeItem struct {
+	*catalogue.Place
+	URL      string
+	Status   page.OpenStatus
+	Distance string
+	Lat, Lon string // for the map, "" without coordinates
+}
+
+func (p *Module) placeItems(list []*catalogue.Place) []placeItem {
+	now := p.Now()
+	out := make([]placeItem, 0, len(list))
+	for _, pl := range list {
+		it := placeItem{Place: pl, URL: "/lieux/" + url.PathEscape(pl.ID)}
+		it.Status = page.QuickStatus(p.Hours.Get(hoursText(pl)), now)
+		if pl.DistanceKm != nil {
+			it.Distance = formatKm(*pl.DistanceKm)
+		}
+		if pl.HasCoordinates() {
+			it.Lat = strconv.FormatFloat(*pl.Latitude, 'f', 6, 64)
+			it.Lon = strconv.FormatFloat(*pl.Longitude, 'f', 6, 64)
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+// searchView is the data of the search and results pages.
+type searchView struct {
+	page.Layout
+	Home      bool
+	Searched  bool
+	Form      placeForm
+	Options   formOptions
+	Problems  map[string]string
+	Where     page.Where
+	Total     int
+	Items     []placeItem
+	OnMap     int
+	NextURL   string
+	FirstURL  string
+	ShareURL  string
+	FiltersOn bool
+	// ChoiceLinks are the communes "où ?" may mean, as searches.
+	ChoiceLinks []link
+	NearClear   string
+}
+
+// link is a link to show.
+type link struct{ Text, URL string }
+
+// choiceLinks offers each commune "où ?" may mean as the same search there.
+func choiceLinks(path string, vals url.Values, w page.Where) []link {
+	var out []link
+	for _, c := range w.Choices {
+		v := url.Values{}
+		for k, list := range vals {
+			v[k] = list
+		}
+		v.Set("ou", c.Label())
+		v.Del("cursor")
+		out = append(out, link{Text: c.Label(), URL: path + queryString(v)})
+	}
+	return out
+}
+
+// home is the same for everyone until the network's name or the networks
+// it follows change: it is rendered once per such state.
+func (p *Module) home(w http.ResponseWriter, r *http.Request) {
+	opts := p.options()
+	key := p.SiteName()
+	for _, n := range opts.Networks {
+		key += "\x00" + n.Value + "\x00" + n.Name
+	}
+	p.Cached(w, r, &p.homePage, key, "search", func() any {
+		v := searchView{Layout: p.Layout(p.Msg.Get("home.title"), "accueil"), Home: true, Options: opts}
+		v.Canonical = p.BaseURL() + "/"
+		return v
+	})
+}
+
+func (p *Module) search(w http.ResponseWriter, r *http.Request) {
+	v, status, err := p.searchData(r, "/lieux", page.PageSize)
+	if err != nil {
+		p.Fail(w, r, err)
+		return
+	}
+	v.Layout = p.Layout(p.Msg.Get("search.title"), "lieux")
+	v.Map = v.OnMap > 0
+	if !v.Form.empty() {
+		v.Robots = "noindex"
+	}
+	p.Render(w, r, status, "search", v)
+}
+
+// searchData reads a place form, runs it and prepares the list.
+func (p *Module) searchData(r *http.Request, path string, limit int) (searchView, int, error) {
+	f := readPlaceForm(r.URL.Query())
+	v := searchView{Form: f, Options: p.options(), Searched: true}
+	v.FiltersOn = len(f.Publics)+len(f.Labels)+len(f.Frais) > 0 || f.Quand != "" || f.Itinerant || f.Network != ""
+	ps, err := p.resolvePlaces(r, f, limit)
+	if err != nil {
+		return v, 0, err
+	}
+	v.Where = ps.Where
+	v.Options.ShowRadii = true
+	v.ChoiceLinks = choiceLinks(path, f.values(), ps.Where)
+	if f.Near != "" {
+		g := f.values()
+		g.Del("near")
+		v.NearClear = path + queryString(g)
+	}
+	if len(ps.Problems) > 0 {
+		v.Problems = ps.Problems
+		return v, http.StatusBadRequest, nil
+	}
+	res, err := p.findPlaces(ps)
+	if err != nil {
+		return v, 0, err
+	}
+	v.Total = res.Total
+	v.Items = p.placeItems(res.Items)
+	for _, it := range v.Items {
+		if it.Lat != "" {
+			v.OnMap++
+		}
+	}
+	vals := f.values()
+	v.ShareURL = p.BaseURL() + path + queryString(vals)
+	if res.Next != "" {
+		next := f.values()
+		next.Set("cursor", res.Next)
+		v.NextURL = path + queryString(next)
+	}
+	if f.Cursor != "" {
+		v.FirstURL = path + queryString(vals)
+	}
+	return v, http.StatusOK, nil
+}
+
+func queryString(v url.Values) string {
+	if len(v) == 0 {
+		return ""
+	}
+	return "?" + v.Encode()
+}
+
+// formatKm writes a distance the French way: "850 m", "2,3 km", "12 km".
+func formatKm(km float64) string {
+	switch {
+	case km < 1:
+		return strconv.Itoa(int(km*1000/10+0.5)*10) + "\u00a0m"
+	case km < 10:
+		return strings.Replace(strconv.FormatFloat(km, 'f', 1, 64), ".", ",", 1) + "\u00a0km"
+	}
+	return strconv.Itoa(int(km+0.5)) + "\u00a0km"
+}
