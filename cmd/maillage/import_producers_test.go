@@ -94,3 +94,20 @@ func TestImportMappingFile(t *testing.T) {
 		t.Errorf("bad mapping file: %v", err)
 	}
 }
+
+func TestDraftsAreNotExported(t *testing.T) {
+	dir := t.TempDir()
+	// The department's file: three places and one draft (no services).
+	if _, _, err := runImport(t, "--data", dir, "../../catalogue/standard/testdata/producers/departement-gironde.csv"); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"json", "csv"} {
+		out, err := runExport(t, "--data", dir, "--format", format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(out, "La Fabrique") || !strings.Contains(out, "Médiathèque de Cadillac") {
+			t.Errorf("export %s: want the three places, not the draft:\n%s", format, out)
+		}
+	}
+}
