@@ -46,7 +46,9 @@ func mergeAlcazar(t *testing.T, f *uitest.ExportFixture) {
 	if st := f.In.Do("GET", "/api/v1/places?q=alcazar", nil, &page); st != http.StatusOK || len(page.Items) != 1 {
 		t.Fatalf("GET /api/v1/places?q=alcazar = %d, %d items", st, len(page.Items))
 	}
-	if m := page.Items[0]; len(m.Sources) != 2 || m.Telephone != pacaTelephone || m.ID != f.Alcazar.ID {
+	// Merged: PACA adds a service, but never changes our name or phone here.
+	if m := page.Items[0]; len(m.Sources) != 2 || m.Telephone != f.Alcazar.Telephone || m.Nom != f.Alcazar.Nom ||
+		!slices.Contains(m.Services, pacaService) || m.ID != f.Alcazar.ID {
 		t.Fatalf("the Alcazar is not merged: %+v", m)
 	}
 }
@@ -132,8 +134,8 @@ func TestExportLocalGivesOurRecords(t *testing.T) {
 	for _, query := range []string{"", "?network=" + url.QueryEscape(pacaActor)} {
 		_, _, body := f.In.Get("/export/lieux.csv" + query)
 		got := exportedCSV(t, body)
-		if p := got[f.Alcazar.ID]; p == nil || p.Telephone != pacaTelephone || !slices.Contains(p.Services, pacaService) {
-			t.Errorf("/export/lieux.csv%s: the Alcazar = %+v; want the merged place", query, p)
+		if p := got[f.Alcazar.ID]; p == nil || p.Telephone != f.Alcazar.Telephone || !slices.Contains(p.Services, pacaService) {
+			t.Errorf("/export/lieux.csv%s: the Alcazar = %+v; want the merged place, with our phone", query, p)
 		}
 		if want := map[string]int{"": 3, "?network=" + url.QueryEscape(pacaActor): 1}[query]; len(got) != want {
 			t.Errorf("/export/lieux.csv%s: %d places; want %d", query, len(got), want)
@@ -178,10 +180,11 @@ func TestExportLocalEventsAtOurPlaces(t *testing.T) {
 		if !strings.Contains(string(body), "Café numérique") || !strings.Contains(string(body), "Médiathèque de l") || strings.Contains(string(body), "BMVR") {
 			t.Errorf("%s?network=local: want the Café numérique at the Médiathèque de l'Alcazar, not the BMVR:\n%s", path, body)
 		}
-		// Everything: the places as the public sees them, merged.
+		// Everything: the places as the public sees them, merged, under
+		// our own name (another network never renames our place here).
 		_, _, body = f.In.Get(path)
-		if !strings.Contains(string(body), "BMVR") {
-			t.Errorf("%s: want the Café numérique at the merged place, the BMVR:\n%s", path, body)
+		if !strings.Contains(string(body), "Médiathèque de l") || strings.Contains(string(body), "BMVR") {
+			t.Errorf("%s: want the Café numérique at the merged place, under our name:\n%s", path, body)
 		}
 	}
 }
