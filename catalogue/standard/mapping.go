@@ -1,6 +1,7 @@
 package standard
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -18,6 +19,10 @@ type Mapped struct {
 	Forced bool `json:"forced,omitempty"`
 }
 
+// ErrMapping is wrapped by the errors of Read for an Options.Mapping that
+// names an unknown field or a column the file lacks.
+var ErrMapping = errors.New("correspondance des colonnes invalide")
+
 // requiredColumns are the fields the standard requires that a file
 // should give a column for.
 var requiredColumns = []string{"nom", "adresse", "code_postal", "commune", "services"}
@@ -33,17 +38,17 @@ func (rd *reader) mapHeader(header []string, delim string) ([]string, error) {
 	res := rd.res
 	for field, col := range rd.opts.Mapping {
 		if !knownField(field) {
-			return nil, fmt.Errorf("correspondance : « %s » n'est pas un champ du standard (%s…)", field, strings.Join(ColumnsV1[:6], ", "))
+			return nil, fmt.Errorf("%w : « %s » n'est pas un champ du standard (%s…)", ErrMapping, field, strings.Join(ColumnsV1[:6], ", "))
 		}
 		i := slices.IndexFunc(header, func(h string) bool {
 			return strings.TrimSpace(strings.Trim(h, "\ufeff\"")) == strings.TrimSpace(col) || canonicalKey(h) == canonicalKey(col)
 		})
 		if i < 0 {
-			return nil, fmt.Errorf("correspondance : %s : la colonne « %s » n'est pas dans le fichier (colonnes : %s)",
-				field, col, shorten(strings.Join(header, delim), 200))
+			return nil, fmt.Errorf("%w : %s : la colonne « %s » n'est pas dans le fichier (colonnes : %s)",
+				ErrMapping, field, col, shorten(strings.Join(header, delim), 200))
 		}
 		if names[i] != "" {
-			return nil, fmt.Errorf("correspondance : la colonne « %s » est donnée à %s et à %s", col, names[i], field)
+			return nil, fmt.Errorf("%w : la colonne « %s » est donnée à %s et à %s", ErrMapping, col, names[i], field)
 		}
 		names[i], taken[field] = field, i
 	}

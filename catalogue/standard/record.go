@@ -3,6 +3,7 @@ package standard
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -123,6 +124,10 @@ func (b *builder) finish() {
 	}
 	p.Normalize()
 	b.repair()
+	// In the order Normalize gives, so that the same file twice is no change.
+	slices.SortFunc(p.ACompleter, func(x, y string) int {
+		return slices.Index(catalogue.DraftFields, x) - slices.Index(catalogue.DraftFields, y)
+	})
 }
 
 // fields lists the Place fields the record gives.

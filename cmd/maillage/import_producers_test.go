@@ -111,3 +111,15 @@ func TestDraftsAreNotExported(t *testing.T) {
 		}
 	}
 }
+
+func TestImportTwiceChangesNothing(t *testing.T) {
+	for _, file := range []string{"../../catalogue/standard/testdata/broken-v1.csv", "../../catalogue/standard/testdata/producers/france-services-national.csv",
+		"../../catalogue/standard/testdata/producers/departement-gironde.csv"} {
+		dir := t.TempDir()
+		runImport(t, "--data", dir, file)
+		out, _, _ := runImport(t, "--data", dir, file)
+		if last := lastLine(out); !strings.Contains(last, " 0 créés, 0 mis à jour,") {
+			t.Errorf("%s imported twice: %s", file, last)
+		}
+	}
+}
