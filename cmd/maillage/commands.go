@@ -23,7 +23,7 @@ const usage = `usage:
   maillage token create --data DIR [--label TEXT] [--role admin|editor]   (admin par défaut)
   maillage user add     --data DIR --email EMAIL [--role admin|editor]   (mot de passe lu sur l'entrée standard)
   maillage import       --data DIR [--url URL] [--mapping FICHIER.json] FICHIER [--dry-run]   (CSV, JSON, XLSX ou ODS ; statut 0 : tout importé, 2 : des rejets, 1 : rien d'importé)
-  maillage export       --data DIR --format csv|geojson|ics|atom|pdf|data-inclusion [--out FICHIER] [--query FILTRES]`
+  maillage export       --data DIR --format csv|json|geojson|ics|atom|pdf|data-inclusion [--out FICHIER] [--query FILTRES]`
 
 // run dispatches a command line; it returns the error to print.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {

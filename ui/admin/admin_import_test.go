@@ -29,7 +29,8 @@ func TestAdminImportPreviewThenApply(t *testing.T) {
 	a.Want(t, "preview", 200, "Aperçu de l’import de « lieux.csv »", "Rien n’a encore été enregistré.",
 		"<strong>8</strong> lieux seront créés", "<strong>3</strong> lignes rejetées", "<strong>18</strong> avertissements",
 		"<td>3</td><td>a2</td><td>code_postal</td><td>5 chiffres attendus, « 130 » reçu : valeur ignorée, lieu importé comme brouillon « à compléter »</td>",
-		"Importer ces lieux")
+		"Importer ces lieux", "<strong>6</strong> brouillons « à compléter »",
+		"<h3>Colonnes du fichier</h3>", "<tr><td>code_postal</td><td>code_postal</td></tr>")
 	if n := in.LocalPlaces(); n != 0 {
 		t.Fatalf("the preview stored %d places", n)
 	}
