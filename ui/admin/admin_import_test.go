@@ -52,6 +52,9 @@ func TestAdminImportPreviewThenApply(t *testing.T) {
 	if drafts, err := in.Store.Drafts(); err != nil || len(drafts) != 6 {
 		t.Errorf("%d drafts, %v; want 6", len(drafts), err)
 	}
+	// The editors see them, with what each lacks.
+	b.Get("/admin/lieux").Want(t, "drafts listed", 200, "À compléter (6)",
+		"EPN du Panier</a></th>\n<td> Marseille</td>\n<td>code_postal, services</td>")
 	b.Post("/admin/import/appliquer", url.Values{"envoi": {id[1]}}).Want(t, "apply twice", http.StatusGone)
 	// The same file again changes nothing, and offers nothing to apply.
 	a = b.Upload("/admin/import", "lieux.csv", file, nil)
