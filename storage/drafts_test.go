@@ -53,6 +53,9 @@ func TestDraftsAreStoredButNeitherListedNorPublished(t *testing.T) {
 	if p, err := s.Place(draftID); err != nil || !p.Draft() {
 		t.Fatalf("Place(draft) = %+v, %v; want the draft, for its editors", p, err)
 	}
+	if _, err := s.MergedPlace(draftID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("MergedPlace(draft) = %v; want ErrNotFound: the public does not see it", err)
+	}
 
 	if err := s.Check(); err != nil {
 		t.Errorf("Check with a draft: %v", err)
