@@ -33,10 +33,10 @@ func SanitizeHTML(s string) string {
 // canonical spelling, sets the default status and drops the "RRULE:"
 // prefix of a recurrence.
 func (e *Event) Normalize() {
-	e.Nom = strings.TrimSpace(e.Nom)
-	e.Description = strings.TrimSpace(SanitizeHTML(e.Description))
-	e.Lieu = strings.TrimSpace(e.Lieu)
-	e.Inscription = strings.TrimSpace(e.Inscription)
+	e.Nom = strings.TrimSpace(CleanText(e.Nom))
+	e.Description = strings.TrimSpace(SanitizeHTML(CleanText(e.Description)))
+	e.Lieu = strings.TrimSpace(CleanText(e.Lieu))
+	e.Inscription = strings.TrimSpace(CleanText(e.Inscription))
 	e.Services = canonicalList(Services, e.Services)
 	e.Publics = canonicalPublics(e.Publics)
 	e.Frais = canonicalList(Frais, e.Frais)
@@ -46,7 +46,7 @@ func (e *Event) Normalize() {
 	case "annule", "cancelled", "canceled":
 		e.Statut = StatusCancelled
 	}
-	r := strings.ToUpper(strings.TrimSpace(e.Recurrence))
+	r := strings.ToUpper(strings.TrimSpace(CleanText(e.Recurrence)))
 	e.Recurrence = strings.TrimSpace(strings.TrimPrefix(r, "RRULE:"))
 }
 
@@ -66,6 +66,8 @@ func canonicalPublics(values []string) []string {
 // Validate checks an event. It returns nil or a *ValidationError.
 func (e *Event) Validate() error {
 	bad := problems{}
+	bad.checkUTF8([]field{{"nom", e.Nom}, {"description", e.Description}, {"lieu", e.Lieu}, {"inscription", e.Inscription}, {"recurrence", e.Recurrence}},
+		[]listField{{"services", e.Services}, {"publics", e.Publics}, {"frais_a_charge", e.Frais}})
 	bad.required("nom", e.Nom)
 	bad.maxLen("nom", e.Nom, maxShortText)
 	bad.maxLen("description", e.Description, maxLongText)

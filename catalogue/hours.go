@@ -359,6 +359,9 @@ func (p *hoursParser) parse() (*Hours, error) {
 
 func (p *hoursParser) unexpected() error {
 	p.skipSpace()
+	if p.pos >= len(p.s) {
+		return p.fail(p.pos, "fin inattendue (attendu par ex. 09:00-12:00)")
+	}
 	switch w := strings.ToLower(p.word()); {
 	case w == "sunrise", w == "sunset", w == "dawn", w == "dusk":
 		return p.fail(p.pos, "heures solaires non prises en charge « %s »", p.word())

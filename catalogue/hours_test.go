@@ -133,6 +133,8 @@ func TestHoursErrors(t *testing.T) {
 		{"Mo-Fr sunrise-sunset", 6, "heures solaires"},
 		{"PH +1 day off", 3, "décalage de jour férié"},
 		{"Mo-Fr 09:00-12:00;; Sa 10:00-12:00", 18, "règle vide"},
+		{"0:00-", 5, "fin inattendue"}, // panicked (issue 16)
+		{"Mo 10:00-12:00,", 15, "règle vide"},
 	} {
 		_, err := ParseHours(c.hours)
 		var herr *HoursError
@@ -253,4 +255,33 @@ func BenchmarkOpenDuring(b *testing.B) {
 	for b.Loop() {
 		h.OpenDuring(m)
 	}
+}
+
+// FuzzParseHours: no text makes the parser or the evaluation panic, an
+// error is always a *HoursError inside the text, and what parses keeps its
+// text.
+func FuzzParseHours(f *testing.F) {
+	for _, s := range realHours {
+		f.Add(s)
+	}
+	for _, s := range []string{"0:00-", "24/7", "Jan-Mar Mo 10:00-12:00", "Dec 25-Jan 01 off", "2026-2027 Mo[-1] 22:00-02:00",
+		"PH off", "SH Mo 10:00+", "Mo-Fr 09:00–12:00", `"sur rendez-vous"`, "week 1-53/2 Fr 09:00-12:00", "Mo[2-4] 10:00-12:00 || Tu off"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		h, err := ParseHours(s)
+		if err != nil {
+			var herr *HoursError
+			if !errors.As(err, &herr) || herr.Pos < 0 || herr.Pos > len(s) {
+				t.Fatalf("ParseHours(%q) = %v; want a *HoursError inside the text", s, err)
+			}
+			return
+		}
+		if h.String() != strings.TrimSpace(s) {
+			t.Fatalf("ParseHours(%q).String() = %q", s, h.String())
+		}
+		for _, tm := range []time.Time{at(13, 10, 0), at(14, 23, 59), time.Date(2024, 2, 29, 0, 30, 0, 0, Paris), time.Date(2027, 12, 31, 23, 0, 0, 0, Paris)} {
+			h.OpenAt(tm)
+		}
+	})
 }

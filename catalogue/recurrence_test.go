@@ -1,6 +1,7 @@
 package catalogue
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -50,4 +51,78 @@ func TestOccurrences(t *testing.T) {
 	if n := len(until.Occurrences(day(1, 1, 0), day(12, 31, 0))); n != 5 {
 		t.Errorf("first Monday of each month until June: %d occurrences; want 5", n)
 	}
+}
+
+// TestRecurrenceBounds: what the expansion cannot evaluate is refused by
+// Validate, and a rule stored before these checks expands to an error, not
+// a panic.
+func TestRecurrenceBounds(t *testing.T) {
+	debut := time.Date(2026, 1, 2, 10, 0, 0, 0, Paris)
+	for _, tc := range []struct {
+		rule string
+		ok   bool
+	}{
+		{"FREQ=MONTHLY;BYDAY=10FR", false}, // crashed rrule-go (issue 16)
+		{"FREQ=MONTHLY;BYDAY=-6FR", false},
+		{"FREQ=MONTHLY;BYDAY=5FR", true},
+		{"FREQ=MONTHLY;BYDAY=-1FR", true},
+		{"FREQ=YEARLY;BYMONTH=3;BYDAY=6MO", false},
+		{"FREQ=YEARLY;BYDAY=20MO", true},
+		{"FREQ=YEARLY;BYDAY=54MO", false},
+		{"FREQ=WEEKLY;BYDAY=2MO", false},
+		{"FREQ=DAILY;INTERVAL=1001", false},
+		{"FREQ=DAILY;COUNT=10001", false},
+		{"FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", false},
+		{"FREQ=MONTHLY;BYMONTHDAY=31", true},
+		{"FREQ=WEEKLY;BYDAY=WE", true},
+	} {
+		e := &Event{Nom: "Atelier", Lieu: "l", Debut: debut, Fin: debut.Add(time.Hour), Statut: StatusScheduled, Recurrence: tc.rule}
+		err := e.Validate()
+		if (err == nil) != tc.ok {
+			t.Errorf("Validate(recurrence %q) = %v; want ok=%v", tc.rule, err, tc.ok)
+		}
+		if err != nil && !strings.Contains(err.Error(), "recurrence") {
+			t.Errorf("Validate(recurrence %q) = %v; want the field named", tc.rule, err)
+		}
+	}
+
+	// Stored before the bounds existed: Expand fails, Occurrences gives the
+	// first occurrence alone.
+	e := &Event{Debut: debut, Fin: debut.Add(time.Hour), Recurrence: "FREQ=MONTHLY;BYDAY=10FR"}
+	if _, err := e.Expand(debut, debut.AddDate(1, 0, 0)); err == nil {
+		t.Error("Expand(BYDAY=10FR) succeeded; want an error")
+	}
+	if occ := e.Occurrences(debut, debut.AddDate(1, 0, 0)); len(occ) != 1 || !occ[0].Debut.Equal(debut) {
+		t.Errorf("Occurrences(BYDAY=10FR) = %v; want the first occurrence alone", occ)
+	}
+}
+
+// FuzzRecurrence: no rule, validated or not, makes the expansion panic,
+// and a rule Validate accepts expands without error.
+func FuzzRecurrence(f *testing.F) {
+	for _, s := range []string{
+		"FREQ=WEEKLY;BYDAY=WE", "FREQ=MONTHLY;BYDAY=10FR", "FREQ=MONTHLY;BYDAY=1MO;UNTIL=20260601T000000Z",
+		"FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU", "FREQ=DAILY;INTERVAL=2;COUNT=5", "FREQ=MONTHLY;BYSETPOS=-1;BYDAY=MO,TU",
+		"FREQ=YEARLY;BYWEEKNO=53;BYDAY=MO", "FREQ=YEARLY;BYYEARDAY=-366", "RRULE:FREQ=DAILY", "",
+	} {
+		f.Add(s, int64(1767344400))
+	}
+	f.Fuzz(func(t *testing.T, rule string, start int64) {
+		debut := time.Unix(start%(1<<34), 0) // years 1425 to 2514
+		e := &Event{Nom: "Atelier", Lieu: "l", Debut: debut, Fin: debut.Add(time.Hour), Recurrence: rule}
+		e.Normalize()
+		valid := e.Validate() == nil
+		began := time.Now()
+		occ, err := e.Expand(debut, debut.AddDate(2, 0, 0))
+		if d := time.Since(began); valid && d > 10*time.Second {
+			t.Fatalf("Expand(%q) took %v", e.Recurrence, d)
+		}
+		if valid && err != nil {
+			t.Fatalf("Validate accepts %q but Expand fails: %v", e.Recurrence, err)
+		}
+		if len(occ) > MaxOccurrences {
+			t.Fatalf("Expand(%q) gives %d occurrences", e.Recurrence, len(occ))
+		}
+		e.Occurrences(debut, debut.AddDate(2, 0, 0))
+	})
 }

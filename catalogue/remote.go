@@ -43,6 +43,7 @@ func (p *Place) NormalizeRemote() (dropped []string, err error) {
 		return dropped, err
 	}
 	p.Normalize()
+	p.checkUTF8(bad)
 	for field, v := range map[string]string{"nom": p.Nom, "adresse": p.Adresse, "complement_adresse": p.ComplementAdresse,
 		"commune": p.Commune, "source": p.Source, "structure_parente": p.StructureParente, "horaires": p.Horaires,
 		"pivot": p.Pivot, "code_postal": p.CodePostal, "code_insee": p.CodeINSEE, "telephone": p.Telephone,

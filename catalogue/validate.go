@@ -105,7 +105,7 @@ func (p *Place) Normalize() {
 	for _, s := range []*string{&p.Pivot, &p.Nom, &p.Adresse, &p.ComplementAdresse, &p.CodePostal,
 		&p.Commune, &p.CodeINSEE, &p.Telephone, &p.Horaires, &p.PresentationResume,
 		&p.PresentationDetail, &p.Source, &p.StructureParente, &p.FicheAccesLibre, &p.PriseRDV, &p.DateMaj} {
-		*s = strings.TrimSpace(*s)
+		*s = strings.TrimSpace(CleanText(*s))
 	}
 	p.Pivot = strings.ToUpper(strings.Join(strings.Fields(p.Pivot), ""))
 	p.CodeINSEE = strings.ToUpper(p.CodeINSEE)
@@ -149,6 +149,7 @@ func (p *Place) Normalize() {
 // a commune or coordinates.
 func (p *Place) Validate() error {
 	bad := problems{}
+	p.checkUTF8(bad)
 	if bad.required("pivot", p.Pivot) && !pivotPattern.MatchString(p.Pivot) {
 		bad.add("pivot", "9 à 14 lettres ou chiffres attendus (SIRET ou RNA), « %s » reçu", p.Pivot)
 	}
@@ -247,7 +248,7 @@ func (p *Place) Validate() error {
 func cleanList(values []string) []string {
 	var out []string
 	for _, v := range values {
-		v = strings.TrimSpace(v)
+		v = strings.TrimSpace(CleanText(v))
 		if v != "" && !slices.Contains(out, v) {
 			out = append(out, v)
 		}
@@ -260,7 +261,7 @@ func cleanList(values []string) []string {
 func canonicalList(e *Enum, values []string) []string {
 	var out []string
 	for _, v := range values {
-		v = strings.TrimSpace(v)
+		v = strings.TrimSpace(CleanText(v))
 		all := e.CanonicalAll(v)
 		if all == nil {
 			all = []string{v}

@@ -3,6 +3,7 @@ package federation
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strconv"
 	"sync"
 	"time"
@@ -33,7 +34,7 @@ func backoff(attempts int) time.Duration {
 func (s *Service) deliverLoop() {
 	defer s.wg.Done()
 	for {
-		s.DeliverDue(context.Background())
+		s.background("delivery round", func() { s.DeliverDue(context.Background()) })
 		wait := idlePoll
 		if due, ok := s.store.NextDelivery(); ok {
 			wait = min(max(time.Until(due), 10*time.Millisecond), idlePoll)
@@ -71,7 +72,7 @@ func (s *Service) DeliverDue(ctx context.Context) int {
 			go func() {
 				defer wg.Done()
 				for d := range jobs {
-					s.deliver(ctx, d)
+					s.deliverSafely(ctx, d)
 				}
 			}()
 		}
@@ -98,10 +99,12 @@ func (s *Service) deliver(ctx context.Context, d storage.Delivery) {
 	retryAt := now.Add(backoff(d.Attempts))
 	switch {
 	case err == nil && resp.StatusCode < 300:
+		s.cfg.Observer.Delivery(inboxHost(d.Inbox), "delivered")
 		s.finish(d)
 		return
 	case err == nil && resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode < 500:
 		s.log.Warn("delivery refused, dropped", "inbox", d.Inbox, "status", resp.StatusCode)
+		s.cfg.Observer.Delivery(inboxHost(d.Inbox), "refused")
 		s.finish(d)
 		return
 	case err == nil:
@@ -114,12 +117,22 @@ func (s *Service) deliver(ctx context.Context, d storage.Delivery) {
 	}
 	if now.Sub(d.Created) > GiveUpAfter {
 		s.log.Warn("delivery given up", "inbox", d.Inbox, "attempts", d.Attempts+1, "since", d.Created)
+		s.cfg.Observer.Delivery(inboxHost(d.Inbox), "given_up")
 		s.finish(d)
 		return
 	}
+	s.cfg.Observer.Delivery(inboxHost(d.Inbox), "retried")
 	if err := s.store.RetryDelivery(d, retryAt); err != nil {
 		s.log.Error("delivery queue", "err", err)
 	}
+}
+
+// inboxHost is the host of an inbox URL, the label of delivery metrics.
+func inboxHost(inbox string) string {
+	if u, err := url.Parse(inbox); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return "?"
 }
 
 func (s *Service) finish(d storage.Delivery) {

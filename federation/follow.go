@@ -78,9 +78,11 @@ func (s *Service) startBackfill(actor string) {
 			case <-ctx.Done():
 			}
 		}()
-		if err := s.Backfill(ctx, actor); err != nil {
-			s.log.Warn("backfill", "actor", actor, "err", err)
-		}
+		s.background("backfill of "+actor, func() {
+			if err := s.Backfill(ctx, actor); err != nil {
+				s.log.Warn("backfill", "actor", actor, "err", err)
+			}
+		})
 	}()
 }
 
@@ -228,12 +230,15 @@ func (s *Service) storePage(ctx context.Context, actor, via string, page map[str
 			objs = append(objs, r)
 		}
 	}
-	if err := s.store.PutRemote("", objs...); err == nil {
+	put := func(objs ...storage.Remote) error {
+		return s.safely("backfilled object", actor, func() error { return s.store.PutRemote("", objs...) })
+	}
+	if err := put(objs...); err == nil {
 		return len(objs)
 	}
 	kept := 0 // one of them is refused by the store: find it
 	for _, r := range objs {
-		if err := s.store.PutRemote("", r); err != nil {
+		if err := put(r); err != nil {
 			s.log.Warn("backfill: object refused", "actor", actor, "id", r.Place.APID, "err", err)
 			continue
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/go-fed/activity/pub"
@@ -25,36 +26,64 @@ func (s *Service) inbox(w http.ResponseWriter, r *http.Request) {
 	body, err := readBody(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody), r.ContentLength)
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
+		s.cfg.Observer.Inbox(false, "too_large")
 		http.Error(w, "activity too large", http.StatusRequestEntityTooLarge)
 		return
 	}
 	if err != nil {
+		s.cfg.Observer.Inbox(false, "unreadable")
 		http.Error(w, "unreadable body", http.StatusBadRequest)
 		return
 	}
 	if s.blockedRequest(r) {
+		s.cfg.Observer.Inbox(false, "blocked")
 		http.Error(w, "domain blocked", http.StatusForbidden)
+		return
+	}
+	if err := s.store.InboxBusy(); err != nil {
+		s.pushBack(w, err) // before the signature's costly check
+		return
+	}
+	wait := time.NewTimer(inboxQueueWait)
+	select {
+	case s.inboxSlots <- struct{}{}:
+		wait.Stop()
+		defer func() { <-s.inboxSlots }()
+	case <-wait.C:
+		s.pushBack(w, &storage.BusyError{RetryAfter: 5 * time.Second, Err: errors.New("too many activities arriving at once")})
+		return
+	case <-r.Context().Done():
+		wait.Stop()
 		return
 	}
 	_, owner, err := Verify(r.Context(), r, body, s.resolveKey, s.now())
 	if errors.Is(err, errBusy) {
 		s.log.Warn("inbox: key fetch postponed", "remote", r.RemoteAddr, "err", err)
 		w.Header().Set("Retry-After", "30")
+		s.cfg.Observer.Inbox(false, "busy")
 		http.Error(w, "trop de requêtes vers ce serveur, réessayez plus tard", http.StatusServiceUnavailable)
 		return
 	}
 	if err != nil {
 		// The detail (fetch errors, DNS answers) is for our log only.
 		s.log.Warn("inbox: signature refused", "remote", r.RemoteAddr, "err", err)
+		s.cfg.Observer.Inbox(false, "signature")
 		http.Error(w, "signature HTTP refusée", http.StatusUnauthorized)
 		return
 	}
-	if err := s.receive(r.Context(), owner, body); err != nil {
+	if err := s.safely("activity", owner, func() error { return s.receive(r.Context(), owner, body) }); err != nil {
 		status := statusOf(err)
 		if errors.Is(err, storage.ErrDuplicate) {
+			s.cfg.Observer.Inbox(true, "duplicate")
 			w.WriteHeader(http.StatusAccepted) // already done: a redelivery
 			return
 		}
+		if errors.Is(err, storage.ErrBusy) {
+			s.cfg.Observer.Inbox(false, "busy")
+			s.pushBack(w, err)
+			return
+		}
+		s.cfg.Observer.Inbox(false, strconv.Itoa(status))
 		msg := err.Error()
 		switch status {
 		case http.StatusInternalServerError:
@@ -70,7 +99,28 @@ func (s *Service) inbox(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, msg, status)
 		return
 	}
+	s.cfg.Observer.Inbox(true, "new")
 	w.WriteHeader(http.StatusAccepted)
+}
+
+// inboxQueueWait is how long an activity may wait for an inbox slot
+// (Service.inboxSlots) before it is pushed back with 503.
+const inboxQueueWait = 2 * time.Second
+
+// pushBack answers 503 with Retry-After: the store cannot take the
+// activity now (storage.ErrBusy: the applier is behind, or cannot apply,
+// say for a full disk). Nothing was accepted; the sender retries.
+func (s *Service) pushBack(w http.ResponseWriter, err error) {
+	wait := 10 * time.Second
+	var busy *storage.BusyError
+	if errors.As(err, &busy) && busy.RetryAfter > 0 {
+		wait = busy.RetryAfter
+	}
+	if now, last := time.Now().UnixNano(), s.pushedBack.Load(); now-last > int64(10*time.Second) && s.pushedBack.CompareAndSwap(last, now) {
+		s.log.Warn("inbox: activities refused, store busy (logged once every 10 s)", "retry_after", wait, "err", err)
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+	http.Error(w, "instance occupée, réessayez plus tard", http.StatusServiceUnavailable)
 }
 
 // readBody reads all of r, allocating once when the announced size is
@@ -88,6 +138,10 @@ func readBody(r io.Reader, contentLength int64) ([]byte, error) {
 
 // receive processes an activity whose signature says it comes from signer.
 func (s *Service) receive(ctx context.Context, signer string, body []byte) error {
+	if field, bad := catalogue.InvalidUTF8Field(body); bad {
+		// encoding/json would replace the bytes silently.
+		return httpError(http.StatusBadRequest, "invalid UTF-8 in %s", field)
+	}
 	var doc map[string]any
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return httpError(http.StatusBadRequest, "malformed JSON: %v", err)
@@ -276,7 +330,8 @@ func (s *Service) putObject(ctx context.Context, activityID, actor string, obj m
 // remoteOf reads a Place or an Event (with its place) of actor, checking
 // that every id is on the actor's host. Other objects (Notes…) give an
 // empty Remote: they are not kept.
-func (s *Service) remoteOf(ctx context.Context, actor string, obj map[string]any) (storage.Remote, error) {
+func (s *Service) remoteOf(ctx context.Context, actor string, obj map[string]any) (_ storage.Remote, err error) {
+	defer s.refuseOnPanic(&err, "object", str(obj, "id"))
 	network, home := s.network(ctx, actor), hostOf(actor)
 	ctx = context.WithValue(ctx, logKey{}, s.log.With("actor", actor))
 	now := s.now()

@@ -10,8 +10,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -40,7 +42,28 @@ type Config struct {
 	Workers int
 	// MaxBody bounds incoming activities; 1 MiB when zero.
 	MaxBody int64
+	// Observer is told the outcome of each incoming activity and each
+	// delivery attempt, for monitoring; none when nil.
+	Observer Observer
 }
+
+// Observer receives what monitoring counts. Its methods must be cheap and
+// safe for concurrent use.
+type Observer interface {
+	// Inbox reports an incoming activity: accepted is false when it was
+	// refused; reason is a short fixed word (new, duplicate, too_large,
+	// unreadable, blocked, signature, busy, or the refusal's HTTP status).
+	Inbox(accepted bool, reason string)
+	// Delivery reports one delivery attempt to host: outcome is
+	// delivered, refused (dropped on a 4xx), retried or given_up.
+	Delivery(host, outcome string)
+}
+
+// nopObserver is the Observer of a Config without one.
+type nopObserver struct{}
+
+func (nopObserver) Inbox(bool, string)      {}
+func (nopObserver) Delivery(string, string) {}
 
 // Service is the ActivityPub side of one instance.
 type Service struct {
@@ -62,6 +85,15 @@ type Service struct {
 	// (see keys.go).
 	keys keyCache
 
+	// pushedBack is when the inbox last logged a refusal for a busy
+	// store (Unix ns): under a flood, one line every 10 s.
+	pushedBack atomic.Int64
+	// inboxSlots bounds the activities verified and stored at once (two
+	// per CPU, as each waits for the inbox log's write part of the
+	// time): a flood of signed activities waits its turn rather than
+	// taking every CPU from the API and the pages. See BenchmarkFlood.
+	inboxSlots chan struct{}
+
 	wake     chan struct{}
 	stop     chan struct{}
 	wg       sync.WaitGroup
@@ -79,6 +111,7 @@ func New(cfg Config) (*Service, error) {
 		cfg: cfg, store: cfg.Store, log: cfg.Logger, now: cfg.Now,
 		actor: strings.TrimSuffix(cfg.BaseURL, "/") + "/actor", host: u.Host,
 		wake: make(chan struct{}, 1), stop: make(chan struct{}),
+		inboxSlots: make(chan struct{}, 2*runtime.GOMAXPROCS(0)),
 	}
 	s.keyID = s.actor + "#main-key"
 	if s.log == nil {
@@ -92,6 +125,9 @@ func New(cfg Config) (*Service, error) {
 	}
 	if s.cfg.MaxBody == 0 {
 		s.cfg.MaxBody = 1 << 20
+	}
+	if s.cfg.Observer == nil {
+		s.cfg.Observer = nopObserver{}
 	}
 	s.client = NewClient(ClientOptions{AllowPrivate: cfg.AllowPrivate})
 	pem, err := s.store.ActorKey(func() (string, error) {

@@ -5,7 +5,8 @@
 # root), and the locked npm packages of federation/testdata/fedify and
 # ui/internal/uitest/testdata/axe (axe-core).
 #
-# Usage: ./scripts/test.sh [go test arguments]   (default: ./...)
+# Usage: ./scripts/test.sh [go test arguments]   (default: ./..., then
+# scripts/fuzz.sh: each fuzz target for a few seconds)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -62,6 +63,8 @@ for dir in "$fedify" "$axe"; do
 done
 
 if [ "$#" -eq 0 ]; then
-  set -- ./...
+  # Every package, then each fuzz target briefly (scripts/fuzz.sh).
+  go test ./...
+  exec ./scripts/fuzz.sh
 fi
 exec go test "$@"

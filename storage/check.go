@@ -23,6 +23,18 @@ func (s *Store) Check() error {
 	defer s.writeMu.Unlock()
 	var problems []error
 	err := s.db.View(func(tx *bolt.Tx) error {
+		problems = s.checkTx(tx)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return errors.Join(problems...)
+}
+
+// checkTx is Check in tx: every problem found.
+func (s *Store) checkTx(tx *bolt.Tx) (problems []error) {
+	err := func() error {
 		want := map[string]map[string][]byte{} // bucket → key → value
 		add := func(es []entry, kind byte, id string) {
 			for _, e := range es {
@@ -94,15 +106,16 @@ func (s *Store) Check() error {
 			}
 		}
 		problems = append(problems, checkEntries(tx)...)
+		problems = append(problems, checkOutbox(tx)...)
 		problems = append(problems, s.checkGroups(tx)...)
 		ip, ie := s.index.Len()
 		if ip != places || ie != events {
 			problems = append(problems, fmt.Errorf("search index holds %d places and %d events, database %d and %d", ip, ie, places, events))
 		}
 		return nil
-	})
+	}()
 	if err != nil {
-		return err
+		problems = append(problems, err)
 	}
-	return errors.Join(problems...)
+	return problems
 }

@@ -34,7 +34,8 @@ type committer struct {
 	db *bolt.DB
 
 	mu      sync.Mutex
-	pending []*write
+	first   []*write // single writes (do): they go in the next group first
+	pending []*write // writes of doAll (the inbox's applier), in order
 	closed  bool
 
 	wake chan struct{} // buffered: there is work, or the store closes
@@ -44,6 +45,7 @@ type committer struct {
 // write is one function waiting for its commit, and its answer.
 type write struct {
 	fn     func(tx *bolt.Tx) error
+	after  func()     // run once fn is committed, in commit order; or nil
 	answer chan error // buffered
 }
 
@@ -57,14 +59,25 @@ func newCommitter(db *bolt.DB) *committer {
 // returns fn's error, or the commit's. It fails with ErrClosed once the
 // committer is closed. A panic in fn is raised again here, in the
 // caller's goroutine.
+//
+// A single write goes into the next group ahead of those of doAll, so
+// that an API write does not queue behind the inbox's backlog.
 func (c *committer) do(fn func(tx *bolt.Tx) error) error {
-	w := &write{fn: fn, answer: make(chan error, 1)}
+	return c.doThen(fn, nil)
+}
+
+// doThen is do, and then after, once fn is committed: in the committer's
+// goroutine, before the next group commits, so that the afters of
+// successive commits run in commit order. A panic in after comes back as
+// do's.
+func (c *committer) doThen(fn func(tx *bolt.Tx) error, after func()) error {
+	w := &write{fn: fn, after: after, answer: make(chan error, 1)}
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
 		return ErrClosed
 	}
-	c.pending = append(c.pending, w)
+	c.first = append(c.first, w)
 	c.mu.Unlock()
 	select {
 	case c.wake <- struct{}{}:
@@ -127,22 +140,24 @@ func (c *committer) run() {
 		for {
 			c.mu.Lock()
 			if c.closed {
-				pending := c.pending
-				c.pending = nil
+				pending := append(c.first, c.pending...)
+				c.first, c.pending = nil, nil
 				c.mu.Unlock()
 				for _, w := range pending {
 					w.answer <- ErrClosed
 				}
 				return
 			}
-			n := min(len(c.pending), maxGroup)
-			group := c.pending[:n:n] // later appends go past n, never into group
+			group := c.first
+			c.first = nil
+			n := min(len(c.pending), max(maxGroup-len(group), 0))
+			group = append(group, c.pending[:n]...)
 			c.pending = c.pending[n:]
 			if len(c.pending) == 0 {
 				c.pending = nil
 			}
 			c.mu.Unlock()
-			if n == 0 {
+			if len(group) == 0 {
 				break
 			}
 			c.commit(group)
@@ -171,13 +186,35 @@ func (c *committer) commit(group []*write) {
 			continue
 		}
 		for _, w := range group {
-			w.answer <- err // nil, or the commit's own error
+			if err == nil {
+				w.answer <- callAfter(w.after)
+			} else {
+				w.answer <- err // the commit's own error
+			}
 		}
 		break
 	}
 	for _, w := range failed {
-		w.answer <- c.db.Update(func(tx *bolt.Tx) error { return call(w.fn, tx) })
+		err := c.db.Update(func(tx *bolt.Tx) error { return call(w.fn, tx) })
+		if err == nil {
+			err = callAfter(w.after)
+		}
+		w.answer <- err
 	}
+}
+
+// callAfter runs after, when set, turning a panic into a *panicError.
+func callAfter(after func()) (err error) {
+	if after == nil {
+		return nil
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			err = &panicError{value: v, stack: debug.Stack()}
+		}
+	}()
+	after()
+	return nil
 }
 
 // panicError carries a panic of a write function back to its caller.

@@ -88,7 +88,7 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 			})
 		}()
 	}
-	waitFor(c, func() bool { return len(c.pending) == writers }) // one group
+	waitFor(c, func() bool { return len(c.first)+len(c.pending) == writers }) // one group
 	release()
 	wg.Wait()
 	if err := <-held; err != nil {
@@ -155,7 +155,7 @@ func TestPutRemoteGroupWithRefusedActivity(t *testing.T) {
 			errs[i] = s.PutRemotePlace(activity, p)
 		}()
 	}
-	waitFor(s.group, func() bool { return len(s.group.pending) == writers })
+	waitFor(s.group, func() bool { return len(s.group.first)+len(s.group.pending) == writers })
 	release()
 	wg.Wait()
 	if err := <-held; err != nil {
@@ -201,7 +201,7 @@ func TestCloseFailsWaitingWrites(t *testing.T) {
 				remotePlace("https://var.example/actor", fmt.Sprintf("https://var.example/lieux/%d", i), "Lieu"))
 		}()
 	}
-	waitFor(s.group, func() bool { return len(s.group.pending) == writers })
+	waitFor(s.group, func() bool { return len(s.group.first)+len(s.group.pending) == writers })
 	closed := make(chan error, 1)
 	go func() { closed <- s.Close() }()
 	waitFor(s.group, func() bool { return s.group.closed })

@@ -22,7 +22,7 @@ func (s *Store) CreateEvent(e *catalogue.Event) error {
 // UpdateEvent replaces the local event id by e, as CreateEvent does. It
 // fails with ErrNotFound, or ErrReadOnly for another network's event.
 func (s *Store) UpdateEvent(id string, e *catalogue.Event) error {
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.updateLocal(func(tx *bolt.Tx) error {
 		old, err := getEvent(tx, id)
 		if err != nil {
 			return err
@@ -50,7 +50,7 @@ func (s *Store) UpdateEvent(id string, e *catalogue.Event) error {
 // DeleteEvent deletes the local event id. It fails with ErrNotFound or
 // ErrReadOnly.
 func (s *Store) DeleteEvent(id string) error {
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.updateLocal(func(tx *bolt.Tx) error {
 		old, err := getEvent(tx, id)
 		if err != nil {
 			return err
@@ -169,7 +169,7 @@ func (s *Store) CreateEvents(es []*catalogue.Event) error {
 		e.Network = catalogue.Network{Local: true}
 		e.Updated = now
 	}
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.updateLocal(func(tx *bolt.Tx) error {
 		for _, e := range es {
 			if err := resolvePlace(tx, e); err != nil {
 				return err

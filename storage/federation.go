@@ -144,7 +144,12 @@ func listJSON[T any](db *bolt.DB, bucket []byte) ([]T, error) {
 
 // PutFollower stores or replaces a follower.
 func (s *Store) PutFollower(f Follower) error {
-	return s.update(func(tx *bolt.Tx) error { return putJSON(tx.Bucket(bucketFollowers), f.Actor, f) }, nil)
+	return s.update(func(tx *bolt.Tx) error {
+		if err := markFederated(tx); err != nil {
+			return err
+		}
+		return putJSON(tx.Bucket(bucketFollowers), f.Actor, f)
+	}, nil)
 }
 
 // Follower returns the follower with this actor IRI, or ErrNotFound.
@@ -164,7 +169,12 @@ func (s *Store) DeleteFollower(actor string) error {
 
 // PutFollowing stores or replaces a followed network.
 func (s *Store) PutFollowing(f Following) error {
-	return s.update(func(tx *bolt.Tx) error { return putJSON(tx.Bucket(bucketFollowing), f.Actor, f) }, nil)
+	return s.update(func(tx *bolt.Tx) error {
+		if err := markFederated(tx); err != nil {
+			return err
+		}
+		return putJSON(tx.Bucket(bucketFollowing), f.Actor, f)
+	}, nil)
 }
 
 // FollowingActor returns what this instance follows at this actor IRI.
@@ -224,6 +234,9 @@ func deliveryKey(b *bolt.Bucket, due time.Time) ([]byte, error) {
 }
 
 func enqueue(tx *bolt.Tx, inbox string, activity []byte, now time.Time) error {
+	if err := markFederated(tx); err != nil {
+		return err
+	}
 	b := tx.Bucket(bucketDeliveries)
 	key, err := deliveryKey(b, now)
 	if err != nil {

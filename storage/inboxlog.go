@@ -85,8 +85,11 @@ type inboxLog struct {
 	written uint64       // changes made durable, since Open
 	applied uint64       // changes applied (or dropped), since Open
 	closing bool
-	stopped bool // the writer returned
-	failed  bool // a change could not be applied: keep the log for the next start
+	stopped bool      // the writer returned
+	failed  bool      // a change could not be applied: keep the log for the next start
+	marks   []logMark // when each write not yet fully applied was made durable (overload.go)
+	stuck   error     // why the applier cannot apply, while it retries
+	full    bool      // the writer waits for space in the log
 	done    chan struct{}
 	hurry   chan struct{} // buffered: someone waits for the applier
 }
@@ -123,13 +126,17 @@ func (s *Store) openInboxLog(dir string) (*inboxLog, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	ops, err := readLog(f)
+	if errors.Is(err, ErrCorrupt) {
+		f.Close()
+		return nil, err // names the file already
+	}
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	for start := 0; start < len(ops); start += maxGroup {
 		chunk := ops[start:min(start+maxGroup, len(ops))]
-		if retry, err := s.apply(chunk); len(retry) > 0 {
+		if retry, err := s.applySafely(chunk); len(retry) > 0 {
 			f.Close()
 			return nil, fmt.Errorf("apply %s: %w", path, err)
 		}
@@ -159,35 +166,18 @@ func prepareLog(f *os.File) error {
 	return f.Sync()
 }
 
-// readLog returns the changes in the log, up to its end: zeros, a torn
-// or damaged frame, or a frame older than the one before.
+// readLog returns the changes in the log, up to its end (see logScan),
+// or a *CorruptError when valid frames follow a damaged one.
 func readLog(f *os.File) ([]logOp, error) {
 	data, err := io.ReadAll(io.NewSectionReader(f, 0, 1<<62))
 	if err != nil {
 		return nil, err
 	}
-	var ops []logOp
-	var last uint64
-	for len(data) >= frameHeader {
-		n := int(binary.LittleEndian.Uint32(data))
-		if n == 0 || n > len(data)-frameHeader {
-			break // the end, or torn
-		}
-		seq := binary.LittleEndian.Uint64(data[8:])
-		if crc32.Checksum(data[8:frameHeader+n], castagnoli) != binary.LittleEndian.Uint32(data[4:]) ||
-			len(ops) > 0 && seq != last+1 {
-			break // torn, or a frame a later write went past
-		}
-		last = seq
-		payload := data[frameHeader : frameHeader+n]
-		var op logOp
-		if err := json.Unmarshal(payload, &op); err != nil {
-			return nil, fmt.Errorf("frame %d is intact but unreadable (%w); move the file aside to start without the activities it holds", len(ops)+1, err)
-		}
-		ops = append(ops, op)
-		data = data[frameHeader+n:]
+	sc := scanLog(data)
+	if err := sc.corruption(f.Name()); err != nil {
+		return nil, err
 	}
-	return ops, nil
+	return sc.ops, nil
 }
 
 // append makes op durable and hands it to the applier. It returns once
@@ -205,6 +195,10 @@ func (l *inboxLog) append(op logOp) error {
 	if l.closing {
 		l.mu.Unlock()
 		return ErrClosed
+	}
+	if err := l.busy(time.Now()); err != nil {
+		l.mu.Unlock()
+		return err
 	}
 	l.waiting = append(l.waiting, a)
 	l.toWrite.Signal()
@@ -234,16 +228,18 @@ func (l *inboxLog) writer() {
 			l.mu.Unlock()
 			return
 		}
-		if l.size > 0 && l.size+int64(frameBytes(batch)) > logSpace {
-			for l.applied < l.written {
-				l.hurryApplier()
-				l.progress.Wait()
+		if l.size > 0 && l.size+int64(frameBytes(batch)) > logSpace && !l.waitForSpace() {
+			l.mu.Unlock()
+			l.s.log.Warn("inbox log full: activities refused", "count", len(batch))
+			for _, a := range batch {
+				a.answer <- &BusyError{RetryAfter: 10 * time.Second, Err: errors.New("the inbox log is full")}
 			}
+			continue
 		}
 		rewind := l.applied == l.written && !l.failed
 		l.mu.Unlock()
 
-		err := l.write(batch, rewind)
+		err := l.writeSafely(batch, rewind)
 
 		l.mu.Lock()
 		if err == nil {
@@ -251,11 +247,13 @@ func (l *inboxLog) writer() {
 				l.ready = append(l.ready, a.op)
 			}
 			l.written += uint64(len(batch))
+			l.marks = append(l.marks, logMark{upto: l.written, at: time.Now()})
 			l.toApply.Signal()
 		}
 		l.mu.Unlock()
 		if err != nil {
 			l.s.log.Error("inbox log: write failed", "err", err)
+			err = &BusyError{RetryAfter: time.Minute, Err: diskFull(err)}
 		}
 		for _, a := range batch {
 			a.answer <- err
@@ -301,7 +299,7 @@ func (l *inboxLog) write(batch []*logAppend, rewind bool) error {
 	return nil
 }
 
-// applier applies the durable changes in order, up to maxGroup at a time.
+// applier applies the durable changes in order, up to applyMax at a time.
 func (l *inboxLog) applier() {
 	defer close(l.done)
 	wait := time.Second
@@ -317,7 +315,7 @@ func (l *inboxLog) applier() {
 			l.mu.Unlock()
 			return
 		}
-		n := min(len(l.ready), maxGroup)
+		n := min(len(l.ready), applyMax)
 		ops := l.ready[:n:n]
 		l.ready = l.ready[n:]
 		if len(l.ready) == 0 {
@@ -325,7 +323,7 @@ func (l *inboxLog) applier() {
 		}
 		l.mu.Unlock()
 
-		retry, err := l.s.apply(ops)
+		retry, err := l.s.applySafely(ops)
 		for len(retry) > 0 {
 			l.mu.Lock()
 			closing := l.closing
@@ -336,14 +334,17 @@ func (l *inboxLog) applier() {
 				break
 			}
 			l.s.log.Error("inbox: cannot apply accepted activities, retrying", "count", len(retry), "in", wait, "err", err)
+			l.setStuck(diskFull(err))
 			l.sleep(wait)
 			wait = min(2*wait, time.Minute)
-			retry, err = l.s.apply(retry)
+			retry, err = l.s.applySafely(retry)
 		}
 		wait = time.Second
 
 		l.mu.Lock()
 		l.applied += uint64(n)
+		l.stuck = nil
+		l.trimMarks()
 		l.progress.Broadcast()
 		l.mu.Unlock()
 	}
@@ -433,7 +434,9 @@ func (s *Store) apply(ops []logOp) (retry []logOp, err error) {
 		var p *panicError
 		switch {
 		case e == nil:
-		case errors.As(e, &d), errors.As(e, &p):
+		case errors.As(e, &p):
+			s.poisoned(ops[i], &poison{value: p.value, stack: p.stack})
+		case errors.As(e, &d):
 			s.log.Warn("inbox: activity dropped", "activity", ops[i].Activity, "err", e)
 		default:
 			retry, err = append(retry, ops[i]), e

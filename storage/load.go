@@ -69,6 +69,7 @@ func (s *Store) readEntries() (int, error) {
 			case kindGroup:
 				put, what = x.PutGroupEntry, "group"
 			}
+			put = s.safePut(what, put)
 			var key []byte
 			err := forEachSnapshot(tx, kind, func(id, entry []byte) error {
 				if journal > 0 {

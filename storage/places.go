@@ -23,7 +23,7 @@ func (s *Store) CreatePlace(p *catalogue.Place) error {
 // another network's place.
 func (s *Store) UpdatePlace(id string, p *catalogue.Place) error {
 	var t touched
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.updateLocal(func(tx *bolt.Tx) error {
 		old, err := getPlace(tx, id)
 		if err != nil {
 			return err
@@ -62,7 +62,7 @@ func (s *Store) UpdatePlace(id string, p *catalogue.Place) error {
 // ErrReadOnly, or ErrConflict while events still take place there.
 func (s *Store) DeletePlace(id string) error {
 	var t touched
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.updateLocal(func(tx *bolt.Tx) error {
 		old, err := getPlace(tx, id)
 		if err != nil {
 			return err
@@ -196,7 +196,7 @@ func (s *Store) CreatePlaces(ps []*catalogue.Place) error {
 		p.FieldSources = nil
 	}
 	var t touched
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.updateLocal(func(tx *bolt.Tx) error {
 		t = touched{}
 		g := newGrouper(tx)
 		for _, p := range ps {

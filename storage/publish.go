@@ -74,23 +74,18 @@ func (s *Store) publish(tx *bolt.Tx, c Change) error {
 	if err != nil {
 		return fmt.Errorf("build activity: %w", err)
 	}
+	apID, kind := "", "Place"
+	if c.Event != nil {
+		apID, kind = c.Event.APID, "Event"
+	} else {
+		apID = c.Place.APID
+	}
 	if c.Verb == VerbDelete && !c.Remote {
-		apID, kind := "", "Place"
-		if c.Event != nil {
-			apID, kind = c.Event.APID, "Event"
-		} else {
-			apID = c.Place.APID
-		}
 		if err := putJSON(tx.Bucket(bucketTombstones), apID, Tombstone{FormerType: kind, Deleted: c.Time}); err != nil {
 			return err
 		}
 	}
-	outbox := tx.Bucket(bucketOutbox)
-	seq, err := outbox.NextSequence()
-	if err != nil {
-		return err
-	}
-	if err := outbox.Put(seqKey(seq), activity); err != nil {
+	if err := s.putOutbox(tx, apID, activity, c.Time); err != nil {
 		return err
 	}
 	seen := map[string]bool{}
@@ -125,7 +120,7 @@ func (s *Store) TombstoneOf(apID string) (Tombstone, error) {
 func (s *Store) OutboxPage(before uint64, n int) (items []json.RawMessage, next uint64, total int, err error) {
 	err = s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketOutbox)
-		total = b.Stats().KeyN
+		total = outboxCount(tx)
 		c := b.Cursor()
 		var k, v []byte
 		if before == 0 {
@@ -135,7 +130,11 @@ func (s *Store) OutboxPage(before uint64, n int) (items []json.RawMessage, next 
 			k, v = c.Prev()
 		}
 		for ; k != nil && len(items) < n; k, v = c.Prev() {
-			items = append(items, append(json.RawMessage(nil), v...))
+			a, err := s.outboxActivity(tx, v)
+			if err != nil {
+				return fmt.Errorf("outbox %s: %w", k, err)
+			}
+			items = append(items, a)
 			fmt.Sscanf(string(k), "%x", &next)
 		}
 		if k == nil {

@@ -9,11 +9,11 @@ import (
 
 // schemaVersion is the version of the layout described in this file. Open
 // migrates an older file up to it, one step at a time.
-const schemaVersion = 4
+const schemaVersion = 5
 
 // Bucket names. Every bucket is created at Open, in one transaction.
 var (
-	bucketMeta   = []byte("meta")   // key → value: schema version, instance settings
+	bucketMeta   = []byte("meta")   // key → value: schema version, instance settings, base URL (url.go)
 	bucketPlaces = []byte("places") // place id → JSON catalogue.Place
 	bucketEvents = []byte("events") // event id → JSON catalogue.Event
 
@@ -47,6 +47,10 @@ var (
 	bucketPlaceMatch     = []byte("place_match")     // catalogue.MatchKeys "/" place id → nil, with the record
 	bucketPlaceGroups    = []byte("place_groups")    // 'm' + place id → group id; 'g' + group id → place ids joined by "\n"
 	bucketPlaceDecisions = []byte("place_decisions") // 'l' or 's' (link, split) + ap_id + " " + ap_id → 1, both ways
+
+	// What the outbox keeps (prune.go), from schema version 5.
+	bucketOutboxObjects = []byte("outbox_objects") // object ap_id → sequence of its latest activity (uint64) + its Unix time (uint64)
+	bucketOutboxStale   = []byte("outbox_stale")   // Unix time (uint64) + sequence (uint64) of a superseded activity → nil
 )
 
 var allBuckets = [][]byte{
@@ -79,6 +83,7 @@ var migrations = []func(tx *bolt.Tx) error{
 	},
 	2: rebuildEntries,
 	3: groupAll,
+	4: indexOutbox,
 }
 
 // migrate creates the buckets and brings the schema up to schemaVersion.

@@ -36,8 +36,17 @@ const FileName = "maillage.db"
 // Options configure Open.
 type Options struct {
 	// BaseURL is the instance's public URL, without a trailing slash; the
-	// ActivityPub ids of local records are built from it.
+	// ActivityPub ids of local records are built from it. It is fixed at
+	// first use (url.go): a new data directory stores it, and Open fails
+	// with a *URLMismatchError when it differs from the stored one. Empty,
+	// the stored URL is used.
 	BaseURL string
+	// DefaultURL is the URL stored when BaseURL is empty and none is
+	// stored yet.
+	DefaultURL string
+	// PruneEvery, when set, starts a goroutine that prunes the store
+	// (Prune) at this interval until Close; serve sets it.
+	PruneEvery time.Duration
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 	// LockTimeout is how long Open waits for another process to release
@@ -71,6 +80,10 @@ type Store struct {
 	// inbox holds accepted activities until they are applied.
 	inbox *inboxLog
 	log   *slog.Logger
+
+	codecs    codecs // of the outbox's compression (outboxzip.go)
+	urlFixed  bool
+	stopPrune func() // stops the pruning goroutine and waits for it
 }
 
 // Open opens (creating if needed) the database in the directory dir,
@@ -85,52 +98,77 @@ func Open(dir string, opts Options) (*Store, error) {
 		timeout = 200 * time.Millisecond
 	}
 	path := filepath.Join(dir, FileName)
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, FreelistType: bolt.FreelistMapType})
-	if errors.Is(err, bolt.ErrTimeout) {
-		return nil, fmt.Errorf("open %s: %w", path, ErrLocked)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	// Delivery bookkeeping (FinishDelivery, RetryDelivery) uses bbolt's
-	// Batch: workers finishing together wait this long for company, and
-	// share one commit. (Other writes use the group commit, Store.batch;
-	// the inbox's, the inbox log and then the group commit.)
-	db.MaxBatchDelay = 2 * time.Millisecond
-	s := &Store{db: db, baseURL: strings.TrimSuffix(opts.BaseURL, "/"), now: opts.Now, log: opts.Logger}
+	s := &Store{now: opts.Now, log: opts.Logger}
 	if s.now == nil {
 		s.now = time.Now
 	}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
-	if err := db.Update(migrate); err != nil {
-		db.Close()
-		return nil, err
-	}
-	st, err := s.Settings()
+	err := guard(path, func() error { return s.openDB(path, timeout, opts) })
 	if err != nil {
-		db.Close()
 		return nil, err
 	}
-	s.name.Store(st.Name)
-	if err := s.loadIndex(); err != nil {
-		db.Close()
-		return nil, err
-	}
+	db := s.db
 	s.group = newCommitter(db)
 	if s.inbox, err = s.openInboxLog(dir); err != nil {
 		s.group.close()
 		db.Close()
 		return nil, err
 	}
+	s.stopPrune = s.startPruning(opts.PruneEvery)
 	return s, nil
+}
+
+// openDB opens the bbolt file at path, migrates it, reads the settings
+// and builds the search index. On failure, nothing is left open.
+func (s *Store) openDB(path string, timeout time.Duration, opts Options) error {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, FreelistType: bolt.FreelistMapType})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return fmt.Errorf("open %s: %w", path, ErrLocked)
+	}
+	if isBoltDamage(err) {
+		return &CorruptError{Path: path, Detail: fmt.Sprintf("bbolt ne peut pas l'ouvrir (%v)", err)}
+	}
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	// Delivery bookkeeping (FinishDelivery, RetryDelivery) uses bbolt's
+	// Batch: workers finishing together wait this long for company, and
+	// share one commit. (Other writes use the group commit, Store.batch;
+	// the inbox's, the inbox log and then the group commit.)
+	db.MaxBatchDelay = 2 * time.Millisecond
+	s.db = db
+	if err := db.Update(migrate); err != nil {
+		db.Close()
+		return err
+	}
+	err = db.Update(func(tx *bolt.Tx) (err error) {
+		s.baseURL, s.urlFixed, err = fixBaseURL(tx, opts)
+		return err
+	})
+	if err != nil {
+		db.Close()
+		return err
+	}
+	st, err := s.Settings()
+	if err != nil {
+		db.Close()
+		return err
+	}
+	s.name.Store(st.Name)
+	if err := s.loadIndex(); err != nil {
+		db.Close()
+		return err
+	}
+	return nil
 }
 
 // Close applies the activities accepted so far (see AcceptRemote), then
 // closes the database. Grouped writes still waiting for their commit
 // fail with ErrClosed; other in-flight calls must have returned.
 func (s *Store) Close() error {
+	s.stopPrune()
 	err := s.inbox.close()
 	s.group.close()
 	return errors.Join(err, s.db.Close())
@@ -142,12 +180,31 @@ func (s *Store) update(fn func(tx *bolt.Tx) error, after func()) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	if err := s.db.Update(fn); err != nil {
-		return err
+		return diskFull(err)
 	}
 	if after != nil {
 		after()
 	}
 	return nil
+}
+
+// updateLocal is update for the writes of local records through the API:
+// fn joins the group commit, ahead of the inbox's backlog (see
+// committer.do), so that concurrent editors share one commit and none
+// waits for the activities a flood left to apply; fn may therefore run
+// more than once, and must give the same result from the same state.
+// after runs once fn is committed, under writeMu, in commit order. It
+// does not wait for the inbox's accepted activities either: another
+// network's activities cannot change a local record.
+func (s *Store) updateLocal(fn func(tx *bolt.Tx) error, after func()) error {
+	err := s.group.doThen(fn, func() {
+		if after != nil {
+			s.writeMu.Lock()
+			defer s.writeMu.Unlock()
+			after()
+		}
+	})
+	return diskFull(err)
 }
 
 // touched lists the records a batched write changed.
@@ -169,7 +226,7 @@ func (s *Store) batch(fn func(tx *bolt.Tx, t *touched) error) error {
 		return fn(tx, &t)
 	})
 	if err != nil {
-		return err
+		return diskFull(err)
 	}
 	return s.reindex(t)
 }
@@ -193,19 +250,19 @@ func (s *Store) reindex(ts ...touched) error {
 	return s.db.View(func(tx *bolt.Tx) error {
 		for _, id := range places {
 			if p, err := getPlace(tx, id); err == nil {
-				s.indexPlace(p)
+				s.indexSafely("place", id, func() { s.indexPlace(p) })
 			} else {
 				s.index.RemovePlace(id)
 			}
 		}
 		for _, id := range events {
 			if e, err := getEvent(tx, id); err == nil {
-				s.index.PutEvent(e)
+				s.indexSafely("event", id, func() { s.index.PutEvent(e) })
 			} else {
 				s.index.RemoveEvent(id)
 			}
 		}
-		s.indexGroups(tx, groups)
+		s.indexSafely("groups", "", func() { s.indexGroups(tx, groups) })
 		return nil
 	})
 }

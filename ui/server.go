@@ -59,6 +59,10 @@ type Config struct {
 	// keys the login limit, and an https client gets Secure cookies. When
 	// empty, forwarding headers are ignored.
 	TrustedProxies []netip.Prefix
+	// RouteMatched, when set, is told the template of the route each
+	// request matched ("/lieux/{id}", "/api/v1/places/{id}"), before its
+	// handler runs: the metrics' route label.
+	RouteMatched func(r *http.Request, template string)
 }
 
 // New returns the HTTP handler of an instance: the ActivityPub routes
@@ -78,6 +82,9 @@ func New(cfg Config) http.Handler {
 	}
 
 	r := mux.NewRouter()
+	if cfg.RouteMatched != nil {
+		r.Use(routeMatched(cfg.RouteMatched))
+	}
 	if s.Fed != nil {
 		s.Fed.Register(r)
 	}
@@ -91,6 +98,21 @@ func New(cfg Config) http.Handler {
 	web.New(site).Route(r)
 	admin.New(site).Route(r)
 	return logRequests(s.Log, r)
+}
+
+// routeMatched is the router middleware that tells fn the template of
+// the matched route.
+func routeMatched(fn func(*http.Request, string)) mux.MiddlewareFunc {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if cur := mux.CurrentRoute(r); cur != nil {
+				if tpl, err := cur.GetPathTemplate(); err == nil {
+					fn(r, tpl)
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 }
 
 // logRequests logs one line per request.

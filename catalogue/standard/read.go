@@ -172,7 +172,8 @@ var ErrFormat = errors.New("format de fichier non reconnu")
 // error, wrapping ErrFormat, only when the file as a whole cannot be read
 // (neither CSV with a header nor JSON, or broken JSON); a record that
 // breaks a rule is listed in Result.Rejected and the others are read.
-func Read(r io.Reader, opts Options) (*Result, error) {
+func Read(r io.Reader, opts Options) (result *Result, err error) {
+	defer recoverRead(&result, &err)
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("lire le fichier : %w", err)
@@ -313,7 +314,7 @@ func (rd *reader) flush() {
 				}
 				pd.b = newBuilder(Issue{Line: pd.line, Record: pd.index, inJSON: inJSON}, rd.opts.Today)
 				pd.b.noColumn = rd.noColumn
-				pd.b.build(pd.row)
+				buildSafely(pd.b, pd.row)
 			}
 		}()
 	}

@@ -17,13 +17,21 @@ import (
 )
 
 const usage = `usage:
-  maillage serve  [--data DIR] [--listen ADDR] [--url URL] [--name NAME] [--handle HANDLE] [--relay] [--allow-private] [--manual-approval] [--follow HANDLE@HOST]... [--trusted-proxies IP|CIDR,...] [--demo-seed]
+  maillage serve  [--data DIR] [--listen ADDR] [--url URL] [--name NAME] [--handle HANDLE] [--relay] [--allow-private] [--manual-approval] [--follow HANDLE@HOST]... [--trusted-proxies IP|CIDR,...] [--demo-seed] [--backup-dir DIR [--backup-keep N]]
+                  [--acme-domain DOMAINE [--acme-email EMAIL] | --tls-cert FICHIER --tls-key FICHIER] [--https-listen ADDR] [--http-listen ADDR|off] [--metrics-listen ADDR] [--log-format text|json]
   maillage health [--url URL]                                         (vérifie qu'une instance répond, pour les health checks)
   maillage demo   [--listen-base PORT] [--host HOST] [--data DIR]   (un territoire de 7 instances fédérées)
-  maillage token create --data DIR [--label TEXT] [--role admin|editor]   (admin par défaut)
+  maillage token create --data DIR [--url URL] [--label TEXT] [--role admin|editor]   (admin par défaut)
   maillage user add     --data DIR --email EMAIL [--role admin|editor]   (mot de passe lu sur l'entrée standard)
   maillage import       --data DIR [--url URL] [--mapping FICHIER.json] FICHIER [--dry-run]   (CSV, JSON, XLSX ou ODS ; statut 0 : tout importé, 2 : des rejets, 1 : rien d'importé)
-  maillage export       --data DIR --format csv|json|geojson|ics|atom|pdf|data-inclusion [--out FICHIER] [--query FILTRES]`
+  maillage export       --data DIR --format csv|json|geojson|ics|atom|pdf|data-inclusion [--out FICHIER] [--query FILTRES]
+  maillage check        --data DIR | FICHIER              (vérifie la base, ses index et inbox.log, ou une sauvegarde)
+  maillage repair       --data DIR                        (applique ce qu'inbox.log a de lisible, met le reste de côté, reconstruit les index)
+  maillage backup       --out FICHIER [--data DIR | --url URL --token JETON]   (sauvegarde, instance arrêtée ou en marche)
+  maillage restore      FICHIER --data DIR [--force]      (restaure une sauvegarde vérifiée)
+  maillage move-url     --data DIR --url URL   (change l'adresse publique, tant que l'instance n'a jamais fédéré)
+  maillage compact      --data DIR             (rend l'espace libéré, instance arrêtée)
+  maillage version                                                   (version, commit et version de Go du binaire)`
 
 // run dispatches a command line; it returns the error to print.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -37,14 +45,28 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return demo(ctx, rest, stdout, stderr)
 	case cmd == "health":
 		return health(ctx, rest)
+	case cmd == "version":
+		return printVersion(rest, stdout)
 	case cmd == "token" && len(rest) > 0 && rest[0] == "create":
-		return tokenCreate(rest[1:], stdout)
+		return tokenCreate(rest[1:], stdout, stderr)
 	case cmd == "user" && len(rest) > 0 && rest[0] == "add":
 		return userAdd(rest[1:], stdin, stdout, stderr)
 	case cmd == "import":
 		return importPlaces(rest, stdin, stdout, stderr)
 	case cmd == "export":
 		return exportRecords(rest, stdout, stderr)
+	case cmd == "check":
+		return checkData(rest, stdout)
+	case cmd == "repair":
+		return repairData(rest, stdout)
+	case cmd == "backup":
+		return backupData(ctx, rest, stdout)
+	case cmd == "restore":
+		return restoreData(rest, stdout)
+	case cmd == "move-url":
+		return moveURL(rest, stdout, stderr)
+	case cmd == "compact":
+		return compactData(rest, stdout, stderr)
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
@@ -59,40 +81,39 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
+	if cfg.LogFormat == "json" {
+		log = slog.New(slog.NewJSONHandler(stderr, nil))
+	}
 	srv := &Server{Config: cfg, Logger: log}
 	if err := srv.Open(ctx); err != nil {
 		return err
 	}
-	log.Info("maillage started", "url", srv.BaseURL(), "listen", srv.Addr(), "data", cfg.Data)
+	ver, _, _ := buildInfo()
+	log.Info("maillage started", "version", ver, "url", srv.BaseURL(), "listen", srv.Addr(), "http", srv.HTTPAddr(), "data", cfg.Data)
 	<-ctx.Done()
 	log.Info("stopping")
 	return srv.Close()
 }
 
-// openStore opens the store of a maintenance command, failing at once with
-// a clear message when serve holds it.
-func openStore(dir string) (*storage.Store, error) {
-	st, err := storage.Open(dir, storage.Options{})
-	if errors.Is(err, storage.ErrLocked) {
-		return nil, fmt.Errorf("la base de données de %s est utilisée par un autre processus (maillage serve est-il lancé ?) : arrêtez-le d'abord", dir)
-	}
-	return st, err
-}
-
 // tokenCreate prints a new API token: an admin one unless --role editor,
 // so that scripts written before roles keep getting what they got.
-func tokenCreate(args []string, stdout io.Writer) error {
+func tokenCreate(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
 	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "data directory")
 	label := fs.String("label", "", "what the token is for")
 	role := fs.String("role", storage.RoleAdmin, "admin (everything) or editor (places, events, import, reports)")
+	base := fs.String("url", os.Getenv("MAILLAGE_URL"), "the instance's public base URL, fixed by the first command on a new data directory (MAILLAGE_URL)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if err := storage.CheckRole(*role); err != nil {
 		return fmt.Errorf("--role : %w", err)
 	}
-	st, err := openStore(*data)
+	url, err := flagURL(*base)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(*data, url, stderr)
 	if err != nil {
 		return err
 	}
@@ -125,7 +146,7 @@ func userAdd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	st, err := openStore(*data)
+	st, err := openStore(*data, "", stderr)
 	if err != nil {
 		return err
 	}

@@ -39,6 +39,21 @@ type Config struct {
 	// DemoSeed fills an empty catalogue with the demo's sample places
 	// for the handle (see demo.go), for the docker-compose topology.
 	DemoSeed bool
+	// BackupDir, when set, receives a backup of the database every day
+	// (maillage-TIME.db); the BackupKeep newest are kept.
+	BackupDir  string
+	BackupKeep int
+	// LogFormat is "text" (logfmt-like, the default) or "json", one
+	// object a line for log collectors.
+	LogFormat string
+	// TLS: see tls.go.
+	ACMEDomain, ACMEEmail string
+	TLSCert, TLSKey       string
+	HTTPSListen           string // :443 by default when TLS is on
+	HTTPListen            string // :80 by default with --acme-domain (redirect and ACME challenge)
+	ACMEDirectory         string // Let's Encrypt's by default; Pebble's in tests
+	// MetricsListen, when set, serves /metrics there without a token.
+	MetricsListen string
 }
 
 // listFlag is a repeatable flag.
@@ -91,6 +106,15 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		return cfg, err
 	}
 	fs.BoolVar(&cfg.DemoSeed, "demo-seed", seed, "fill an empty catalogue with the demo's sample places (MAILLAGE_DEMO_SEED)")
+	fs.StringVar(&cfg.BackupDir, "backup-dir", getenv("MAILLAGE_BACKUP_DIR"), "directory of the daily backups (MAILLAGE_BACKUP_DIR; none by default)")
+	keep, err := strconv.Atoi(envOr(getenv, "MAILLAGE_BACKUP_KEEP", "7"))
+	if err != nil {
+		return cfg, fmt.Errorf("MAILLAGE_BACKUP_KEEP : nombre entier attendu")
+	}
+	fs.IntVar(&cfg.BackupKeep, "backup-keep", keep, "number of daily backups kept (MAILLAGE_BACKUP_KEEP)")
+	fs.StringVar(&cfg.LogFormat, "log-format", envOr(getenv, "MAILLAGE_LOG_FORMAT", "text"), "log format, text or json (MAILLAGE_LOG_FORMAT)")
+	tlsFlags(fs, &cfg, getenv)
+	fs.StringVar(&cfg.MetricsListen, "metrics-listen", getenv("MAILLAGE_METRICS_LISTEN"), "address serving /metrics without a token, e.g. 127.0.0.1:9100 (MAILLAGE_METRICS_LISTEN; otherwise /metrics needs an admin token)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -127,7 +151,18 @@ func (cfg *Config) validate() error {
 	if !handlePattern.MatchString(cfg.Handle) {
 		return fmt.Errorf("--handle : lettres minuscules, chiffres et _ seulement (%q)", cfg.Handle)
 	}
-	return nil
+	if cfg.BackupDir != "" && cfg.BackupKeep < 1 {
+		return fmt.Errorf("--backup-keep : au moins 1 sauvegarde à garder (%d)", cfg.BackupKeep)
+	}
+	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
+		return fmt.Errorf("--log-format : text ou json attendu (%q)", cfg.LogFormat)
+	}
+	if cfg.MetricsListen != "" {
+		if _, _, err := net.SplitHostPort(cfg.MetricsListen); err != nil {
+			return fmt.Errorf("--metrics-listen : adresse HOTE:PORT attendue (%q)", cfg.MetricsListen)
+		}
+	}
+	return cfg.validateTLS()
 }
 
 // parseTrustedProxies reads a comma-separated list of IP addresses and

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -87,6 +90,10 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
+		email, password, err := demoLogin(srv.Store(), n.handle)
+		if err != nil {
+			return fmt.Errorf("%s : compte de connexion : %w", n.name, err)
+		}
 		seeded, err := seedDemo(srv.Store(), n, i)
 		if err != nil {
 			return fmt.Errorf("%s : données d'exemple : %w", n.name, err)
@@ -100,12 +107,18 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			role = "région, relaie ses réseaux"
 		}
 		fmt.Fprintf(stdout, "  %-28s %-26s %s  jeton : %s\n", n.name, srv.BaseURL(), role, token)
+		fmt.Fprintf(stdout, "  %-28s %s/admin  connexion : %s  mot de passe : %s\n", "", srv.BaseURL(), email, password)
 	}
 
 	start := time.Now()
 	for _, n := range demoTerritory {
 		for _, target := range n.follows {
-			acct := target + "@" + servers[target].Addr()
+			// The host the target calls itself: its WebFinger domain.
+			u, err := url.Parse(servers[target].BaseURL())
+			if err != nil {
+				return err
+			}
+			acct := target + "@" + u.Host
 			if _, err := servers[n.handle].fed.Follow(ctx, acct); err != nil {
 				return fmt.Errorf("%s suit %s : %w", n.name, target, err)
 			}
@@ -140,6 +153,21 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "Arrêt des instances…")
 	return nil
+}
+
+// demoLogin makes the instance's admin account: admin@HANDLE.demo with a
+// generated password, both returned for the demo to print.
+func demoLogin(st *storage.Store, handle string) (email, password string, err error) {
+	b := make([]byte, 9)
+	if _, err := rand.Read(b); err != nil {
+		return "", "", err
+	}
+	email, password = "admin@"+handle+".demo", base64.RawURLEncoding.EncodeToString(b)
+	err = st.AddUser(email, storage.RoleAdmin, password)
+	if errors.Is(err, storage.ErrConflict) { // a --data directory used before
+		return email, "(inchangé)", nil
+	}
+	return email, password, err
 }
 
 // seedDemo gives a network plausible places from its départements, a

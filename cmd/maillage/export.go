@@ -43,23 +43,29 @@ func exportRecords(args []string, stdout, stderr io.Writer) (err error) {
 	if err != nil {
 		return fmt.Errorf("--query : %v", err)
 	}
-	if *base == "" {
-		*base = "http://" + envOr(os.Getenv, "MAILLAGE_LISTEN", "localhost:8080")
+	asked, err := flagURL(*base)
+	if err != nil {
+		return err
+	}
+	def, err := importBaseURL("", os.Getenv)
+	if err != nil {
+		return err
 	}
 
-	st, err := storage.Open(*data, storage.Options{BaseURL: strings.TrimSuffix(*base, "/")})
+	st, err := storage.Open(*data, storage.Options{BaseURL: asked, DefaultURL: def})
 	if errors.Is(err, storage.ErrLocked) {
 		return fmt.Errorf("la base de données de %s est utilisée par un autre processus (maillage serve est-il lancé ?) : "+
 			"téléchargez l'export depuis le serveur (par exemple /export/lieux.csv, /catalogue.pdf), ou arrêtez-le d'abord", *data)
 	}
 	if err != nil {
-		return err
+		return urlError(err, *data, "--url")
 	}
 	defer func() {
 		if cerr := st.Close(); err == nil {
 			err = cerr
 		}
 	}()
+	sayURLFixed(st, *data, stderr)
 
 	if *out == "" || *out == "-" {
 		return feeds.Export(stdout, st, *format, q, time.Now())

@@ -23,13 +23,15 @@ type node struct {
 func startNode(t *testing.T, name, handle string, manual bool) *node {
 	t.Helper()
 	dir := t.TempDir()
-	out, err := runCmd(t, "", "token", "create", "--data", dir, "--label", "tests")
+	ln, url := listenLoopback(t, "127.0.0.1:0")
+	out, err := runCmd(t, "", "token", "create", "--data", dir, "--url", url, "--label", "tests")
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := &Server{
-		Config: Config{Data: dir, Listen: "127.0.0.1:0", Name: name, Handle: handle, AllowPrivate: true, ManualApproval: manual},
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Config:   Config{Data: dir, Listen: "127.0.0.1:0", Name: name, Handle: handle, AllowPrivate: true, ManualApproval: manual},
+		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Listener: ln,
 	}
 	if err := srv.Open(context.Background()); err != nil {
 		t.Fatal(err)

@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/maillage/maillage/catalogue"
 	"github.com/maillage/maillage/catalogue/standard"
 	"github.com/maillage/maillage/federation"
 	"github.com/maillage/maillage/storage"
@@ -35,7 +34,7 @@ func importPlaces(args []string, stdin io.Reader, stdout, stderr io.Writer) (err
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "data directory (MAILLAGE_DATA)")
-	baseURL := fs.String("url", os.Getenv("MAILLAGE_URL"), "the public base URL given to serve (MAILLAGE_URL); by default that of serve's default listen address")
+	baseURL := fs.String("url", os.Getenv("MAILLAGE_URL"), "the instance's public base URL, fixed by the first command on a new data directory (MAILLAGE_URL); by default the stored one, or for a new directory that of serve's default listen address")
 	dryRun := fs.Bool("dry-run", false, "report the mapping of the columns and what the import would do, without writing")
 	mappingFile := fs.String("mapping", "", "JSON file mapping fields of the standard to the file's columns: {\"nom\": \"lib_fs\"}")
 	file, err := parseWithOneArg(fs, args)
@@ -45,7 +44,11 @@ func importPlaces(args []string, stdin io.Reader, stdout, stderr io.Writer) (err
 	if file == "" {
 		return errors.New("fichier manquant : maillage import --data DIR FICHIER [--dry-run]")
 	}
-	base, err := importBaseURL(*baseURL, os.Getenv)
+	url, err := flagURL(*baseURL)
+	if err != nil {
+		return err
+	}
+	def, err := importBaseURL("", os.Getenv)
 	if err != nil {
 		return err
 	}
@@ -54,21 +57,19 @@ func importPlaces(args []string, stdin io.Reader, stdout, stderr io.Writer) (err
 		return err
 	}
 
-	st, err := storage.Open(*data, storage.Options{BaseURL: base})
+	st, err := storage.Open(*data, storage.Options{BaseURL: url, DefaultURL: def})
 	if errors.Is(err, storage.ErrLocked) {
 		return fmt.Errorf("la base de données de %s est utilisée par un autre processus (maillage serve est-il lancé ?) : arrêtez-le, ou envoyez le fichier à POST /api/v1/import", *data)
 	}
 	if err != nil {
-		return err
+		return urlError(err, *data, "--url")
 	}
 	defer func() {
 		if cerr := st.Close(); err == nil {
 			err = cerr
 		}
 	}()
-	if err := checkBaseURL(st, base); err != nil {
-		return err
-	}
+	sayURLFixed(st, *data, stderr)
 
 	in, name := stdin, "entrée standard"
 	if file != "-" {
@@ -91,7 +92,7 @@ func importPlaces(args []string, stdin io.Reader, stdout, stderr io.Writer) (err
 		// Imported places are local changes: the federation's publisher
 		// queues their activities for the followers, delivered once serve
 		// runs.
-		fed, err := federation.New(federation.Config{Store: st, BaseURL: base,
+		fed, err := federation.New(federation.Config{Store: st, BaseURL: st.BaseURL(),
 			Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 		if err != nil {
 			return err
@@ -189,22 +190,6 @@ func importBaseURL(flagURL string, getenv func(string) string) (string, error) {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port), nil
-}
-
-// checkBaseURL refuses a base URL other than the one the local places
-// were created with: their ActivityPub ids would not agree.
-func checkBaseURL(st *storage.Store, base string) error {
-	page, err := st.Places(catalogue.PlaceQuery{Network: "local", Limit: 1})
-	if err != nil {
-		return err
-	}
-	if len(page.Items) == 0 {
-		return nil
-	}
-	if apID := page.Items[0].APID; !strings.HasPrefix(apID, base+"/lieux/") {
-		return fmt.Errorf("--url %s ne correspond pas aux lieux déjà enregistrés (%s) : donnez l'URL publique passée à maillage serve", base, apID)
-	}
-	return nil
 }
 
 // printImportReport writes the rejected records one by one, the

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/netip"
 	"slices"
@@ -16,14 +17,34 @@ import (
 
 func startServer(t *testing.T, dir string) *Server {
 	t.Helper()
+	ln, _ := listenLoopback(t, "127.0.0.1:0")
+	return startServerOn(t, dir, ln)
+}
+
+// startServerOn serves dir on ln; the instance's URL is the one stored
+// at the first command, or ln's for a new data directory.
+func startServerOn(t *testing.T, dir string, ln net.Listener) *Server {
+	t.Helper()
 	srv := &Server{
-		Config: Config{Data: dir, Listen: "127.0.0.1:0", Name: "Arsenic 13", Handle: "arsenic13"},
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Config:   Config{Data: dir, Listen: "127.0.0.1:0", Name: "Arsenic 13", Handle: "arsenic13"},
+		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Listener: ln,
 	}
 	if err := srv.Open(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	return srv
+}
+
+// listenLoopback listens on addr and returns the listener and its URL, to
+// give the first command of a data directory (which fixes the URL).
+func listenLoopback(t *testing.T, addr string) (net.Listener, string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ln, "http://" + ln.Addr().String()
 }
 
 func runCmd(t *testing.T, stdin string, args ...string) (string, error) {
@@ -57,13 +78,14 @@ const placeBody = `{"pivot":"00000000000000","nom":"EPN de la Joliette","adresse
 // place through the API, stop, start, and find the place again.
 func TestTokenPlaceRestart(t *testing.T) {
 	dir := t.TempDir()
-	out, err := runCmd(t, "", "token", "create", "--data", dir, "--label", "tests")
+	ln, url := listenLoopback(t, "127.0.0.1:0")
+	out, err := runCmd(t, "", "token", "create", "--data", dir, "--url", url, "--label", "tests")
 	if err != nil {
 		t.Fatal(err)
 	}
 	token := strings.TrimSpace(out)
 
-	srv := startServer(t, dir)
+	srv := startServerOn(t, dir, ln)
 	if _, err := runCmd(t, "", "token", "create", "--data", dir); err == nil || !strings.Contains(err.Error(), "autre processus") {
 		t.Errorf("token create while serving: %v; want a clear refusal", err)
 	}
@@ -75,7 +97,8 @@ func TestTokenPlaceRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	srv = startServer(t, dir)
+	ln, _ = listenLoopback(t, strings.TrimPrefix(url, "http://")) // the same address again
+	srv = startServerOn(t, dir, ln)
 	defer srv.Close()
 	resp, err := http.Get(srv.BaseURL() + "/api/v1/places/" + body["id"].(string))
 	if err != nil {
@@ -231,7 +254,8 @@ func TestTokenCreateRole(t *testing.T) {
 	if _, err := runCmd(t, "", "token", "create", "--data", dir, "--role", "root"); err == nil || !strings.Contains(err.Error(), "rôle inconnu « root » (admin ou editor)") {
 		t.Errorf("--role root: %v; want a French refusal", err)
 	}
-	out, err := runCmd(t, "", "token", "create", "--data", dir, "--label", "site", "--role", "editor")
+	ln, url := listenLoopback(t, "127.0.0.1:0")
+	out, err := runCmd(t, "", "token", "create", "--data", dir, "--url", url, "--label", "site", "--role", "editor")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +266,7 @@ func TestTokenCreateRole(t *testing.T) {
 	}
 	admin := strings.TrimSpace(out)
 
-	srv := startServer(t, dir)
+	srv := startServerOn(t, dir, ln)
 	defer srv.Close()
 	if _, err := runCmd(t, "", "token", "create", "--data", dir, "--role", "chef"); err == nil || !strings.Contains(err.Error(), "rôle inconnu") {
 		t.Errorf("--role chef while serving: %v; want the role's refusal first", err)

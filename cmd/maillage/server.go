@@ -2,16 +2,21 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
+	"golang.org/x/crypto/acme"
+
 	"github.com/maillage/maillage/catalogue"
 	"github.com/maillage/maillage/federation"
+	"github.com/maillage/maillage/metrics"
 	"github.com/maillage/maillage/storage"
 	"github.com/maillage/maillage/ui"
 )
@@ -23,8 +28,15 @@ type Server struct {
 	Logger *slog.Logger
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
-	// Listener, when set, is used instead of listening on Config.Listen.
+	// Listener, when set, is used instead of listening on Config.Listen
+	// (Config.HTTPSListen with TLS).
 	Listener net.Listener
+	// HTTPListener, when set, is used instead of listening on
+	// Config.HTTPListen with TLS.
+	HTTPListener net.Listener
+	// ACMEClient, when set, replaces the client autocert builds from
+	// Config.ACMEDirectory: tests point it at Pebble and trust its CA.
+	ACMEClient *acme.Client
 
 	base  string
 	store *storage.Store
@@ -32,6 +44,21 @@ type Server struct {
 	http  *http.Server
 	ln    net.Listener
 	done  chan error
+
+	backupStop chan struct{} // closed by Close: the backup loop returns
+	backupDone chan struct{}
+	// backupEvery is the period of the backups to Config.BackupDir;
+	// backupEvery (a day) when zero.
+	backupEvery time.Duration
+
+	metrics     *metrics.Metrics
+	metricsSrv  *http.Server // --metrics-listen
+	metricsLn   net.Listener
+	metricsDone chan error
+
+	plain     *http.Server // with TLS: redirect and ACME challenges
+	plainLn   net.Listener
+	plainDone chan error
 
 	closeOnce sync.Once
 	connMu    sync.Mutex
@@ -65,33 +92,43 @@ func (s *Server) Open(ctx context.Context) error {
 	}
 	ln := s.Listener
 	if ln == nil {
+		addr := s.Config.Listen
+		if s.Config.TLS() {
+			addr = s.Config.HTTPSListen
+		}
 		var err error
-		ln, err = (&net.ListenConfig{}).Listen(ctx, "tcp", s.Config.Listen)
+		ln, err = (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
 		if err != nil {
-			return fmt.Errorf("écouter sur %s : %w", s.Config.Listen, err)
+			return fmt.Errorf("écouter sur %s : %w", addr, err)
 		}
 	}
 	s.ln = ln
-	s.base = s.Config.URL
-	if s.base == "" {
-		s.base = "http://" + defaultHost(s.Config.Listen, ln.Addr())
-	}
-	st, err := storage.Open(s.Config.Data, storage.Options{BaseURL: s.base, Now: s.Now, Logger: s.Logger})
+	// The public URL is the one stored at first use; --url, when given,
+	// must be it (storage/url.go).
+	st, err := storage.Open(s.Config.Data, storage.Options{BaseURL: s.Config.URL,
+		DefaultURL: "http://" + defaultHost(s.Config.Listen, ln.Addr()),
+		Now:        s.Now, Logger: s.Logger, PruneEvery: time.Hour})
 	if errors.Is(err, storage.ErrLocked) {
 		ln.Close()
 		return fmt.Errorf("la base de données de %s est déjà utilisée par un autre processus (une autre instance de maillage serve ?)", s.Config.Data)
 	}
 	if err != nil {
 		ln.Close()
-		return err
+		return urlError(err, s.Config.Data, "--url")
 	}
-	s.store = st
+	s.store, s.base = st, st.BaseURL()
+	if st.URLFixed() {
+		s.Logger.Info("adresse publique de l'instance fixée à la première utilisation", "url", s.base, "data", s.Config.Data)
+	}
 	if err := s.storeIdentity(); err != nil {
 		s.Close()
 		return err
 	}
+	ver, rev, goVersion := buildInfo()
+	s.metrics = metrics.New(metrics.Options{Store: st, Version: ver, Commit: rev, GoVersion: goVersion})
 	s.fed, err = federation.New(federation.Config{Store: st, BaseURL: s.base, Logger: s.Logger, Now: s.Now,
-		AllowPrivate: s.Config.AllowPrivate, ManualApproval: s.Config.ManualApproval, Relay: s.Config.Relay})
+		AllowPrivate: s.Config.AllowPrivate, ManualApproval: s.Config.ManualApproval, Relay: s.Config.Relay,
+		Observer: s.metrics})
 	if err != nil {
 		s.Close()
 		return err
@@ -106,8 +143,43 @@ func (s *Server) Open(ctx context.Context) error {
 	for _, target := range s.Config.Follow {
 		go s.followAtStart(target)
 	}
-	h := ui.New(ui.Config{Store: st, Logger: s.Logger, Now: s.Now, Federation: s.fed, Reports: reportSink{s.fed},
-		TileURL: s.Config.Tiles, TrustedProxies: s.Config.TrustedProxies})
+	var h http.Handler = ui.New(ui.Config{Store: st, Logger: s.Logger, Now: s.Now, Federation: s.fed, Reports: reportSink{s.fed},
+		TileURL: s.Config.Tiles, TrustedProxies: s.Config.TrustedProxies, RouteMatched: metrics.SetRoute})
+	if s.Config.BackupDir != "" {
+		if err := os.MkdirAll(s.Config.BackupDir, 0o750); err != nil {
+			s.Close()
+			return fmt.Errorf("--backup-dir : %w", err)
+		}
+		period := s.backupEvery
+		if period == 0 {
+			period = backupEvery
+		}
+		s.backupStop, s.backupDone = make(chan struct{}), make(chan struct{})
+		go func() {
+			defer close(s.backupDone)
+			backupLoop(st, s.Config.BackupDir, s.Config.BackupKeep, period, s.Now, s.Logger, s.metrics.SetLastBackup, s.backupStop)
+		}()
+	}
+	h = withMetrics(s.metrics, st, h)
+	if s.Config.MetricsListen != "" {
+		if err := s.listenMetrics(ctx); err != nil {
+			s.Close()
+			return err
+		}
+	}
+	serveLn := ln
+	if s.Config.TLS() {
+		tc, m, err := s.tlsConfig()
+		if err != nil {
+			s.Close()
+			return err
+		}
+		if err := s.listenPlain(ctx, redirectHandler(s.base, m, h)); err != nil {
+			s.Close()
+			return err
+		}
+		h, serveLn = hsts(h), tls.NewListener(ln, tc)
+	}
 	s.http = &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -118,8 +190,38 @@ func (s *Server) Open(ctx context.Context) error {
 		ConnState:         s.trackConn,
 	}
 	s.done = make(chan error, 1)
-	go func() { s.done <- s.http.Serve(ln) }()
+	go func() { s.done <- s.http.Serve(serveLn) }()
 	return nil
+}
+
+// listenPlain starts the plain HTTP server of a TLS instance, unless
+// --http-listen is off.
+func (s *Server) listenPlain(ctx context.Context, h http.Handler) error {
+	ln := s.HTTPListener
+	if ln == nil {
+		if s.Config.HTTPListen == "off" {
+			return nil
+		}
+		var err error
+		if ln, err = (&net.ListenConfig{}).Listen(ctx, "tcp", s.Config.HTTPListen); err != nil {
+			return fmt.Errorf("écouter sur %s (--http-listen) : %w", s.Config.HTTPListen, err)
+		}
+	}
+	s.plainLn = ln
+	s.plain = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: time.Minute,
+		IdleTimeout: time.Minute, ErrorLog: slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn)}
+	s.plainDone = make(chan error, 1)
+	go func() { s.plainDone <- s.plain.Serve(ln) }()
+	return nil
+}
+
+// HTTPAddr is the address of the plain HTTP listener of a TLS instance,
+// empty without one.
+func (s *Server) HTTPAddr() string {
+	if s.plainLn == nil {
+		return ""
+	}
+	return s.plainLn.Addr().String()
 }
 
 // reportSink takes the pages' error reports to the federation side, which
@@ -235,6 +337,30 @@ func (s *Server) close() error {
 		}
 	} else if s.ln != nil {
 		s.ln.Close()
+	}
+	if s.backupStop != nil {
+		close(s.backupStop)
+		<-s.backupDone
+	}
+	if s.metricsSrv != nil {
+		if err := s.metricsSrv.Close(); err != nil {
+			errs = append(errs, err)
+		}
+		if err := <-s.metricsDone; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
+	}
+	if s.plain != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := s.plain.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("shutdown http: %w", err))
+		}
+		if err := <-s.plainDone; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
+	} else if s.HTTPListener != nil {
+		s.HTTPListener.Close()
 	}
 	if s.fed != nil {
 		s.fed.Close()

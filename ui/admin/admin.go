@@ -28,9 +28,10 @@ import (
 
 const sessionCookie = "maillage_session"
 
-// Login limits: after loginMaxFailures failed logins within loginWindow
-// from one address, or for one email, logins are refused until the oldest
-// failure leaves the window.
+// Login limits (see loginLimiter): after loginMaxFailures failed logins
+// within loginWindow from one address, that address is refused until the
+// oldest failure leaves the window; an account with as many failures is
+// only slowed down, never locked.
 const (
 	loginMaxFailures = 5
 	loginWindow      = 15 * time.Minute
@@ -269,17 +270,20 @@ func (p *Module) login(w http.ResponseWriter, r *http.Request) {
 	}
 	now := p.Now()
 	ip := p.Proxies.ClientIP(r)
-	keys := []string{"ip:" + ip, "email:" + strings.ToLower(v.Email)}
-	if wait := p.limiter.wait(now, keys...); wait > 0 {
+	account := strings.ToLower(v.Email)
+	if wait := p.limiter.wait(now, ip, account); wait > 0 {
 		p.Log.Warn("admin login refused: too many failures", "client", ip)
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 		v.Problem = p.Msg.Get("admin.login.limited", int(wait.Minutes())+1)
+		if wait < time.Minute {
+			v.Problem = p.Msg.Get("admin.login.slowed", int(wait.Seconds())+1)
+		}
 		p.Render(w, r, http.StatusTooManyRequests, "admin_login", v)
 		return
 	}
 	u, err := p.Store.Authenticate(v.Email, r.PostForm.Get("password"))
 	if errors.Is(err, storage.ErrBadCredentials) {
-		p.limiter.fail(now, keys...)
+		p.limiter.fail(now, ip, account)
 		v.Problem = p.Msg.Get("admin.login.failed")
 		p.Render(w, r, http.StatusUnauthorized, "admin_login", v)
 		return
@@ -288,7 +292,7 @@ func (p *Module) login(w http.ResponseWriter, r *http.Request) {
 		p.adminFail(w, r, nil, err)
 		return
 	}
-	p.limiter.reset(keys[1])
+	p.limiter.reset(account)
 	id, err := p.Store.CreateSession(u.Email, u.Role)
 	if err != nil {
 		p.adminFail(w, r, nil, err)
@@ -336,8 +340,15 @@ func localPath(s string) string {
 	return s
 }
 
-// loginLimiter counts failed logins by key (an address, an email) in a
-// sliding window. It lives in memory: a restart forgets it.
+// loginLimiter slows password guessing down without letting anyone lock
+// an editor out. An address that failed max times within window is
+// refused until the oldest of those failures leaves the window: that is
+// the guesser's own address. An account is never locked for the window,
+// whatever addresses fail on it: once it has max recent failures, each
+// further try waits after the last failure, 1 s, then 2 s, 4 s… up to
+// maxAccountDelay. Guessing one account from many addresses is slowed to
+// about a try a minute, and its owner, with the right password from
+// another address, gets in after that delay at most.
 type loginLimiter struct {
 	mu     sync.Mutex
 	max    int
@@ -345,26 +356,31 @@ type loginLimiter struct {
 	fails  map[string][]time.Time
 }
 
+// maxAccountDelay is the longest an account's next try waits.
+const maxAccountDelay = time.Minute
+
 func newLoginLimiter(max int, window time.Duration) *loginLimiter {
 	return &loginLimiter{max: max, window: window, fails: map[string][]time.Time{}}
 }
 
-// wait returns how long until any of keys may try again, or 0.
-func (l *loginLimiter) wait(now time.Time, keys ...string) time.Duration {
+// wait returns how long until a login from address ip for account may be
+// tried, or 0.
+func (l *loginLimiter) wait(now time.Time, ip, account string) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var wait time.Duration
-	for _, k := range keys {
-		ts := l.recent(now, k)
-		if len(ts) >= l.max {
-			wait = max(wait, ts[len(ts)-l.max].Add(l.window).Sub(now))
-		}
+	if ts := l.recent(now, "ip:"+ip); len(ts) >= l.max {
+		wait = ts[len(ts)-l.max].Add(l.window).Sub(now)
+	}
+	if ts := l.recent(now, "account:"+account); len(ts) >= l.max {
+		delay := min(maxAccountDelay, time.Second<<min(len(ts)-l.max, 6))
+		wait = max(wait, ts[len(ts)-1].Add(delay).Sub(now))
 	}
 	return wait
 }
 
-// fail notes a failure for each key.
-func (l *loginLimiter) fail(now time.Time, keys ...string) {
+// fail notes a failed login from ip for account.
+func (l *loginLimiter) fail(now time.Time, ip, account string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(l.fails) > 10000 { // many addresses: forget the old failures
@@ -372,16 +388,16 @@ func (l *loginLimiter) fail(now time.Time, keys ...string) {
 			l.recent(now, k)
 		}
 	}
-	for _, k := range keys {
+	for _, k := range []string{"ip:" + ip, "account:" + account} {
 		l.fails[k] = append(l.recent(now, k), now)
 	}
 }
 
-// reset forgets the failures of key.
-func (l *loginLimiter) reset(key string) {
+// reset forgets the failures of account, after a successful login.
+func (l *loginLimiter) reset(account string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	delete(l.fails, key)
+	delete(l.fails, "account:"+account)
 }
 
 // recent drops the failures of k older than the window; l.mu is held.

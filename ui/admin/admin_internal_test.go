@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -36,25 +37,43 @@ func TestLocalPath(t *testing.T) {
 func TestLoginLimiter(t *testing.T) {
 	l := newLoginLimiter(3, time.Minute)
 	t0 := monday
-	l.fail(t0, "ip:1", "email:a")
-	l.fail(t0.Add(10*time.Second), "ip:2", "email:a")
-	if w := l.wait(t0.Add(20*time.Second), "ip:3", "email:a"); w != 0 {
+	l.fail(t0, "1", "a")
+	l.fail(t0.Add(10*time.Second), "2", "a")
+	if w := l.wait(t0.Add(20*time.Second), "3", "a"); w != 0 {
 		t.Errorf("after 2 failures wait %v", w)
 	}
-	l.fail(t0.Add(20*time.Second), "ip:3", "email:a")
-	// Three failures for one email, from three addresses: the email waits
-	// until the first failure is a minute old; the addresses do not.
-	if w := l.wait(t0.Add(30*time.Second), "ip:4", "email:a"); w != 30*time.Second {
-		t.Errorf("wait = %v; want 30s", w)
+	l.fail(t0.Add(20*time.Second), "3", "a")
+	// Three failures for one account, from three addresses: the account
+	// is slowed down (a second after the last failure), not locked.
+	if w := l.wait(t0.Add(20*time.Second), "4", "a"); w != time.Second {
+		t.Errorf("wait = %v; want 1s", w)
 	}
-	if w := l.wait(t0.Add(30*time.Second), "ip:1", "email:b"); w != 0 {
-		t.Errorf("another email waits %v", w)
+	if w := l.wait(t0.Add(21*time.Second), "4", "a"); w != 0 {
+		t.Errorf("a second later wait = %v", w)
 	}
-	if w := l.wait(t0.Add(time.Minute), "email:a"); w != 0 {
-		t.Errorf("a minute later wait %v", w)
+	l.fail(t0.Add(21*time.Second), "4", "a")
+	if w := l.wait(t0.Add(21*time.Second), "5", "a"); w != 2*time.Second {
+		t.Errorf("after 4 failures wait = %v; want 2s", w)
 	}
-	l.reset("email:a")
-	if len(l.fails["email:a"]) != 0 {
+	for i := range 20 { // a guesser from many addresses: at most a minute
+		l.fail(t0.Add(22*time.Second), fmt.Sprint("x", i), "a")
+	}
+	if w := l.wait(t0.Add(22*time.Second), "6", "a"); w != time.Minute {
+		t.Errorf("after 24 failures wait = %v; want 1m", w)
+	}
+	if w := l.wait(t0.Add(22*time.Second), "1", "b"); w != 0 {
+		t.Errorf("another account waits %v", w)
+	}
+	// An address with three failures is refused until the oldest is a
+	// minute old, whatever the account.
+	l.fail(t0.Add(30*time.Second), "9", "c")
+	l.fail(t0.Add(31*time.Second), "9", "d")
+	l.fail(t0.Add(32*time.Second), "9", "e")
+	if w := l.wait(t0.Add(40*time.Second), "9", "f"); w != 50*time.Second {
+		t.Errorf("address wait = %v; want 50s", w)
+	}
+	l.reset("a")
+	if len(l.fails["account:a"]) != 0 {
 		t.Error("reset kept the failures")
 	}
 }

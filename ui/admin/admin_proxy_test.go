@@ -67,6 +67,28 @@ func TestLoginLimitKeysTheForwardedClient(t *testing.T) {
 	other.Get("/admin").Want(t, "dashboard of the other client", http.StatusOK, uitest.EditorEmail)
 }
 
+// TestLoginAccountIsSlowedNotLocked: failures on an account from many
+// addresses slow its next logins down by seconds, never lock its owner
+// out for the window.
+func TestLoginAccountIsSlowedNotLocked(t *testing.T) {
+	in := proxiedInstance(t, "127.0.0.1/32")
+	guesser := in.Browser()
+	failLogins(t, guesser, func(i int) string { return "203.0.113." + string(rune('1'+i)) })
+
+	owner := in.Browser()
+	owner.Header = http.Header{"X-Forwarded-For": {"198.51.100.20"}}
+	owner.Get("/admin/connexion")
+	a := owner.Post("/admin/connexion", url.Values{"email": {uitest.AdminEmail}, "password": {uitest.Password}})
+	a.Want(t, "the owner, right after the guesses", http.StatusTooManyRequests, "Réessayez dans 2 secondes")
+	if ra := a.Header.Get("Retry-After"); ra != "2" {
+		t.Errorf("Retry-After = %q; want 2", ra)
+	}
+	in.Now = in.Now.Add(2 * time.Second)
+	if a := owner.Post("/admin/connexion", url.Values{"email": {uitest.AdminEmail}, "password": {uitest.Password}}); a.Status != http.StatusSeeOther {
+		t.Errorf("the owner two seconds later = %d; want 303", a.Status)
+	}
+}
+
 // setCookie returns the cookie name set by an answer, or nil.
 func setCookie(h http.Header, name string) *http.Cookie {
 	for _, ck := range (&http.Response{Header: h}).Cookies() {

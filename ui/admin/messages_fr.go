@@ -33,6 +33,7 @@ var French = map[string]string{
 	"admin.login.submit":                          "Se connecter",
 	"admin.login.failed":                          "Adresse électronique ou mot de passe incorrect.",
 	"admin.login.limited":                         "Trop de tentatives de connexion. Réessayez dans %d minutes.",
+	"admin.login.slowed":                          "Trop de tentatives de connexion sur ce compte. Réessayez dans %d secondes.",
 	"admin.dashboard.title":                       "Tableau de bord",
 	"admin.dashboard.heading":                     "Tableau de bord",
 	"admin.dashboard.places":                      "lieux publiés par ce réseau",

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -269,6 +270,35 @@ func TestCursorPagination(t *testing.T) {
 		in.Do("GET", "/api/v1/places?q=ajoute", nil, &all)
 		for _, p := range all.Items {
 			in.Do("DELETE", "/api/v1/places/"+p.ID, nil, nil)
+		}
+	}
+}
+
+// TestAuthorizationSchemeIsCaseInsensitive: "bearer", "BEARER" and extra
+// spaces are the same scheme (RFC 9110); a wrong scheme is refused.
+func TestAuthorizationSchemeIsCaseInsensitive(t *testing.T) {
+	in := uitest.NewInstance(t)
+	for header, want := range map[string]int{
+		"bearer " + in.Token:       http.StatusCreated,
+		"BEARER  " + in.Token:      http.StatusCreated,
+		"Bearer " + in.Token + " ": http.StatusCreated,
+		"Basic " + in.Token:        http.StatusUnauthorized,
+		"Bearer":                   http.StatusUnauthorized,
+		in.Token:                   http.StatusUnauthorized,
+	} {
+		body, _ := json.Marshal(uitest.PlaceJSON(map[string]any{"nom": "Lieu " + header[:3]}))
+		req, err := http.NewRequest(http.MethodPost, in.Srv.URL+"/api/v1/places", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", header)
+		resp, err := in.Srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("Authorization: %q = %d; want %d", header, resp.StatusCode, want)
 		}
 	}
 }

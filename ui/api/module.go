@@ -32,6 +32,7 @@ func (s *Module) Route(api *mux.Router) {
 	api.HandleFunc("/events/{id}", s.Auth(server.RoleCatalogue, s.deleteEvent)).Methods(http.MethodDelete)
 	api.HandleFunc("/import", s.Auth(server.RoleCatalogue, s.importPlaces)).Methods(http.MethodPost)
 	api.HandleFunc("/stats", s.stats).Methods(http.MethodGet)
+	api.HandleFunc("/admin/backup", s.Auth(server.RoleBackup, s.backup)).Methods(http.MethodGet)
 	if s.Fed != nil {
 		s.registerFederation(api)
 	}

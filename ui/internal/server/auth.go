@@ -14,8 +14,8 @@ import (
 // a lesser role), and the handler does not run.
 func (s *Server) Auth(role string, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || token == "" {
+		token, ok := bearer(r.Header.Get("Authorization"))
+		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="maillage"`)
 			WriteJSON(w, http.StatusUnauthorized, APIError{Error: "jeton d'API manquant : en-tête Authorization: Bearer JETON attendu"})
 			return
@@ -34,4 +34,12 @@ func (s *Server) Auth(role string, next http.HandlerFunc) http.HandlerFunc {
 		}
 		next(w, r)
 	}
+}
+
+// bearer reads the token of an "Authorization: Bearer TOKEN" header. The
+// scheme's name is case-insensitive (RFC 9110, section 11.1).
+func bearer(h string) (string, bool) {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(h), " ")
+	token = strings.TrimSpace(token)
+	return token, ok && strings.EqualFold(scheme, "Bearer") && token != ""
 }

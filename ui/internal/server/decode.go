@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/maillage/maillage/catalogue"
 )
 
 // readOnlyFields may appear in a body (a client that PUTs back what it
@@ -29,6 +31,10 @@ func (s *Server) DecodeBody(w http.ResponseWriter, r *http.Request, v any) error
 	}
 	if err != nil {
 		return &BadRequest{Msg: "corps de requête illisible"}
+	}
+	if field, bad := catalogue.InvalidUTF8Field(data); bad {
+		// encoding/json would replace the bytes silently.
+		return &BadRequest{Msg: "texte mal encodé : UTF-8 attendu", Fields: map[string]string{field: "texte mal encodé : octets invalides en UTF-8"}}
 	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {

@@ -46,6 +46,9 @@ func (s *Server) WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		WriteJSON(w, http.StatusForbidden, APIError{Error: "cet enregistrement appartient à un autre réseau : il ne peut pas être modifié ici"})
 	case errors.Is(err, storage.ErrConflict):
 		WriteJSON(w, http.StatusConflict, APIError{Error: conflictMessage(r)})
+	case errors.Is(err, storage.ErrDiskFull):
+		s.Log.Error("disk full", "method", r.Method, "path", r.URL.Path, "err", err)
+		WriteJSON(w, http.StatusInsufficientStorage, APIError{Error: "le disque du serveur est plein : rien n'a été enregistré ; réessayez plus tard ou prévenez l'administrateur de l'instance"})
 	default:
 		s.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		WriteJSON(w, http.StatusInternalServerError, APIError{Error: "erreur interne"})

@@ -15,4 +15,5 @@ const (
 	RoleModeration = storage.RoleAdmin
 	RoleTokens     = storage.RoleAdmin
 	RoleAccounts   = storage.RoleAdmin
+	RoleBackup     = storage.RoleAdmin
 )

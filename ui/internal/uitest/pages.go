@@ -89,7 +89,7 @@ func (in *Instance) Marseille() (alcazar, aix catalogue.Place, atelier catalogue
 	return alcazar, aix, atelier
 }
 
-// reportBox keeps the reports it is handed: what a store will do.
+// ReportBox keeps the reports it is handed, in place of a store.
 type ReportBox struct{ Got []server.Report }
 
 func (b *ReportBox) AddReport(r server.Report) error { b.Got = append(b.Got, r); return nil }
