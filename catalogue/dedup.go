@@ -40,7 +40,7 @@ func SamePlace(a, b *Place) bool {
 	if !similarNames(a.Nom, b.Nom) {
 		return false
 	}
-	if a.Latitude != nil && a.Longitude != nil && b.Latitude != nil && b.Longitude != nil {
+	if a.Latitude != nil && a.Longitude != nil && b.Latitude != nil && b.Longitude != nil && !a.PositionApproximative && !b.PositionApproximative {
 		d := DistanceKm(LatLon{*a.Latitude, *a.Longitude}, LatLon{*b.Latitude, *b.Longitude})
 		return d <= maxSameDistanceKm && similarStreets(a.Adresse, b.Adresse)
 	}
@@ -253,11 +253,13 @@ func MergePlaces(records []*Place) (*Place, []Source) {
 			}
 		}
 	}
-	if m.Latitude == nil {
+	if m.Latitude == nil || m.PositionApproximative { // a record placed on a map wins over a commune's centre
 		for _, r := range order[1:] {
-			if r.Latitude != nil && r.Longitude != nil {
-				m.Latitude, m.Longitude = r.Latitude, r.Longitude
-				break
+			if r.Latitude != nil && r.Longitude != nil && (m.Latitude == nil || !r.PositionApproximative) {
+				m.Latitude, m.Longitude, m.PositionApproximative = r.Latitude, r.Longitude, r.PositionApproximative
+				if !r.PositionApproximative {
+					break
+				}
 			}
 		}
 	}
@@ -399,7 +401,7 @@ func MatchKeys(p *Place) []string {
 	if v := validPivot(p.Pivot); v != "" {
 		keys = append(keys, "v/"+v)
 	}
-	if p.Latitude != nil && p.Longitude != nil {
+	if p.Latitude != nil && p.Longitude != nil && !p.PositionApproximative { // a commune's centre says nothing
 		la, lo := matchCell(*p.Latitude, *p.Longitude)
 		keys = append(keys, fmt.Sprintf("c/%d:%d", la, lo))
 	}
@@ -417,7 +419,7 @@ func MatchLookups(p *Place) []string {
 	if v := validPivot(p.Pivot); v != "" {
 		keys = append(keys, "v/"+v)
 	}
-	if p.Latitude != nil && p.Longitude != nil {
+	if p.Latitude != nil && p.Longitude != nil && !p.PositionApproximative { // a commune's centre says nothing
 		la, lo := matchCell(*p.Latitude, *p.Longitude)
 		for i := la - 1; i <= la+1; i++ {
 			for j := lo - 1; j <= lo+1; j++ {

@@ -65,6 +65,11 @@ type Place struct {
 	// Maillage's own fields.
 	ChampsIntervention []string `json:"champs_intervention,omitempty"`
 	Equipements        []string `json:"equipements,omitempty"`
+
+	// PositionApproximative says that Latitude and Longitude are the
+	// centre of the commune, set because the place had no coordinates
+	// (see package catalogue/communes); an editor should place it.
+	PositionApproximative bool `json:"position_approximative,omitempty"`
 }
 
 // Network tells which network published a record.

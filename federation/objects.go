@@ -164,7 +164,10 @@ func PlaceObject(p *catalogue.Place) map[string]any {
 	setAttributedTo(pl, actor)
 	setAudience(pl, actor)
 	setUpdated(pl, p.Updated)
-	if p.HasCoordinates() {
+	// An approximate position (its commune's centre) is not sent: another
+	// Maillage places the place the same way, other software gets no false
+	// precision.
+	if p.HasCoordinates() && !p.PositionApproximative {
 		lat := streams.NewActivityStreamsLatitudeProperty()
 		lat.Set(*p.Latitude)
 		pl.SetActivityStreamsLatitude(lat)

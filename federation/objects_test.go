@@ -611,3 +611,20 @@ func TestPlaceFromObject(t *testing.T) {
 		})
 	}
 }
+
+// A place at its commune's centre is sent without coordinates: a
+// receiving Maillage places it the same way, others get no false
+// precision.
+func TestPlaceObjectLeavesOutAnApproximatePosition(t *testing.T) {
+	lat, lon := 43.35, 5.51
+	p := &catalogue.Place{ID: "x", APID: "https://a.example/lieux/x", Nom: "EPN", Commune: "Allauch", CodePostal: "13190",
+		Latitude: &lat, Longitude: &lon, PositionApproximative: true, Network: catalogue.Network{Actor: "https://a.example/network"}}
+	m := PlaceObject(p)
+	if _, ok := m["latitude"]; ok {
+		t.Errorf("PlaceObject(approximate) = %v; want no latitude", m)
+	}
+	p.PositionApproximative = false
+	if m := PlaceObject(p); m["latitude"] != 43.35 {
+		t.Errorf("PlaceObject(placed) latitude = %v; want 43.35", m["latitude"])
+	}
+}

@@ -14,6 +14,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/maillage/maillage/catalogue"
+	"github.com/maillage/maillage/catalogue/communes"
 )
 
 // bucketImportKeys maps the identity of an imported record, its source
@@ -209,6 +210,7 @@ func (im *importer) decide(i int, rec ImportRecord) (ImportOutcome, error) {
 		p.APID = im.s.baseURL + "/lieux/" + p.ID
 		p.Network = catalogue.Network{Local: true}
 		p.Updated = im.now
+		communes.France().Settle(p, nil)
 		im.claimed[p.ID] = i
 		im.addAddress(p)
 		im.remember(rec, p.ID)
@@ -226,6 +228,7 @@ func (im *importer) decide(i int, rec ImportRecord) (ImportOutcome, error) {
 	if !old.Draft() {
 		merged.ACompleter = nil
 	}
+	communes.France().Settle(merged, old)
 	if merged.Draft() {
 		merged.Normalize() // what the stored place gives is no longer missing
 	}

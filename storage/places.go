@@ -9,6 +9,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/maillage/maillage/catalogue"
+	"github.com/maillage/maillage/catalogue/communes"
 )
 
 // CreatePlace stores a new local place, which the caller has normalised
@@ -38,6 +39,7 @@ func (s *Store) UpdatePlace(id string, p *catalogue.Place) error {
 		p.Updated = s.now().UTC()
 		p.Sources = nil // read-only: a client may PUT back a merged place it read
 		p.FieldSources = nil
+		communes.France().Settle(p, old)
 		if err := putRecord(tx, bucketPlaces, id, p, kindPlace, placeEntries(old), placeEntries(p)); err != nil {
 			return err
 		}
@@ -194,6 +196,7 @@ func (s *Store) CreatePlaces(ps []*catalogue.Place) error {
 		p.Updated = now
 		p.Sources = nil
 		p.FieldSources = nil
+		communes.France().Settle(p, nil)
 	}
 	var t touched
 	err := s.updateLocal(func(tx *bolt.Tx) error {

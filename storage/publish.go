@@ -10,6 +10,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/maillage/maillage/catalogue"
+	"github.com/maillage/maillage/catalogue/communes"
 )
 
 // Verbs of a Change.
@@ -249,6 +250,7 @@ func putRemotePlace(tx *bolt.Tx, p *catalogue.Place) (string, error) {
 	p.Updated = p.Updated.UTC()
 	p.Sources = nil
 	p.FieldSources = nil
+	communes.France().Settle(p, nil) // before comparing with the stored version, placed the same way
 	var old *catalogue.Place
 	if id, ok := resolve(tx, kindPlace, p.APID); ok {
 		var err error

@@ -24,7 +24,8 @@ func TestEveryTemplateIsUsed(t *testing.T) {
 		"admin_login": true, "admin_message": true, "admin_dashboard": true, "admin_reports": true, "admin_tokens": true,
 		"admin_places": true, "admin_place_form": true, "admin_place_remote": true, "admin_confirm": true,
 		"admin_events": true, "admin_event_form": true,
-		"admin_import": true, "admin_accounts": true, "admin_networks": true, "admin_moderation": true}
+		"admin_import": true, "admin_accounts": true, "admin_networks": true, "admin_moderation": true,
+		"admin_sources": true}
 	for _, dir := range []string{"internal/page", "web", "admin"} {
 		names, err := fs.Glob(os.DirFS(dir), "templates/*.html")
 		if err != nil {

@@ -23,6 +23,11 @@ type Mapped struct {
 // names an unknown field or a column the file lacks.
 var ErrMapping = errors.New("correspondance des colonnes invalide")
 
+// MappingField reports whether Options.Mapping may name field: a column
+// of the standard, or a pseudo-column (adresse_postale, horaires_lundi,
+// horaires_lundi_matin…).
+func MappingField(field string) bool { return knownField(field) }
+
 // requiredColumns are the fields the standard requires that a file
 // should give a column for.
 var requiredColumns = []string{"nom", "adresse", "code_postal", "commune", "services"}

@@ -87,6 +87,10 @@ func (cw *CSVWriter) Write(p *catalogue.Place) error {
 	if err := cw.WriteHeader(); err != nil {
 		return err
 	}
+	lat, lon := p.Latitude, p.Longitude
+	if p.PositionApproximative { // its commune's centre, not the standard's coordinates
+		lat, lon = nil, nil
+	}
 	r := cw.row[:0]
 	r = append(r,
 		cell(p.ID),
@@ -97,8 +101,8 @@ func (cw *CSVWriter) Write(p *catalogue.Place) error {
 		csvMatch(csvINSEE, p.CodeINSEE),
 		cell(p.Adresse),
 		cell(p.ComplementAdresse),
-		csvFloat(p.Latitude, p.Longitude, true),
-		csvFloat(p.Latitude, p.Longitude, false),
+		csvFloat(lat, lon, true),
+		csvFloat(lat, lon, false),
 		csvEnum(catalogue.Typologies, p.Typologie),
 		csvMatch(csvTelephone, p.Telephone),
 		cell(csvJoin(p.Courriels)),

@@ -437,3 +437,16 @@ func TestCSVDefusesFormulas(t *testing.T) {
 		t.Fatalf("the defused CSV breaks the TableSchema:\n%s", strings.Join(bad, "\n"))
 	}
 }
+
+func TestCSVLeavesOutAnApproximatePosition(t *testing.T) {
+	lat, lon := 43.35, 5.51
+	p := &catalogue.Place{ID: "x", Pivot: "00000000000000", Nom: "EPN", Commune: "Allauch", CodePostal: "13190",
+		Adresse: "1 rue A", Latitude: &lat, Longitude: &lon, PositionApproximative: true, DateMaj: "2026-01-05"}
+	var b strings.Builder
+	if err := WriteCSV(&b, []*catalogue.Place{p}, WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "43.35") {
+		t.Errorf("WriteCSV wrote the commune's centre as the place's coordinates:\n%s", b.String())
+	}
+}

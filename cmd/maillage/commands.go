@@ -31,7 +31,11 @@ const usage = `usage:
   maillage restore      FICHIER --data DIR [--force]      (restaure une sauvegarde vérifiée)
   maillage move-url     --data DIR --url URL   (change l'adresse publique, tant que l'instance n'a jamais fédéré)
   maillage compact      --data DIR             (rend l'espace libéré, instance arrêtée)
-  maillage version                                                   (version, commit et version de Go du binaire)`
+  maillage version                                                   (version, commit et version de Go du binaire)
+  maillage source add    --data DIR --url URL [--mapping FICHIER] [--every 24h] [--max-vanished 20] [--allow-private]
+  maillage source list   --data DIR
+  maillage source remove --data DIR ID
+  maillage source run    --data DIR [--url URL] [--allow-private] ID   (télécharge et importe maintenant, serve arrêté)`
 
 // run dispatches a command line; it returns the error to print.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -67,6 +71,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return moveURL(rest, stdout, stderr)
 	case cmd == "compact":
 		return compactData(rest, stdout, stderr)
+	case cmd == "source":
+		return sourceCommand(ctx, rest, stdout, stderr)
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

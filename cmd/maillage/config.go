@@ -154,7 +154,7 @@ func (cfg *Config) validate() error {
 	if cfg.BackupDir != "" && cfg.BackupKeep < 1 {
 		return fmt.Errorf("--backup-keep : au moins 1 sauvegarde à garder (%d)", cfg.BackupKeep)
 	}
-	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
+	if cfg.LogFormat != "" && cfg.LogFormat != "text" && cfg.LogFormat != "json" {
 		return fmt.Errorf("--log-format : text ou json attendu (%q)", cfg.LogFormat)
 	}
 	if cfg.MetricsListen != "" {

@@ -41,12 +41,13 @@ func TestImportCrashRow(t *testing.T) {
 // the server goes on serving.
 func TestAPICrashValues(t *testing.T) {
 	dir := t.TempDir()
-	out, err := runCmd(t, "", "token", "create", "--data", dir, "--label", "tests")
+	ln, url := listenLoopback(t, "127.0.0.1:0")
+	out, err := runCmd(t, "", "token", "create", "--data", dir, "--url", url, "--label", "tests")
 	if err != nil {
 		t.Fatal(err)
 	}
 	token := strings.TrimSpace(out)
-	srv := startServer(t, dir)
+	srv := startServerOn(t, dir, ln)
 	defer srv.Close()
 
 	body := strings.Replace(placeBody, `"date_maj"`, `"horaires":"0:00-","date_maj"`, 1)

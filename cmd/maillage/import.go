@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -133,24 +132,6 @@ func importStatus(res *standard.Result, out storage.ImportResult) error {
 	default:
 		return &exitStatus{code: 2, msg: fmt.Sprintf("%d enregistrements rejetés sur %d", rejected, res.Rows)}
 	}
-}
-
-// readMapping reads the file of --mapping: a JSON object from fields of
-// the standard to the headers of the file's columns.
-func readMapping(file string) (map[string]string, error) {
-	if file == "" {
-		return nil, nil
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil, fmt.Errorf("--mapping : %w", err)
-	}
-	var m map[string]string
-	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, fmt.Errorf("--mapping %s : objet JSON attendu, d'un champ du standard vers une colonne du fichier "+
-			"({\"nom\": \"lib_fs\", \"commune\": \"adresse_commune\"}) : %v", file, err)
-	}
-	return m, nil
 }
 
 // parseWithOneArg parses flags placed before or after the one

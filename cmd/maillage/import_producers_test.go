@@ -90,7 +90,7 @@ func TestImportMappingFile(t *testing.T) {
 		t.Errorf("report:\n%s", out)
 	}
 	os.WriteFile(mapping, []byte(`["nom"]`), 0o644)
-	if _, _, err := runImport(t, "--data", t.TempDir(), "--mapping", mapping, data); err == nil || !strings.Contains(err.Error(), "objet JSON attendu") {
+	if _, _, err := runImport(t, "--data", t.TempDir(), "--mapping", mapping, data); err == nil || !strings.Contains(err.Error(), "objet JSON") {
 		t.Errorf("bad mapping file: %v", err)
 	}
 }

@@ -15,8 +15,10 @@ import (
 	"golang.org/x/crypto/acme"
 
 	"github.com/maillage/maillage/catalogue"
+	"github.com/maillage/maillage/catalogue/communes"
 	"github.com/maillage/maillage/federation"
 	"github.com/maillage/maillage/metrics"
+	"github.com/maillage/maillage/sources"
 	"github.com/maillage/maillage/storage"
 	"github.com/maillage/maillage/ui"
 )
@@ -41,6 +43,7 @@ type Server struct {
 	base  string
 	store *storage.Store
 	fed   *federation.Service
+	srcs  *sources.Runner
 	http  *http.Server
 	ln    net.Listener
 	done  chan error
@@ -134,6 +137,9 @@ func (s *Server) Open(ctx context.Context) error {
 		return err
 	}
 	s.fed.Start()
+	communes.France() // read the embedded list now, not at the first request
+	s.srcs = sources.New(sources.Config{Store: st, AllowPrivate: s.Config.AllowPrivate, Logger: s.Logger, Now: s.Now})
+	s.srcs.Start(context.Background()) // stopped by Close
 	if s.Config.DemoSeed {
 		if err := s.seedDemo(); err != nil {
 			s.Close()
@@ -361,6 +367,9 @@ func (s *Server) close() error {
 		}
 	} else if s.HTTPListener != nil {
 		s.HTTPListener.Close()
+	}
+	if s.srcs != nil {
+		s.srcs.Close()
 	}
 	if s.fed != nil {
 		s.fed.Close()

@@ -251,11 +251,12 @@ func TestACMECertificateFromPebble(t *testing.T) {
 			t.Fatal(err)
 		}
 		p.stop()
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		// The same address: an instance's public URL is fixed at first use.
+		ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(httpsPort))
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg.URL, cfg.HTTPListen = "https://maillage.test:"+strconv.Itoa(ln.Addr().(*net.TCPAddr).Port), "off"
+		cfg.HTTPListen = "off"
 		again := &Server{Config: cfg, Listener: ln, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 			ACMEClient: &acme.Client{DirectoryURL: p.dir, HTTPClient: p.client}}
 		if err := again.Open(context.Background()); err != nil {

@@ -94,6 +94,8 @@ func (p *Module) Route(r *mux.Router) {
 	get("/import", server.RoleCatalogue, p.importPage)
 	post("/import", server.RoleCatalogue, p.importUpload)
 	post("/import/appliquer", server.RoleCatalogue, p.importApply)
+	get("/sources", server.RoleCatalogue, p.sourcesPage)
+	post("/sources/{id}/retirer", server.RoleCatalogue, p.removeSource)
 	get("/signalements", server.RoleCatalogue, p.reportsPage)
 	post("/signalements/{id}/traite", server.RoleCatalogue, p.handleReport(true))
 	post("/signalements/{id}/rouvrir", server.RoleCatalogue, p.handleReport(false))

@@ -273,6 +273,9 @@ type placeFormView struct {
 	Origin   string
 	GridErr  string
 	Merge    *mergeBox // nil for a new place
+	// Approx says the stored place is at its commune's centre: the
+	// editor is asked to give its coordinates.
+	Approx bool
 }
 
 // gridRow is a day of the hours grid.
@@ -383,6 +386,7 @@ func (p *Module) editPlace(w http.ResponseWriter, r *http.Request, a *adminSessi
 		return
 	}
 	v := p.placeFormView(w, r, a, pl.ID, pl.Nom, placeEditOf(pl))
+	v.Approx = pl.PositionApproximative
 	if v.Merge, err = p.mergeBoxOf(pl.ID, v.CSRF); err != nil {
 		p.adminFail(w, r, a, err)
 		return

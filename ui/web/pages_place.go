@@ -39,6 +39,7 @@ type placeView struct {
 	Stale      bool
 	MapLink    string
 	RouteLink  string
+	Approx     bool // at its commune's centre
 	Lat, Lon   string
 	JSONLD     map[string]any
 	Report     reportForm
@@ -107,6 +108,9 @@ func (p *Module) placeData(id string) (placeView, error) {
 		v.Map = true
 		v.MapLink = "https://www.openstreetmap.org/?mlat=" + v.Lat + "&mlon=" + v.Lon + "#map=17/" + v.Lat + "/" + v.Lon
 		v.RouteLink = "https://www.openstreetmap.org/directions?to=" + v.Lat + "%2C" + v.Lon
+		if pl.PositionApproximative { // no route to a commune's centre
+			v.Approx, v.MapLink, v.RouteLink = true, "", ""
+		}
 	}
 	v.JSONLD = p.placeJSONLD(pl, v.Canonical, v.Week)
 	return v, nil
@@ -131,7 +135,7 @@ func (p *Module) placeJSONLD(pl *catalogue.Place, pageURL string, week []page.Da
 	if pl.PresentationResume != "" {
 		doc["description"] = pl.PresentationResume
 	}
-	if pl.HasCoordinates() {
+	if pl.HasCoordinates() && !pl.PositionApproximative {
 		doc["geo"] = map[string]any{"@type": "GeoCoordinates", "latitude": *pl.Latitude, "longitude": *pl.Longitude}
 	}
 	if pl.Telephone != "" {

@@ -89,6 +89,7 @@ type searchView struct {
 	Options   formOptions
 	Problems  map[string]string
 	Where     page.Where
+	Widened   bool // nothing near the commune: the nearest places instead
 	Total     int
 	Items     []placeItem
 	OnMap     int
@@ -172,6 +173,15 @@ func (p *Module) searchData(r *http.Request, path string, limit int) (searchView
 	res, err := p.findPlaces(ps)
 	if err != nil {
 		return v, 0, err
+	}
+	if res.Total == 0 && ps.Where.Commune != nil && f.Radius == "" && ps.Query.RadiusKm > 0 {
+		// Nothing within the default distance of that commune: the
+		// nearest places, however far, with their distance.
+		ps.Query.RadiusKm = 0
+		if res, err = p.findPlaces(ps); err != nil {
+			return v, 0, err
+		}
+		v.Widened = res.Total > 0
 	}
 	v.Total = res.Total
 	v.Items = p.placeItems(res.Items)

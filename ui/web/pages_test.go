@@ -123,8 +123,9 @@ func TestSearchPageExplainsWhatItCannotRead(t *testing.T) {
 	in := uitest.NewInstance(t)
 	in.Marseille()
 	for _, c := range []struct{ query, want string }{
-		{"ou=Atlantide", "Nous ne connaissons aucun lieu dans cette commune"},
-		{"ou=Mars", "Marseille (13)"}, // unknown as written: suggestions
+		{"ou=Atlantide", "Aucune commune de France ne porte ce nom"},
+		{"ou=Marseile", "Marseille (13)"}, // unknown as written: suggestions
+		{"ou=Mars", "Mars (07)"},          // homonyms: choose one
 		{"service=Cuisine", "valeur inconnue « Cuisine »"},
 		{"quand=date&date=demain", "date attendue"},
 		{"quand=date&date=2026-07-15&heure=midi", "heure attendue"},
@@ -166,21 +167,35 @@ func TestCommuneSuggestions(t *testing.T) {
 	in := uitest.NewInstance(t)
 	in.Marseille()
 	var got []string
-	if st := in.Do("GET", "/communes?q=aix", nil, &got); st != 200 || len(got) != 1 || got[0] != "Aix-en-Provence (13)" {
-		t.Errorf("GET /communes?q=aix = %d %v", st, got)
+	if st := in.Do("GET", "/communes?q=aix", nil, &got); st != 200 || len(got) == 0 || got[0] != "Aix-en-Provence (13)" {
+		t.Errorf("GET /communes?q=aix = %d %v; want Aix-en-Provence first", st, got)
 	}
-	if st := in.Do("GET", "/communes?q=13", nil, &got); st != 200 || len(got) != 2 {
-		t.Errorf("GET /communes?q=13 = %d %v; want both communes", st, got)
+	if st := in.Do("GET", "/communes?q=1319", nil, &got); st != 200 || len(got) == 0 || got[0] != "Allauch (13)" {
+		t.Errorf("GET /communes?q=1319 = %d %v; want the communes of postal codes 1319x", st, got)
 	}
-	if st := in.Do("GET", "/communes?q=provence", nil, &got); st != 200 || len(got) != 1 {
-		t.Errorf("GET /communes?q=provence = %d %v; want a word inside the name to match", st, got)
+	if st := in.Do("GET", "/communes?q=cuques", nil, &got); st != 200 || len(got) != 1 || got[0] != "Plan-de-Cuques (13)" {
+		t.Errorf("GET /communes?q=cuques = %d %v; want a word inside the name to match", st, got)
 	}
-	// A new commune shows up once the directory is read again.
-	in.CreatePlace(map[string]any{"commune": "Aubagne", "code_postal": "13400", "code_insee": "13005"})
-	in.Now = in.Now.Add(11 * time.Minute) // past the communes list's 10 minutes
-	if st := in.Do("GET", "/communes?q=aub", nil, &got); st != 200 || len(got) != 1 {
-		t.Errorf("GET /communes?q=aub after the TTL = %d %v", st, got)
+	// Every commune of France is known, with or without a place, at once.
+	if st := in.Do("GET", "/communes?q=allau", nil, &got); st != 200 || len(got) != 1 || got[0] != "Allauch (13)" {
+		t.Errorf("GET /communes?q=allau = %d %v; want Allauch, which has no place", st, got)
 	}
+}
+
+// A commune without a place gives the nearest places, with their distance.
+func TestSearchAroundACommuneWithoutPlaces(t *testing.T) {
+	in := uitest.NewInstance(t)
+	in.Marseille()
+	// Allauch is 12 km from the Alcazar: nothing within 10 km.
+	in.WantPage("/lieux?ou=Allauch", 200, "Aucun lieu à moins de 10 km. Voici les plus proches, avec leur distance depuis Allauch (13).",
+		"Alcazar", "· à 12", "France Services d&#39;Aix", "· à 20")
+	// Within a distance asked for: an ordinary search around.
+	in.WantPage("/lieux?ou=13380&radius_km=20", 200, "Autour de Plan-de-Cuques (13)", "Alcazar")
+	// A place created without coordinates is placed at its commune's
+	// centre, and found around it.
+	in.CreatePlace(map[string]any{"nom": "EPN d'Allauch", "pivot": "00000000000000", "adresse": "1 place de la Mairie", "commune": "Allauch", "code_postal": "13190", "code_insee": nil,
+		"latitude": nil, "longitude": nil})
+	in.WantPage("/lieux?ou=Allauch", 200, "Autour de Allauch (13)", "EPN d&#39;Allauch")
 }
 
 func TestPlacePage(t *testing.T) {
@@ -500,5 +515,20 @@ func TestPagesWeighLessThan100KB(t *testing.T) {
 		if total > 100<<10 {
 			t.Errorf("%s weighs %d bytes; want under 100 KB", path, total)
 		}
+	}
+}
+
+// A place without coordinates says on its page that its position is its
+// commune's centre, and offers no route to it.
+func TestPlacePageOfAnApproximatePosition(t *testing.T) {
+	in := uitest.NewInstance(t)
+	pl := in.CreatePlace(map[string]any{"nom": "EPN d'Allauch", "pivot": "00000000000000", "adresse": "1 place de la Mairie",
+		"commune": "Allauch", "code_postal": "13190", "code_insee": nil, "latitude": nil, "longitude": nil})
+	if !pl.PositionApproximative {
+		t.Fatalf("POST /api/v1/places without coordinates: position_approximative false")
+	}
+	body := in.WantPage("/lieux/"+pl.ID, 200, "Position approximative : le lieu est placé au centre de sa commune.", `id="carte"`)
+	if strings.Contains(body, "openstreetmap.org/directions") {
+		t.Error("a route is offered to a commune's centre")
 	}
 }

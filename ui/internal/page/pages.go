@@ -88,7 +88,7 @@ func New(srv *server.Server, o Options) *Site {
 		p.Attrib = p.Msg.Get("map.attribution")
 	}
 	p.TilesSrc = tileOrigin(p.Tiles)
-	p.Communes = &Communes{store: srv.Store, now: srv.Now}
+	p.Communes = NewCommunes()
 	p.pools.gzip.New = func() any { w, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed); return w }
 	p.pools.buf.New = func() any { return new(bytes.Buffer) }
 	p.tmpl = parseTemplates(p.Funcs(), nil)

@@ -1,0 +1,17 @@
+// Package sources fetches, on schedule, the files that networks register
+// as sources (a URL of a CSV, JSON, XLSX or ODS file, with its mapping and
+// period) and imports them through storage.ImportPlaces, so that the
+// changes federate like any edit.
+//
+// A Runner owns one goroutine, started by Start and stopped by Close (or
+// by the context given to Start); a panic in a run is recovered and kept
+// as that run's error. Fetches are conditional (ETag, If-Modified-Since)
+// and go through federation.Client, which refuses private addresses
+// unless the instance allows them. A record that vanished from the file
+// is deleted only when fewer than the source's share (20 % by default) of
+// its records vanish at once; beyond that nothing is deleted and the
+// editors get an alert. Every run is kept with its counts and warnings.
+//
+// It reads files with catalogue/standard and writes with storage; it does
+// not import ui.
+package sources
