@@ -54,7 +54,7 @@ func (e *Event) Normalize() {
 func canonicalPublics(values []string) []string {
 	var out []string
 	for _, v := range cleanList(values) {
-		if PrisesEnCharge.canonicalAll(v) != nil {
+		if PrisesEnCharge.CanonicalAll(v) != nil {
 			out = append(out, canonicalList(PrisesEnCharge, []string{v})...)
 		} else {
 			out = append(out, canonicalList(Publics, []string{v})...)

@@ -27,6 +27,11 @@ type Place struct {
 	// disagree, the records (their ap_id, listed in Sources) the value
 	// shown comes from. It is never stored.
 	FieldSources map[string][]string `json:"sources_champs,omitempty"`
+	// ACompleter lists the fields the standard requires that a draft
+	// lacks (DraftFields): a place with any is a draft ("à compléter"),
+	// stored but neither listed, published, federated nor exported until
+	// an editor gives them; Normalize drops those given since.
+	ACompleter []string `json:"a_completer,omitempty"`
 
 	// The national standard v1.0.2.
 	Pivot                   string   `json:"pivot"`
@@ -109,4 +114,30 @@ func departement(insee, postal string) string {
 // HasCoordinates reports whether the place can be put on a map.
 func (p *Place) HasCoordinates() bool {
 	return p.Latitude != nil && p.Longitude != nil && !(*p.Latitude == 0 && *p.Longitude == 0)
+}
+
+// DraftFields are the fields the standard requires that a place may lack
+// as a draft: an import gives a record without them as a draft rather
+// than reject it. A place needs at least a name, and a commune or
+// coordinates.
+var DraftFields = []string{"adresse", "code_postal", "commune", "services"}
+
+// Draft reports whether p is a draft: it lacks fields the standard
+// requires (ACompleter), and stays out of every list, publication and
+// export until they are given.
+func (p *Place) Draft() bool { return len(p.ACompleter) > 0 }
+
+// missing reports whether the field f (a DraftFields name) is empty.
+func (p *Place) missing(f string) bool {
+	switch f {
+	case "adresse":
+		return p.Adresse == ""
+	case "code_postal":
+		return p.CodePostal == ""
+	case "commune":
+		return p.Commune == ""
+	case "services":
+		return len(p.Services) == 0
+	}
+	return false
 }

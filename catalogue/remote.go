@@ -18,6 +18,7 @@ import (
 // It returns what it dropped, in French, for the log, or a
 // *ValidationError naming each field over a limit.
 func (p *Place) NormalizeRemote() (dropped []string, err error) {
+	p.ACompleter = nil // drafts are never published: another network's record is no draft
 	for _, l := range []struct {
 		e *Enum
 		v *[]string
@@ -100,7 +101,7 @@ func knownOnly(values []string, field string, dropped []string, enums ...*Enum) 
 	for _, v := range values {
 		known := false
 		for _, e := range enums {
-			if e.canonicalAll(strings.TrimSpace(v)) != nil {
+			if e.CanonicalAll(strings.TrimSpace(v)) != nil {
 				known = true
 				break
 			}

@@ -39,8 +39,10 @@ func (e *Enum) Canonical(v string) (string, bool) {
 	return c[0], true
 }
 
-// canonicalAll returns every canonical value v stands for, or nil.
-func (e *Enum) canonicalAll(v string) []string {
+// CanonicalAll returns every canonical value v stands for, or nil: an
+// old spelling may stand for several ("Approfondir ma culture
+// numérique" is three services of v1).
+func (e *Enum) CanonicalAll(v string) []string {
 	return e.keys[enumKey(v)]
 }
 
@@ -72,16 +74,24 @@ var (
 		"Compréhension du monde numérique",
 		"Accès internet et matériel informatique",
 		"Acquisition de matériel informatique à prix solidaire",
-	}, nil)
+	}, servicesV01)
 	Publics = newEnum("publics_specifiquement_adresses", []string{
 		"Jeunes", "Étudiants", "Familles et/ou enfants", "Seniors", "Femmes",
-	}, nil)
+	}, map[string][]string{
+		// v0.1's publics_accueillis.
+		"Seniors (+ 65 ans)": {"Seniors"}, "Familles/enfants": {"Familles et/ou enfants"},
+		"Jeunes (16-26 ans)": {"Jeunes"}, "Uniquement femmes": {"Femmes"},
+	})
 	PrisesEnCharge = newEnum("prise_en_charge_specifique", []string{
 		"Surdité", "Handicaps moteurs", "Handicaps mentaux", "Illettrisme",
 		"Langues étrangères (anglais)", "Langues étrangères (autres)", "Déficience visuelle",
 	}, map[string][]string{
 		// The new national cartography merges the two.
 		"Langues étrangères": {"Langues étrangères (anglais)", "Langues étrangères (autres)"},
+		// v0.1's publics_accueillis.
+		"Public langues étrangères":                                             {"Langues étrangères (anglais)", "Langues étrangères (autres)"},
+		"Personnes en situation d'illettrisme":                                  {"Illettrisme"},
+		"Handicaps mentaux : déficiences limitant les activités d'une personne": {"Handicaps mentaux"},
 	})
 	Frais = newEnum("frais_a_charge", []string{
 		"Gratuit", "Gratuit sous condition", "Payant",
@@ -91,7 +101,15 @@ var (
 		"Conseillers numériques", "Emmaüs Connect", "France Services",
 		"Grande école du numérique", "La Croix Rouge", "Point d'accès numérique CAF",
 		"Promeneurs du net", "Relais numérique (Emmaüs Connect)",
-	}, nil)
+	}, map[string][]string{
+		// v0.1's labels_nationaux, and the names files give them.
+		"CNFS":                                 {"Conseillers numériques"},
+		"Conseiller numérique":                 {"Conseillers numériques"},
+		"Conseiller numérique France Services": {"Conseillers numériques"},
+		"Grandes écoles du numérique":          {"Grande école du numérique"},
+		"Point relais CAF":                     {"Point d'accès numérique CAF"},
+		"Point numérique CAF":                  {"Point d'accès numérique CAF"},
+	})
 	FormationsLabels = newEnum("formations_labels", []string{
 		"Formé à « Mon Espace Santé »", "Formé à « DUPLEX » (illettrisme)",
 		"Arnia/MedNum BFC (Bourgogne-Franche-Comté)",
@@ -192,3 +210,28 @@ var foldTable = func() map[rune]string {
 	}
 	return m
 }()
+
+// servicesV01 maps the 15 services of the standard v0.1 onto those of v1,
+// as the importer and the search read them. They follow mappings.json
+// (lieux_v0.1_services_to_v1, from ANCT's mednum-cli); the four services
+// it leaves out follow the data·inclusion thématiques that ANCT's library
+// derives from the v1 services (lieux_v1_to_data_inclusion_v0), as the
+// note of mappings.json suggests.
+var servicesV01 = map[string][]string{
+	"Accéder à du matériel":                                         {"Accès internet et matériel informatique"},
+	"Accéder à une connexion internet":                              {"Accès internet et matériel informatique"},
+	"Favoriser mon insertion professionnelle":                       {"Insertion professionnelle via le numérique"},
+	"Devenir autonome dans les démarches administratives":           {"Aide aux démarches administratives"},
+	"Réaliser des démarches administratives avec un accompagnement": {"Aide aux démarches administratives"},
+	"Prendre en main un smartphone ou une tablette":                 {"Maîtrise des outils numériques du quotidien"},
+	"Prendre en main un ordinateur":                                 {"Maîtrise des outils numériques du quotidien"},
+	"Utiliser le numérique au quotidien":                            {"Maîtrise des outils numériques du quotidien"},
+	"Approfondir ma culture numérique": {"Utilisation sécurisée du numérique", "Loisirs et créations numériques",
+		"Compréhension du monde numérique"},
+	"S'équiper en matériel informatique":                       {"Acquisition de matériel informatique à prix solidaire"},
+	"Soutenir la parentalité et l'éducation avec le numérique": {"Parentalité et éducation avec le numérique"},
+	"Créer et développer mon entreprise":                       {"Insertion professionnelle via le numérique"},
+	"Créer avec le numérique":                                  {"Loisirs et créations numériques"},
+	"Accompagner les démarches de santé":                       {"Aide aux démarches administratives"},
+	"Promouvoir la citoyenneté numérique":                      {"Compréhension du monde numérique"},
+}

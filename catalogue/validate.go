@@ -128,6 +128,13 @@ func (p *Place) Normalize() {
 	p.Itinerance = canonicalList(Itinerances, p.Itinerance)
 	p.ChampsIntervention = canonicalList(ChampsIntervention, p.ChampsIntervention)
 	p.Equipements = cleanList(p.Equipements)
+	var missing []string
+	for _, f := range DraftFields {
+		if slices.Contains(p.ACompleter, f) && p.missing(f) {
+			missing = append(missing, f)
+		}
+	}
+	p.ACompleter = missing
 	p.HoursError = ""
 	if p.Horaires != "" {
 		if _, err := ParseHours(p.Horaires); err != nil {
@@ -137,7 +144,9 @@ func (p *Place) Normalize() {
 }
 
 // Validate checks p against every rule of the national standard v1.0.2
-// and Maillage's limits. It returns nil or a *ValidationError.
+// and Maillage's limits. It returns nil or a *ValidationError. A draft
+// may lack the fields its ACompleter names, but still needs a name, and
+// a commune or coordinates.
 func (p *Place) Validate() error {
 	bad := problems{}
 	p.checkUTF8(bad)
@@ -145,10 +154,26 @@ func (p *Place) Validate() error {
 		bad.add("pivot", "9 à 14 lettres ou chiffres attendus (SIRET ou RNA), « %s » reçu", p.Pivot)
 	}
 	bad.required("nom", p.Nom)
-	bad.required("adresse", p.Adresse)
-	bad.required("commune", p.Commune)
-	if bad.required("code_postal", p.CodePostal) && !postalPattern.MatchString(p.CodePostal) {
-		bad.add("code_postal", "5 chiffres attendus, « %s » reçu", p.CodePostal)
+	draft := func(f string) bool { return slices.Contains(p.ACompleter, f) }
+	for _, f := range p.ACompleter {
+		if !slices.Contains(DraftFields, f) {
+			bad.add("a_completer", "champ « %s » : seuls %s peuvent manquer à un brouillon", f, strings.Join(DraftFields, ", "))
+		}
+	}
+	if !draft("adresse") {
+		bad.required("adresse", p.Adresse)
+	}
+	if draft("commune") {
+		if p.Latitude == nil {
+			bad.add("commune", "une commune ou des coordonnées sont nécessaires")
+		}
+	} else {
+		bad.required("commune", p.Commune)
+	}
+	if p.CodePostal != "" || !draft("code_postal") {
+		if bad.required("code_postal", p.CodePostal) && !postalPattern.MatchString(p.CodePostal) {
+			bad.add("code_postal", "5 chiffres attendus, « %s » reçu", p.CodePostal)
+		}
 	}
 	if p.CodeINSEE != "" && !inseePattern.MatchString(p.CodeINSEE) {
 		bad.add("code_insee", "code INSEE de commune invalide « %s » (5 caractères, ex. 13055 ou 2A004)", p.CodeINSEE)
@@ -237,7 +262,7 @@ func canonicalList(e *Enum, values []string) []string {
 	var out []string
 	for _, v := range values {
 		v = strings.TrimSpace(CleanText(v))
-		all := e.canonicalAll(v)
+		all := e.CanonicalAll(v)
 		if all == nil {
 			all = []string{v}
 		}
@@ -274,6 +299,9 @@ func normalizePhone(s string) string {
 			return cc + d[1:]
 		}
 		return "+33" + d[1:]
+	}
+	if len(d) == 13 && strings.HasPrefix(d, "+330") && isDigits(d[1:]) {
+		return "+33" + d[4:] // "+33 0 4…": the national 0 kept after the country code
 	}
 	if strings.HasPrefix(d, "+") && isDigits(d[1:]) {
 		return d

@@ -273,3 +273,69 @@ func TestSanitizeHTMLTwice(t *testing.T) {
 		}
 	}
 }
+
+func TestServicesAcceptV01Names(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"Prendre en main un smartphone ou une tablette", []string{"Maîtrise des outils numériques du quotidien"}},
+		{"prendre en main un SMARTPHONE ou une tablette", []string{"Maîtrise des outils numériques du quotidien"}},
+		{"Approfondir ma culture numérique", []string{"Utilisation sécurisée du numérique", "Loisirs et créations numériques", "Compréhension du monde numérique"}},
+		{"Aide aux demarches administratives", []string{"Aide aux démarches administratives"}},
+		{"Jardinage", nil},
+	} {
+		if got := Services.CanonicalAll(tc.in); !slices.Equal(got, tc.want) {
+			t.Errorf("Services.CanonicalAll(%q) = %q; want %q", tc.in, got, tc.want)
+		}
+	}
+	if c, ok := Dispositifs.Canonical("CNFS"); !ok || c != "Conseillers numériques" {
+		t.Errorf("Dispositifs.Canonical(CNFS) = %q, %v", c, ok)
+	}
+	if c, ok := Publics.Canonical("Seniors (+ 65 ans)"); !ok || c != "Seniors" {
+		t.Errorf("Publics.Canonical(Seniors (+ 65 ans)) = %q, %v", c, ok)
+	}
+	p := &Place{Services: []string{"Approfondir ma culture numérique", "Accéder à du matériel"}}
+	p.Normalize()
+	if len(p.Services) != 4 {
+		t.Errorf("Normalize: services %q; want the four v1 services", p.Services)
+	}
+}
+
+func TestDraftValidation(t *testing.T) {
+	lat, lon := 45.0, 5.0
+	for _, tc := range []struct {
+		name string
+		p    Place
+		bad  []string
+	}{
+		{"draft lacking services and address", Place{Pivot: "00000000000000", Nom: "EPN", CodePostal: "69001", Commune: "Lyon", DateMaj: "2026-01-01",
+			ACompleter: []string{"services", "adresse"}}, nil},
+		{"draft with coordinates, no commune", Place{Pivot: "00000000000000", Nom: "EPN", DateMaj: "2026-01-01", Latitude: &lat, Longitude: &lon,
+			ACompleter: []string{"adresse", "code_postal", "commune"}}, nil},
+		{"draft without commune nor coordinates", Place{Pivot: "00000000000000", Nom: "EPN", DateMaj: "2026-01-01",
+			ACompleter: []string{"adresse", "code_postal", "commune"}}, []string{"commune"}},
+		{"draft without a name", Place{Pivot: "00000000000000", Commune: "Lyon", CodePostal: "69001", DateMaj: "2026-01-01",
+			ACompleter: []string{"adresse"}}, []string{"nom"}},
+		{"a name is no draft field", Place{Pivot: "00000000000000", Nom: "EPN", Adresse: "1 rue A", CodePostal: "69001", Commune: "Lyon", DateMaj: "2026-01-01",
+			ACompleter: []string{"nom"}}, []string{"a_completer"}},
+	} {
+		var got []string
+		var verr *ValidationError
+		if err := tc.p.Validate(); errors.As(err, &verr) {
+			for f := range verr.Fields {
+				got = append(got, f)
+			}
+			slices.Sort(got)
+		}
+		if !slices.Equal(got, tc.bad) {
+			t.Errorf("%s: Validate fails on %v; want %v", tc.name, got, tc.bad)
+		}
+	}
+	// Normalize drops what is given since.
+	p := Place{Adresse: "1 rue A", ACompleter: []string{"adresse", "services"}}
+	p.Normalize()
+	if !slices.Equal(p.ACompleter, []string{"services"}) || !p.Draft() {
+		t.Errorf("Normalize: a_completer %v; want [services]", p.ACompleter)
+	}
+}

@@ -329,8 +329,8 @@ func (s *Service) localPlace(id string) (*catalogue.Place, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !p.Network.Local {
-		return nil, storage.ErrNotFound
+	if !p.Network.Local || p.Draft() {
+		return nil, storage.ErrNotFound // a draft is not published
 	}
 	return p, nil
 }

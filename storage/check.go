@@ -61,7 +61,9 @@ func (s *Store) checkTx(tx *bolt.Tx) (problems []error) {
 				problems = append(problems, fmt.Errorf("place under key %s has id %s", k, p.ID))
 			}
 			add(placeEntries(&p), kindPlace, p.ID)
-			places++
+			if !p.Draft() {
+				places++ // a draft is not in the search index
+			}
 			return nil
 		})
 		if err != nil {

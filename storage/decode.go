@@ -118,6 +118,8 @@ func decodePlaceFast(data []byte, p *catalogue.Place) bool {
 			return d.once(&seen, 38) && d.strs(&p.Equipements)
 		case "position_approximative":
 			return d.once(&seen, 39) && d.bool(&p.PositionApproximative)
+		case "a_completer":
+			return d.once(&seen, 40) && d.strs(&p.ACompleter)
 		}
 		return false
 	})

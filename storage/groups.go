@@ -135,6 +135,9 @@ func (g *grouper) setGroup(gid string, members []string) error {
 // by itself (matches, or a link), and the groups of all of them are
 // grouped again together.
 func (g *grouper) place(p *catalogue.Place) error {
+	if p.Draft() {
+		return g.removed(p.ID) // a draft is merged with nothing until completed
+	}
 	g.records[p.ID] = p
 	ids := []string{p.ID}
 	var gids []string

@@ -134,7 +134,7 @@ func (s *Store) ImportPlaces(recs []ImportRecord, opts ImportOptions) (ImportRes
 	} else {
 		err = s.update(run, func() {
 			for _, p := range written {
-				s.index.PutPlace(p)
+				s.indexPlace(p)
 			}
 			s.applyGroups(t.groups)
 			if len(written) > 0 {
@@ -219,8 +219,20 @@ func (im *importer) decide(i int, rec ImportRecord) (ImportOutcome, error) {
 		return ImportOutcome{Action: ImportCreated, PlaceID: p.ID}, nil
 	}
 
-	merged := mergeAbsent(p, old, rec.Fields)
+	fields := rec.Fields
+	if p.Draft() && !old.Draft() && fields != nil {
+		// A published place keeps what the record lacks: it does not go
+		// back to being a draft.
+		fields = slices.DeleteFunc(slices.Clone(fields), func(f string) bool { return slices.Contains(p.ACompleter, f) })
+	}
+	merged := mergeAbsent(p, old, fields)
+	if !old.Draft() {
+		merged.ACompleter = nil
+	}
 	communes.France().Settle(merged, old)
+	if merged.Draft() {
+		merged.Normalize() // what the stored place gives is no longer missing
+	}
 	if im.ownSource(p, old) {
 		merged.Source = ""
 	}
@@ -260,7 +272,7 @@ func (im *importer) write() ([]*catalogue.Place, error) {
 		if err := putRecord(im.tx, bucketPlaces, u.merged.ID, u.merged, kindPlace, placeEntries(u.old), placeEntries(u.merged)); err != nil {
 			return nil, err
 		}
-		if err := im.s.publish(im.tx, Change{Verb: VerbUpdate, Place: u.merged}); err != nil {
+		if err := im.s.publish(im.tx, Change{Verb: updateVerb(u.old), Place: u.merged}); err != nil {
 			return nil, err
 		}
 		written = append(written, u.merged)
@@ -460,9 +472,10 @@ func matchKey(s string) string {
 	}, catalogue.Fold(s))
 }
 
-// readOnlyPlaceFields are set by the server, never by a file.
+// readOnlyPlaceFields are set by the server, never by a file; the
+// record's a_completer stands too, for what the stored place gives.
 var readOnlyPlaceFields = map[string]bool{
-	"id": true, "ap_id": true, "network": true, "updated": true, "horaires_erreur": true, "distance_km": true,
+	"a_completer": true, "id": true, "ap_id": true, "network": true, "updated": true, "horaires_erreur": true, "distance_km": true,
 }
 
 // mergeAbsent returns a copy of p whose fields missing from fields (JSON

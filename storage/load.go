@@ -236,7 +236,9 @@ func rebuildEntries(tx *bolt.Tx) error {
 		if err := decodePlace(v, &p); err != nil {
 			return fmt.Errorf("decode place %s: %w", k, err)
 		}
-		b.add(kindPlace, k, catalogue.AppendPlaceEntry(nil, &p))
+		if !p.Draft() {
+			b.add(kindPlace, k, placeIndexEntry(&p))
+		}
 		return nil
 	})
 	if err != nil {
@@ -331,7 +333,14 @@ func checkEntries(tx *bolt.Tx) []error {
 		if err := decodePlace(v, &p); err != nil {
 			return err
 		}
-		compare(kindPlace, string(k), catalogue.AppendPlaceEntry(nil, &p))
+		if p.Draft() {
+			if _, ok := have[string(journalKey(kindPlace, string(k)))]; ok {
+				problems = append(problems, fmt.Errorf("index entry of draft %s present", k))
+				delete(have, string(journalKey(kindPlace, string(k))))
+			}
+			return nil
+		}
+		compare(kindPlace, string(k), placeIndexEntry(&p))
 		return nil
 	})
 	if err == nil {

@@ -97,9 +97,14 @@ func mergedOrRecord(tx *bolt.Tx, id string) (*catalogue.Place, error) {
 // MergedPlace returns the place whose id or ActivityPub id is ref as the
 // public sees it: when several networks publish it, the merged place of
 // all their records, with Sources; else the record, as Place does. It
-// fails with ErrNotFound.
+// fails with ErrNotFound, also for a draft, which the public does not see
+// (Place gives it to its editors).
 func (s *Store) MergedPlace(ref string) (*catalogue.Place, error) {
-	return s.readPlace(ref, mergedOrRecord)
+	p, err := s.readPlace(ref, mergedOrRecord)
+	if err == nil && p.Draft() {
+		return nil, fmt.Errorf("place %s is a draft: %w", ref, ErrNotFound)
+	}
+	return p, err
 }
 
 // applyGroups is indexGroups in a read transaction of its own.

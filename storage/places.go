@@ -1,7 +1,10 @@
 package storage
 
 import (
+	"bytes"
 	"fmt"
+	"slices"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -29,6 +32,9 @@ func (s *Store) UpdatePlace(id string, p *catalogue.Place) error {
 		if !old.Network.Local {
 			return fmt.Errorf("place %s: %w", id, ErrReadOnly)
 		}
+		if p.Draft() && !old.Draft() {
+			return fmt.Errorf("place %s: a published place cannot become a draft: %w", id, ErrConflict)
+		}
 		p.ID, p.APID, p.Network = old.ID, old.APID, old.Network
 		p.Published = keptPublished(old.Published, old.Updated)
 		p.Updated = editedAt(p.Published, s.now())
@@ -46,8 +52,8 @@ func (s *Store) UpdatePlace(id string, p *catalogue.Place) error {
 		if err := g.finish(&t); err != nil {
 			return err
 		}
-		return s.publish(tx, Change{Verb: VerbUpdate, Place: p})
-	}, func() { s.index.PutPlace(p); s.applyGroups(t.groups); s.wake() })
+		return s.publish(tx, Change{Verb: updateVerb(old), Place: p})
+	}, func() { s.indexPlace(p); s.applyGroups(t.groups); s.wake() })
 	if err != nil {
 		return fmt.Errorf("update place: %w", err)
 	}
@@ -80,6 +86,9 @@ func (s *Store) DeletePlace(id string) error {
 		}
 		if err := g.finish(&t); err != nil {
 			return err
+		}
+		if old.Draft() {
+			return nil // never published
 		}
 		return s.publish(tx, Change{Verb: VerbDelete, Place: old})
 	}, func() { s.index.RemovePlace(id); s.applyGroups(t.groups); s.wake() })
@@ -208,7 +217,7 @@ func (s *Store) CreatePlaces(ps []*catalogue.Place) error {
 		return g.finish(&t)
 	}, func() {
 		for _, p := range ps {
-			s.index.PutPlace(p)
+			s.indexPlace(p)
 		}
 		s.applyGroups(t.groups)
 		s.wake()
@@ -220,4 +229,58 @@ func (s *Store) CreatePlaces(ps []*catalogue.Place) error {
 		s.decoratePlace(p)
 	}
 	return nil
+}
+
+// updateVerb is the verb that publishes a new version of the local place
+// old: Create for a draft, which the followers have never seen.
+func updateVerb(old *catalogue.Place) string {
+	if old.Draft() {
+		return VerbCreate
+	}
+	return VerbUpdate
+}
+
+// indexPlace puts p in the search index, or takes it out when it is a
+// draft.
+func (s *Store) indexPlace(p *catalogue.Place) {
+	if p.Draft() {
+		s.index.RemovePlace(p.ID)
+		return
+	}
+	s.index.PutPlace(p)
+}
+
+// Drafts returns the local places that are drafts (catalogue.Place.Draft),
+// by name, each with the fields it lacks in ACompleter: no list or search
+// gives them.
+func (s *Store) Drafts() ([]*catalogue.Place, error) {
+	var out []*catalogue.Place
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketPlaces).ForEach(func(k, v []byte) error {
+			if !bytes.Contains(v, []byte(`"a_completer"`)) {
+				return nil
+			}
+			var p catalogue.Place
+			if err := decodePlace(v, &p); err != nil {
+				return fmt.Errorf("decode place %s: %w", k, err)
+			}
+			if p.Draft() && p.Network.Local {
+				out = append(out, &p)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read drafts: %w", err)
+	}
+	for _, p := range out {
+		s.decoratePlace(p)
+	}
+	slices.SortFunc(out, func(a, b *catalogue.Place) int {
+		if c := strings.Compare(catalogue.Fold(a.Nom), catalogue.Fold(b.Nom)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out, nil
 }

@@ -57,6 +57,9 @@ func (s *Store) publish(tx *bolt.Tx, c Change) error {
 	if p == nil {
 		return nil
 	}
+	if c.Event == nil && c.Place != nil && c.Place.Draft() && !c.Remote {
+		return nil // a draft is published once completed, as a Create
+	}
 	c.Time = s.now().UTC()
 	if c.Place != nil && c.Place.Network.Local {
 		place := *c.Place

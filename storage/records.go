@@ -28,6 +28,14 @@ type entry struct {
 
 func placeEntries(p *catalogue.Place) []entry {
 	var es []entry
+	if p.Draft() {
+		// A draft is found by its id and ActivityPub id only: no list,
+		// search or match sees it.
+		if p.APID != "" {
+			es = append(es, entry{bucketObjects, []byte(p.APID), objectValue(kindPlace, p.ID)})
+		}
+		return es
+	}
 	for _, s := range p.Services {
 		es = append(es, entry{bucketPlacesByService, joinKey(s, p.ID), nil})
 	}
@@ -99,7 +107,7 @@ func putRecord(tx *bolt.Tx, bucket []byte, id string, record any, kind byte, old
 	var ie []byte
 	switch r := record.(type) {
 	case *catalogue.Place:
-		ie = catalogue.AppendPlaceEntry(nil, r)
+		ie = placeIndexEntry(r)
 	case *catalogue.Event:
 		ie = catalogue.AppendEventEntry(nil, r)
 	default:
@@ -123,6 +131,15 @@ func deleteRecord(tx *bolt.Tx, bucket []byte, id string, entries []entry) error 
 		kind = kindPlace
 	}
 	return tx.Bucket(bucketIndexJournal).Put(journalKey(kind, id), []byte{})
+}
+
+// placeIndexEntry is the search index entry of a place; empty, as for a
+// deleted place, for a draft, which no search finds.
+func placeIndexEntry(p *catalogue.Place) []byte {
+	if p.Draft() {
+		return []byte{}
+	}
+	return catalogue.AppendPlaceEntry(nil, p)
 }
 
 func getPlace(tx *bolt.Tx, id string) (*catalogue.Place, error) {

@@ -250,7 +250,7 @@ func (s *Store) reindex(ts ...touched) error {
 	return s.db.View(func(tx *bolt.Tx) error {
 		for _, id := range places {
 			if p, err := getPlace(tx, id); err == nil {
-				s.indexSafely("place", id, func() { s.index.PutPlace(p) })
+				s.indexSafely("place", id, func() { s.indexPlace(p) })
 			} else {
 				s.index.RemovePlace(id)
 			}

@@ -47,8 +47,8 @@ func (g *group) lookup(v string) []target {
 		return t
 	}
 	for _, e := range g.enums {
-		if c, ok := e.Canonical(v); ok {
-			return []target{{e, c}}
+		if all := e.CanonicalAll(v); all != nil {
+			return to(e, all...)
 		}
 	}
 	return nil
@@ -62,11 +62,8 @@ func to(e *catalogue.Enum, values ...string) []target {
 	return t
 }
 
-// The v0.1 → v1 crosswalk. Services follow mappings.json
-// (lieux_v0.1_services_to_v1, from ANCT's mednum-cli); the four services
-// it leaves out follow the data·inclusion thématiques that ANCT's library
-// derives from the v1 services (lieux_v1_to_data_inclusion_v0), as the
-// note of mappings.json suggests. The other fields follow the evolution
+// The v0.1 → v1 crosswalk. Services are in catalogue (see
+// catalogue.Services.CanonicalAll). The other fields follow the evolution
 // notes of the standard (v0.1.1 → v1.0.1): publics_accueillis split into
 // publics_specifiquement_adresses and prise_en_charge_specifique,
 // conditions_acces renamed frais_a_charge, labels_nationaux split into
@@ -74,25 +71,10 @@ func to(e *catalogue.Enum, values ...string) []target {
 // no v1 counterpart ("Adultes", "Adhésion", "APTIC"…) are left out on
 // purpose: they are kept as free text and reported.
 var (
-	groupServices = newGroup([]*catalogue.Enum{catalogue.Services}, map[string][]target{
-		"Accéder à du matériel":                                         to(catalogue.Services, "Accès internet et matériel informatique"),
-		"Accéder à une connexion internet":                              to(catalogue.Services, "Accès internet et matériel informatique"),
-		"Favoriser mon insertion professionnelle":                       to(catalogue.Services, "Insertion professionnelle via le numérique"),
-		"Devenir autonome dans les démarches administratives":           to(catalogue.Services, "Aide aux démarches administratives"),
-		"Réaliser des démarches administratives avec un accompagnement": to(catalogue.Services, "Aide aux démarches administratives"),
-		"Prendre en main un smartphone ou une tablette":                 to(catalogue.Services, "Maîtrise des outils numériques du quotidien"),
-		"Prendre en main un ordinateur":                                 to(catalogue.Services, "Maîtrise des outils numériques du quotidien"),
-		"Utiliser le numérique au quotidien":                            to(catalogue.Services, "Maîtrise des outils numériques du quotidien"),
-		"Approfondir ma culture numérique": to(catalogue.Services,
-			"Utilisation sécurisée du numérique", "Loisirs et créations numériques", "Compréhension du monde numérique"),
-		"S'équiper en matériel informatique":                       to(catalogue.Services, "Acquisition de matériel informatique à prix solidaire"),
-		"Soutenir la parentalité et l'éducation avec le numérique": to(catalogue.Services, "Parentalité et éducation avec le numérique"),
-		"Créer et développer mon entreprise":                       to(catalogue.Services, "Insertion professionnelle via le numérique"),
-		"Créer avec le numérique":                                  to(catalogue.Services, "Loisirs et créations numériques"),
-		"Accompagner les démarches de santé":                       to(catalogue.Services, "Aide aux démarches administratives"),
-		"Promouvoir la citoyenneté numérique":                      to(catalogue.Services, "Compréhension du monde numérique"),
-	})
-	groupPublics = newGroup([]*catalogue.Enum{catalogue.Publics, catalogue.PrisesEnCharge}, map[string][]target{
+	// The v0.1 services are catalogue.Services' own old spellings, so
+	// that search reads them as the importer does.
+	groupServices = newGroup([]*catalogue.Enum{catalogue.Services}, nil)
+	groupPublics  = newGroup([]*catalogue.Enum{catalogue.Publics, catalogue.PrisesEnCharge}, map[string][]target{
 		"Seniors (+ 65 ans)":                   to(catalogue.Publics, "Seniors"),
 		"Familles/enfants":                     to(catalogue.Publics, "Familles et/ou enfants"),
 		"Jeunes (16-26 ans)":                   to(catalogue.Publics, "Jeunes"),

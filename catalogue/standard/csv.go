@@ -21,29 +21,9 @@ func (rd *reader) readCSV(text string) error {
 	if err != nil {
 		return fmt.Errorf("%w : en-tête CSV illisible (%v)", ErrFormat, err)
 	}
-	names := make([]string, len(header))
-	known := 0
-	seen := map[string]int{}
-	for i, h := range header {
-		k := canonicalKey(h)
-		if k == "" {
-			continue
-		}
-		if first, dup := seen[k]; dup {
-			rd.res.Warnings = append(rd.res.Warnings, Issue{Field: k,
-				Reason: fmt.Sprintf("colonne en double (n° %d et n° %d) : seule la première est lue", first+1, i+1)})
-			continue
-		}
-		seen[k] = i
-		names[i] = k
-		rd.noteKey(k, strings.TrimSpace(h))
-		if _, ok := columnsByName[k]; ok {
-			known++
-		}
-	}
-	if known < 2 {
-		return fmt.Errorf("%w : la première ligne doit nommer les colonnes du standard (id, nom, adresse, code_postal…), « %s » reçu",
-			ErrFormat, shorten(strings.Join(header, string(delim)), 120))
+	names, err := rd.mapHeader(header, string(delim))
+	if err != nil {
+		return err
 	}
 	width := len(header)
 	for index := 1; ; index++ {

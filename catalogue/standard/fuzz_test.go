@@ -30,8 +30,9 @@ func TestReadCrashRow(t *testing.T) {
 	if got := warningsOf(res, 2); !slices.ContainsFunc(got, func(w string) bool { return strings.HasPrefix(w, "horaires: illisibles") }) {
 		t.Errorf("warnings of line 2: %q; want the hours flagged", got)
 	}
-	if p := record(t, res, "a1").Place; p.Horaires != "0:00-" || p.HoursError == "" {
-		t.Errorf("a1: horaires %q, error %q; want the text kept and flagged", p.Horaires, p.HoursError)
+	// Unreadable hours are kept in presentation_detail (issue 15).
+	if p := record(t, res, "a1").Place; p.Horaires != "" || !strings.Contains(p.PresentationDetail, "Horaires : 0:00-") {
+		t.Errorf("a1: horaires %q, detail %q; want the text kept in presentation_detail", p.Horaires, p.PresentationDetail)
 	}
 }
 

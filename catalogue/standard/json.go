@@ -107,7 +107,7 @@ func (rd *reader) addJSON(line, index int, obj map[string]any) {
 	sort.Strings(keys) // so that of two spellings of a key, the same one wins every time
 	row := make(rawRow, len(obj))
 	for _, k := range keys {
-		ck := canonicalKey(k)
+		ck := rd.jsonKey(k)
 		if ck == "" {
 			continue
 		}
@@ -225,4 +225,23 @@ func newLineIndex(text string) lineIndex {
 
 func (idx lineIndex) line(offset int) int {
 	return sort.Search(len(idx), func(i int) bool { return idx[i] > offset })
+}
+
+// jsonKey is the field a JSON key gives: its canonical name, or the
+// field a producer's synonym stands for.
+func (rd *reader) jsonKey(k string) string {
+	if f, ok := rd.keys[k]; ok {
+		return f
+	}
+	if rd.keys == nil {
+		rd.keys = map[string]string{}
+	}
+	f := canonicalKey(k)
+	if _, known := columnsByName[f]; !known {
+		if syn, ok := headerField(k); ok && syn != "" {
+			f = syn
+		}
+	}
+	rd.keys[k] = f
+	return f
 }

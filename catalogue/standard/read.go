@@ -18,6 +18,8 @@ import (
 const (
 	FormatCSV  = "csv"
 	FormatJSON = "json"
+	FormatXLSX = "xlsx"
+	FormatODS  = "ods"
 )
 
 // Generations of the standard reported in Result.Version.
@@ -34,6 +36,11 @@ type Options struct {
 	Today string
 	// Progress, when set, is called after every 1,000th record read.
 	Progress func(records int)
+	// Mapping overrides the detection of the columns of a CSV file or a
+	// spreadsheet: it maps a field of the standard (or a pseudo-column:
+	// adresse_postale, horaires_lundi, horaires_lundi_matin…) to the
+	// header of the column that gives it. The other columns are detected.
+	Mapping map[string]string
 }
 
 // Issue is a problem found in one record, or in the whole file when
@@ -114,6 +121,16 @@ type Result struct {
 	// record may have several.
 	Rejected []Issue
 	Warnings []Issue
+	// Mapping lists, for a CSV file or a spreadsheet, the column that
+	// gives each field, in the order of the file; Unused the headers that
+	// give none; NoColumn the fields the standard requires that no column
+	// gives (each record then lacks them: a draft for adresse,
+	// code_postal and services).
+	Mapping  []Mapped
+	Unused   []string
+	NoColumn []string
+	// Drafts is the number of Records that are drafts (Place.Draft).
+	Drafts int
 
 	rejected map[int]bool // record indexes
 }
@@ -151,7 +168,7 @@ func (r *Result) markRejected(index int) {
 // all; such an error says why in French.
 var ErrFormat = errors.New("format de fichier non reconnu")
 
-// Read reads every record of a CSV or JSON file of places. It returns an
+// Read reads every record of a CSV, JSON, XLSX or ODS file of places. It returns an
 // error, wrapping ErrFormat, only when the file as a whole cannot be read
 // (neither CSV with a header nor JSON, or broken JSON); a record that
 // breaks a rule is listed in Result.Rejected and the others are read.
@@ -164,9 +181,18 @@ func Read(r io.Reader, opts Options) (result *Result, err error) {
 	if opts.Today == "" {
 		opts.Today = time.Now().In(catalogue.Paris).Format("2006-01-02")
 	}
+	if isZip(data) {
+		res := &Result{Encoding: EncodingUTF8}
+		rd := &reader{res: res, opts: opts, seenIDs: map[string]Issue{}, noColumn: map[string]bool{}}
+		if err := rd.readWorkbook(data); err != nil {
+			return nil, err
+		}
+		rd.finish()
+		return res, nil
+	}
 	text, enc := decodeText(data)
 	res := &Result{Encoding: enc}
-	rd := &reader{res: res, opts: opts, seenIDs: map[string]Issue{}}
+	rd := &reader{res: res, opts: opts, seenIDs: map[string]Issue{}, noColumn: map[string]bool{}}
 	trimmed := strings.TrimLeft(text, " \t\r\n")
 	if trimmed == "" {
 		return nil, fmt.Errorf("%w : fichier vide", ErrFormat)
@@ -181,6 +207,13 @@ func Read(r io.Reader, opts Options) (result *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
+	rd.finish()
+	return res, nil
+}
+
+// finish converts the queued records and completes the result.
+func (rd *reader) finish() {
+	res := rd.res
 	rd.flush()
 	switch {
 	case rd.v01 && rd.v1:
@@ -198,7 +231,6 @@ func Read(r io.Reader, opts Options) (result *Result, err error) {
 		res.Warnings = append(res.Warnings, Issue{Field: k, Reason: unknown})
 	}
 	sortFileIssues(res.Warnings)
-	return res, nil
 }
 
 // reader holds the state of one Read.
@@ -210,6 +242,8 @@ type reader struct {
 	v1, v01  bool // generations seen in the keys
 	unknown  map[string]bool
 	dupNoted map[string]bool
+	noColumn map[string]bool   // required fields no column gives
+	keys     map[string]string // JSON key → field, as headerField says
 }
 
 // noteKey records what a canonical key says about the file's
@@ -217,6 +251,7 @@ type reader struct {
 func (rd *reader) noteKey(key, raw string) {
 	c, ok := columnsByName[key]
 	switch {
+	case !ok && isPseudo(key):
 	case !ok:
 		if rd.unknown == nil {
 			rd.unknown = map[string]bool{}
@@ -278,6 +313,7 @@ func (rd *reader) flush() {
 					continue
 				}
 				pd.b = newBuilder(Issue{Line: pd.line, Record: pd.index, inJSON: inJSON}, rd.opts.Today)
+				pd.b.noColumn = rd.noColumn
 				buildSafely(pd.b, pd.row)
 			}
 		}()
@@ -322,5 +358,8 @@ func (rd *reader) file(pd *pending) {
 		rd.res.Warnings = append(rd.res.Warnings, w)
 	}
 	rd.res.Warnings = append(rd.res.Warnings, b.warnings...)
+	if b.place.Draft() {
+		rd.res.Drafts++
+	}
 	rd.res.Records = append(rd.res.Records, Record{Line: pd.line, Index: pd.index, ID: b.id, Place: b.place, Fields: b.fields(), inJSON: b.at.inJSON})
 }

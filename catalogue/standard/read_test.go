@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/maillage/maillage/catalogue"
 )
 
 // referenceDir holds the national standard's examples and the Hinaura
@@ -146,7 +148,9 @@ func TestReadV01Example(t *testing.T) {
 
 func TestReadBrokenCSV(t *testing.T) {
 	res := readFile(t, "testdata/broken-v1.csv")
-	want := []string{"3 code_postal", "4 nom", "5 latitude", "6 courriels", "7", "8 id", "11 telephone", "13 date_maj"}
+	// Repair, don't reject: only the record without a name, the one whose
+	// columns are shifted and the duplicate id are rejected.
+	want := []string{"4 nom", "7", "8 id"}
 	if got := rejections(res); !slices.Equal(got, want) {
 		t.Errorf("rejected %q; want %q", got, want)
 	}
@@ -155,14 +159,45 @@ func TestReadBrokenCSV(t *testing.T) {
 			t.Errorf("rejection without reason or record: %+v", is)
 		}
 	}
-	if res.Rows != 11 || len(res.Records) != 3 || res.RejectedRows() != 8 {
-		t.Errorf("rows %d, valid %d, rejected %d; want 11, 3, 8", res.Rows, len(res.Records), res.RejectedRows())
+	if res.Rows != 11 || len(res.Records) != 8 || res.RejectedRows() != 3 {
+		t.Errorf("rows %d, valid %d, rejected %d; want 11, 8, 3", res.Rows, len(res.Records), res.RejectedRows())
 	}
-	if s := res.Rejected[0].String(); s != "ligne 3 (id « a2 ») : code_postal : 5 chiffres attendus, « 130 » reçu" {
+	if s := res.Rejected[0].String(); s != "ligne 4 (id « a3 ») : nom : champ obligatoire" {
 		t.Errorf("first rejection reads %q", s)
 	}
-	if s := res.Rejected[4].Reason; !strings.Contains(s, "19 colonnes au lieu de 18") {
+	if s := res.Rejected[1].Reason; !strings.Contains(s, "19 colonnes au lieu de 18") {
 		t.Errorf("line 7 rejected for %q; want the column count", s)
+	}
+	// What breaks a rule is dropped with a warning naming the line and
+	// the field, or makes the place a draft when the standard requires it.
+	for _, c := range []struct {
+		id, warning string
+		ok          func(p *catalogue.Place) bool
+	}{
+		{"a2", "ligne 3 (id « a2 ») : code_postal : 5 chiffres attendus, « 130 » reçu : valeur ignorée, lieu importé comme brouillon « à compléter »",
+			func(p *catalogue.Place) bool {
+				return p.CodePostal == "" && slices.Contains(p.ACompleter, "code_postal")
+			}},
+		{"a4", "ligne 5 (id « a4 ») : latitude : nombre attendu, « quarante-trois » reçu : ignoré",
+			func(p *catalogue.Place) bool { return p.Latitude == nil && p.Longitude == nil }},
+		{"a5", "ligne 6 (id « a5 ») : courriels : adresse électronique invalide « pas-une-adresse » : ignorée",
+			func(p *catalogue.Place) bool { return len(p.Courriels) == 0 }},
+		{"a8", "ligne 11 (id « a8 ») : telephone : numéro invalide « 12 » (attendu : +33 suivi de 9 chiffres, ou un indicatif d'outre-mer) : numéro ignoré",
+			func(p *catalogue.Place) bool { return p.Telephone == "" }},
+		{"a9", "ligne 13 (id « a9 ») : date_maj : date invalide « 2026-13-45 » (attendu : AAAA-MM-JJ) : date du jour utilisée (" + today + ")",
+			func(p *catalogue.Place) bool { return p.DateMaj == today }},
+	} {
+		p := record(t, res, c.id).Place
+		if !c.ok(p) {
+			t.Errorf("%s not repaired: %+v", c.id, p)
+		}
+		found := false
+		for _, w := range res.Warnings {
+			found = found || w.String() == c.warning
+		}
+		if !found {
+			t.Errorf("no warning %q", c.warning)
+		}
 	}
 
 	// Line 9, messy but clear.
@@ -199,7 +234,8 @@ func TestReadBrokenCSV(t *testing.T) {
 	// Line 14 is short and has no date: read, with two warnings, and its
 	// fields say the date is not the file's.
 	a10 := record(t, res, "a10")
-	if got := warningsOf(res, 14); len(got) != 2 || !strings.Contains(got[0], "17 colonnes au lieu de 18") || !strings.HasPrefix(got[1], "date_maj: absente") {
+	if got := warningsOf(res, 14); len(got) != 3 || !strings.Contains(got[0], "17 colonnes au lieu de 18") || !strings.HasPrefix(got[1], "date_maj: absente") ||
+		!strings.HasPrefix(got[2], "services: absent : lieu importé comme brouillon") {
 		t.Errorf("warnings of line 14: %q", got)
 	}
 	if a10.Place.DateMaj != today || slices.Contains(a10.Fields, "date_maj") {
@@ -255,8 +291,8 @@ func TestReadWindows1252SemicolonV01(t *testing.T) {
 	if want := "[publics_accueillis publics_accueillis conditions_acces labels_nationaux modalites_accompagnement accessibilite]"; fmt.Sprint(unmapped) != want {
 		t.Errorf("unmapped values reported for %v; want %s", unmapped, want)
 	}
-	if w := res.Warnings[0]; w.Record != 0 || w.Field != "Colonne perso" {
-		t.Errorf("first warning %+v; want the unknown column", w)
+	if !slices.Equal(res.Unused, []string{"Colonne perso"}) {
+		t.Errorf("unused columns %q; want the unknown column", res.Unused)
 	}
 }
 
@@ -302,12 +338,17 @@ func TestReadNationalAPIShape(t *testing.T) {
 
 func TestReadBrokenJSON(t *testing.T) {
 	res := readFile(t, "testdata/broken.json")
-	want := []string{"3", "4 pivot", "5 adresse", "5 longitude", "7 id", "8 nom"}
+	// A short pivot becomes the unknown one; a place without an address
+	// is a draft, its lone latitude dropped.
+	want := []string{"3", "7 id", "8 nom"}
 	if got := rejections(res); !slices.Equal(got, want) {
 		t.Errorf("rejected %q; want %q", got, want)
 	}
-	if len(res.Records) != 1 || res.Rows != 6 || res.RejectedRows() != 5 {
-		t.Errorf("rows %d, valid %d, rejected %d; want 6, 1, 5", res.Rows, len(res.Records), res.RejectedRows())
+	if len(res.Records) != 3 || res.Rows != 6 || res.RejectedRows() != 3 || res.Drafts != 3 {
+		t.Errorf("rows %d, valid %d, rejected %d, drafts %d; want 6, 3, 3, 3", res.Rows, len(res.Records), res.RejectedRows(), res.Drafts)
+	}
+	if p := record(t, res, "b4").Place; !slices.Contains(p.ACompleter, "adresse") || p.Latitude != nil {
+		t.Errorf("b4 = %+v; want a draft lacking its address, without its lone latitude", p)
 	}
 	if s := res.Rejected[0].String(); s != "enregistrement 2 (ligne 3) : objet JSON attendu, texte reçu" {
 		t.Errorf("first rejection reads %q", s)
@@ -328,7 +369,7 @@ func TestReadUnreadableFiles(t *testing.T) {
 	for _, tc := range []struct{ name, input, want string }{
 		{"truncated JSON", "testdata/truncated.json", "JSON incomplet : le fichier s'arrête ligne 4"},
 		{"broken JSON", "[\n{\"id\": \"t1\",\n \"nom\" \"EPN\"}]", "JSON invalide ligne 3"},
-		{"no header", "testdata/no-header.csv", "la première ligne doit nommer les colonnes"},
+		{"no header", "testdata/no-header.csv", "aucune colonne ne donne le nom des lieux"},
 		{"empty", "", "fichier vide"},
 		{"JSON without places", `{"hello": "world"}`, "JSON sans liste de lieux"},
 	} {

@@ -1,8 +1,9 @@
 package standard
 
 import (
-	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -47,6 +48,10 @@ type builder struct {
 	sets     map[string]bool // Place fields given by the file
 	extra    []string        // lines kept as free text in presentation_detail
 	dated    bool            // the file gave a date_maj
+	// noColumn lists the fields no column of the file gives, said once
+	// for the file rather than for each record.
+	noColumn map[string]bool
+	days     map[string]string // per-day hours pseudo-columns, by name
 }
 
 func newBuilder(at Issue, today string) *builder {
@@ -82,6 +87,7 @@ func (b *builder) build(row rawRow) {
 		}
 		c.read(b, c.name, v)
 	}
+	b.readPseudo(row)
 	b.finish()
 }
 
@@ -94,10 +100,14 @@ func (b *builder) finish() {
 	}
 	if strings.TrimSpace(p.DateMaj) == "" {
 		p.DateMaj = b.today
-		b.warn("date_maj", "absente : date du jour utilisée ("+b.today+")")
+		if !b.noColumn["date_maj"] {
+			b.warn("date_maj", "absente : date du jour utilisée ("+b.today+")")
+		}
 	} else {
 		b.dated = true
 	}
+	b.splitAddress()
+	b.fromLambert93()
 	if n := utf8.RuneCountInString(strings.TrimSpace(p.PresentationResume)); n > maxResume {
 		full := strings.TrimSpace(p.PresentationResume)
 		p.PresentationResume = truncate(full, maxResume)
@@ -107,20 +117,17 @@ func (b *builder) finish() {
 		b.sets["presentation_detail"] = true
 		b.warn("presentation_resume", fmt.Sprintf("trop long (%d caractères, %d au plus) : raccourci, texte entier gardé dans presentation_detail", n, maxResume))
 	}
+	b.readableHours()
 	if len(b.extra) > 0 {
 		p.PresentationDetail = joinParagraphs(p.PresentationDetail, strings.Join(b.extra, "\n"))
 		b.sets["presentation_detail"] = true
 	}
 	p.Normalize()
-	if p.HoursError != "" {
-		b.warn("horaires", "illisibles au format OSM opening_hours ("+p.HoursError+") : texte gardé, le lieu ne sera jamais affiché « ouvert »")
-	}
-	var verr *catalogue.ValidationError
-	if err := p.Validate(); errors.As(err, &verr) {
-		for f, reason := range verr.Fields {
-			b.problem(f, reason)
-		}
-	}
+	b.repair()
+	// In the order Normalize gives, so that the same file twice is no change.
+	slices.SortFunc(p.ACompleter, func(x, y string) int {
+		return slices.Index(catalogue.DraftFields, x) - slices.Index(catalogue.DraftFields, y)
+	})
 }
 
 // fields lists the Place fields the record gives.
@@ -251,8 +258,8 @@ func coordinate(field func(*catalogue.Place) **float64) func(*builder, string, v
 			return
 		}
 		f, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
-		if err != nil {
-			b.problem(col, "nombre attendu, « "+s+" » reçu")
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			b.warn(col, "nombre attendu, « "+s+" » reçu : ignoré")
 			return
 		}
 		*field(b.place) = &f
@@ -305,7 +312,7 @@ func readTelephone(b *builder, col string, v value) {
 		return
 	}
 	first := numbers[0]
-	if isDigits(first) && (len(first) == 9 || v.isNum && len(first) == 11 && strings.HasPrefix(first, "33")) {
+	if isDigits(first) && (len(first) == 9 || len(first) == 11 && strings.HasPrefix(first, "33")) {
 		// A number that lost its leading 0, or its "+".
 		if len(first) == 9 {
 			first = "0" + first
@@ -323,8 +330,9 @@ func readTelephone(b *builder, col string, v value) {
 
 func readCourriels(b *builder, col string, v value) {
 	for _, s := range b.list(col, v, "|;, \t\n") {
-		s = strings.TrimPrefix(strings.TrimPrefix(s, "mailto:"), "MAILTO:")
-		b.place.Courriels = append(b.place.Courriels, s)
+		if r := repairEmail(s); r != "" {
+			b.place.Courriels = append(b.place.Courriels, r)
+		}
 	}
 }
 
@@ -378,20 +386,38 @@ func looksLikeURL(s string) bool {
 	return strings.Contains(host, ".") && !strings.ContainsAny(s, " \t@") && !strings.HasSuffix(host, ".")
 }
 
-// readDateMaj reads ISO dates and the French day/month/year of
-// spreadsheets.
+// readDateMaj reads ISO dates, with or without a time, the French
+// day/month/year of spreadsheets with a year of four digits or two
+// (15/01/24), and a spreadsheet's serial day number.
 func readDateMaj(b *builder, col string, v value) {
 	s, ok := b.scalar(col, v)
 	if !ok || s == "" {
 		return
 	}
-	for _, layout := range []string{"02/01/2006", "2/1/2006", "2006/01/02", "02-01-2006", "02.01.2006"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			s = t.Format("2006-01-02")
-			break
+	b.place.DateMaj = parseDate(s)
+}
+
+// dateLayouts are the dates real files write, the time left out.
+var dateLayouts = []string{"2006-01-02", "02/01/2006", "2/1/2006", "02/01/06", "2/1/06", "2006/01/02",
+	"02-01-2006", "2-1-2006", "02.01.2006", "02-01-06", "02.01.06"}
+
+// parseDate returns s as YYYY-MM-DD, or s itself when it is no date.
+func parseDate(s string) string {
+	day, _, _ := strings.Cut(strings.TrimSpace(s), " ")
+	if len(day) > 10 && day[10] == 'T' {
+		day = day[:10]
+	}
+	for _, layout := range dateLayouts {
+		if t, err := time.Parse(layout, day); err == nil {
+			return t.Format("2006-01-02")
 		}
 	}
-	b.place.DateMaj = s
+	// The serial day of a spreadsheet (days since 1899-12-30), from
+	// 1960 to 2100.
+	if n, err := strconv.ParseFloat(day, 64); err == nil && n >= 21916 && n < 73051 {
+		return time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(n)).Format("2006-01-02")
+	}
+	return s
 }
 
 // enumerated reads a multi-valued field of a closed list: each value is

@@ -306,6 +306,22 @@ func TestCSVRoundTrip(t *testing.T) {
 				want.SiteWeb = []string{"https://example.fr/a%7Cb"}
 				want.AutresLabels = []string{"QPV", "Label / maison"}
 			}
+			// What the reader repairs: hours in French become OSM
+			// opening_hours, or go to presentation_detail; a place
+			// without services is a draft.
+			if h := want.Horaires; h != "" {
+				if _, err := catalogue.ParseHours(h); err != nil {
+					want.HoursError = ""
+					if osm, ok := frenchHoursToOSM(h); ok {
+						want.Horaires = osm
+					} else {
+						want.Horaires, want.PresentationDetail = "", joinParagraphs(want.PresentationDetail, "Horaires : "+h)
+					}
+				}
+			}
+			if len(want.Services) == 0 {
+				want.ACompleter = []string{"services"}
+			}
 			got := portable(rec.Place, maillage)
 			if !reflect.DeepEqual(got, want) {
 				g, _ := json.Marshal(got)

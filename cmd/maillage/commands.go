@@ -23,8 +23,8 @@ const usage = `usage:
   maillage demo   [--listen-base PORT] [--host HOST] [--data DIR]   (un territoire de 7 instances fédérées)
   maillage token create --data DIR [--url URL] [--label TEXT] [--role admin|editor]   (admin par défaut)
   maillage user add     --data DIR --email EMAIL [--role admin|editor]   (mot de passe lu sur l'entrée standard)
-  maillage import       --data DIR [--url URL] FICHIER [--dry-run]     (CSV ou JSON, standard national v0.1 ou v1)
-  maillage export       --data DIR --format csv|geojson|ics|atom|pdf|data-inclusion [--out FICHIER] [--query FILTRES]
+  maillage import       --data DIR [--url URL] [--mapping FICHIER.json] FICHIER [--dry-run]   (CSV, JSON, XLSX ou ODS ; statut 0 : tout importé, 2 : des rejets, 1 : rien d'importé)
+  maillage export       --data DIR --format csv|json|geojson|ics|atom|pdf|data-inclusion [--out FICHIER] [--query FILTRES]
   maillage check        --data DIR | FICHIER              (vérifie la base, ses index et inbox.log, ou une sauvegarde)
   maillage repair       --data DIR                        (applique ce qu'inbox.log a de lisible, met le reste de côté, reconstruit les index)
   maillage backup       --out FICHIER [--data DIR | --url URL --token JETON]   (sauvegarde, instance arrêtée ou en marche)

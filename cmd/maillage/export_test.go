@@ -58,6 +58,7 @@ func TestExportCommand(t *testing.T) {
 	outDir := t.TempDir()
 	for _, tc := range []struct{ format, file, start string }{
 		{"csv", "lieux.csv", "id,pivot,nom,"},
+		{"json", "lieux.json", "[\n  {\"id\": "},
 		{"geojson", "lieux.geojson", `{"type":"FeatureCollection"`},
 		{"data-inclusion", "di.json", `{"structures":[`},
 		{"ics", "agenda.ics", "BEGIN:VCALENDAR\r\n"},
@@ -75,6 +76,15 @@ func TestExportCommand(t *testing.T) {
 		if !bytes.HasPrefix(data, []byte(tc.start)) {
 			t.Errorf("export %s starts with %q; want %q", tc.format, data[:min(len(data), 40)], tc.start)
 		}
+	}
+	// The JSON is the whole catalogue in the standard's fields, which
+	// reads back.
+	data, err := os.ReadFile(filepath.Join(outDir, "lieux.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := standard.Read(bytes.NewReader(data), standard.Options{}); err != nil || res.Format != standard.FormatJSON || len(res.Records) != 40 || len(res.Rejected) > 0 {
+		t.Fatalf("read back the JSON: %v, %d records, %v", err, len(res.Records), res.Rejected)
 	}
 	// The CSV is the whole catalogue, which reads back.
 	f, err := os.Open(filepath.Join(outDir, "lieux.csv"))
@@ -108,8 +118,8 @@ func TestExportCommand(t *testing.T) {
 		}
 	}
 	entries, _ := os.ReadDir(outDir)
-	if len(entries) != 6 {
-		t.Errorf("%d files in the output directory; want the 6 exports and no temporary file", len(entries))
+	if len(entries) != 7 {
+		t.Errorf("%d files in the output directory; want the 7 exports and no temporary file", len(entries))
 	}
 }
 

@@ -20,16 +20,22 @@ import (
 // files with fewer records show none.
 const progressEvery = 5000
 
-// importPlaces is "maillage import --data DIR [--url URL] [--dry-run] FILE":
-// it reads a CSV or JSON file in the national standard and creates or
-// updates the local places, in one transaction, publishing them to the
-// followers like any local change. FILE "-" is the standard input.
+// importPlaces is "maillage import --data DIR [--url URL] [--mapping
+// FILE] [--dry-run] FILE": it reads a CSV, JSON, XLSX or ODS file, in the
+// national standard or a producer's own shape, and creates or updates
+// the local places, in one transaction, publishing them to the followers
+// like any local change. FILE "-" is the standard input.
+//
+// The exit status is 0 when no record was rejected, 2 when some were
+// (the others are imported), and 1 when none could be imported or the
+// file could not be read.
 func importPlaces(args []string, stdin io.Reader, stdout, stderr io.Writer) (err error) {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "data directory (MAILLAGE_DATA)")
 	baseURL := fs.String("url", os.Getenv("MAILLAGE_URL"), "the instance's public base URL, fixed by the first command on a new data directory (MAILLAGE_URL); by default the stored one, or for a new directory that of serve's default listen address")
-	dryRun := fs.Bool("dry-run", false, "report what the import would do, without writing")
+	dryRun := fs.Bool("dry-run", false, "report the mapping of the columns and what the import would do, without writing")
+	mappingFile := fs.String("mapping", "", "JSON file mapping fields of the standard to the file's columns: {\"nom\": \"lib_fs\"}")
 	file, err := parseWithOneArg(fs, args)
 	if err != nil {
 		return err
@@ -42,6 +48,10 @@ func importPlaces(args []string, stdin io.Reader, stdout, stderr io.Writer) (err
 		return err
 	}
 	def, err := importBaseURL("", os.Getenv)
+	if err != nil {
+		return err
+	}
+	mapping, err := readMapping(*mappingFile)
 	if err != nil {
 		return err
 	}
@@ -69,7 +79,7 @@ func importPlaces(args []string, stdin io.Reader, stdout, stderr io.Writer) (err
 		defer f.Close()
 		in, name = f, file
 	}
-	res, err := standard.Read(in, standard.Options{Progress: func(n int) {
+	res, err := standard.Read(in, standard.Options{Mapping: mapping, Progress: func(n int) {
 		if n%progressEvery == 0 {
 			fmt.Fprintf(stderr, "lecture : %d enregistrements…\n", n)
 		}
@@ -107,7 +117,21 @@ func importPlaces(args []string, stdin io.Reader, stdout, stderr io.Writer) (err
 		}
 	}
 	printImportReport(stdout, name, res, out, *dryRun)
-	return nil
+	return importStatus(res, out)
+}
+
+// importStatus is nil when no record was rejected, an exitStatus of 2
+// when some were, of 1 when none was imported.
+func importStatus(res *standard.Result, out storage.ImportResult) error {
+	rejected := res.RejectedRows()
+	switch imported := out.Created + out.Updated + out.Unchanged; {
+	case rejected == 0 && imported > 0:
+		return nil
+	case imported == 0:
+		return &exitStatus{code: 1, msg: fmt.Sprintf("aucun lieu importé (%d enregistrements rejetés)", rejected)}
+	default:
+		return &exitStatus{code: 2, msg: fmt.Sprintf("%d enregistrements rejetés sur %d", rejected, res.Rows)}
+	}
 }
 
 // parseWithOneArg parses flags placed before or after the one
@@ -157,6 +181,7 @@ func printImportReport(w io.Writer, name string, res *standard.Result, out stora
 		format += " (séparateur « " + strings.ReplaceAll(res.Delimiter, "\t", "tabulation") + " »)"
 	}
 	fmt.Fprintf(w, "%s : %s, %s, standard %s, %d enregistrements\n", name, format, res.Encoding, res.Version, res.Rows)
+	printMapping(w, res)
 	if len(res.Rejected) > 0 {
 		fmt.Fprintf(w, "\nRejetés (non importés) :\n")
 		for _, is := range res.Rejected {
@@ -169,10 +194,53 @@ func printImportReport(w io.Writer, name string, res *standard.Result, out stora
 			fmt.Fprintf(w, "  %s\n", g)
 		}
 	}
-	fmt.Fprintf(w, "\nRésumé : %d créés, %d mis à jour, %d inchangés, %d rejetés, %d avertissements\n",
-		out.Created, out.Updated, out.Unchanged, res.RejectedRows(), len(res.Warnings))
+	if res.Drafts > 0 {
+		fmt.Fprintf(w, "\nBrouillons « à compléter » : %d lieux, enregistrés mais ni publiés ni exportés avant d'être complétés (liste dans /admin).\n", res.Drafts)
+	}
 	if dryRun {
-		fmt.Fprintln(w, "Simulation (--dry-run) : rien n'a été enregistré.")
+		fmt.Fprintln(w, "\nSimulation (--dry-run) : rien n'a été enregistré.")
+	}
+	drafts := ""
+	if res.Drafts > 0 {
+		drafts = fmt.Sprintf(", %d brouillons", res.Drafts)
+	}
+	// The last line: the counts.
+	fmt.Fprintf(w, "\nRésumé : %d créés, %d mis à jour, %d inchangés, %d rejetés, %d avertissements%s\n",
+		out.Created, out.Updated, out.Unchanged, res.RejectedRows(), len(res.Warnings), drafts)
+}
+
+// printMapping writes, once for the file, the columns recognised under
+// another name than the standard's, the columns left unused, and the
+// required fields no column gives.
+func printMapping(w io.Writer, res *standard.Result) {
+	var own, other []string
+	for _, m := range res.Mapping {
+		switch {
+		case m.Forced:
+			other = append(other, fmt.Sprintf("%s ← « %s » (--mapping)", m.Field, m.Column))
+		case m.Synonym:
+			other = append(other, fmt.Sprintf("%s ← « %s »", m.Field, m.Column))
+		default:
+			own = append(own, m.Field)
+		}
+	}
+	if len(res.Mapping) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nColonnes : %d au nom du standard", len(own))
+	if len(other) > 0 {
+		fmt.Fprintf(w, ", %d reconnues :\n", len(other))
+		for _, s := range other {
+			fmt.Fprintf(w, "  %s\n", s)
+		}
+	} else {
+		fmt.Fprintln(w)
+	}
+	if len(res.Unused) > 0 {
+		fmt.Fprintf(w, "Colonnes ignorées : « %s »\n", strings.Join(res.Unused, " », « "))
+	}
+	if len(res.NoColumn) > 0 {
+		fmt.Fprintf(w, "Champs obligatoires sans colonne : %s\n", strings.Join(res.NoColumn, ", "))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -152,21 +153,29 @@ func TestImportUpdatedFile(t *testing.T) {
 func TestImportReportsRejectedLines(t *testing.T) {
 	dir := t.TempDir()
 	out, _, err := runImport(t, "--data", dir, "../../catalogue/standard/testdata/broken-v1.csv")
-	if err != nil {
-		t.Fatal(err)
+	var st *exitStatus
+	if !errors.As(err, &st) || st.code != 2 {
+		t.Fatalf("import with rejected records: %v; want exit status 2", err)
 	}
 	for _, want := range []string{
 		"CSV (séparateur « , »), UTF-8, standard 1.x, 11 enregistrements",
-		"ligne 3 (id « a2 ») : code_postal : 5 chiffres attendus, « 130 » reçu",
+		"ligne 3 (id « a2 ») : code_postal : 5 chiffres attendus, « 130 » reçu : valeur ignorée",
 		"ligne 4 (id « a3 ») : nom : champ obligatoire",
-		"ligne 13 (id « a9 ») : date_maj : date invalide « 2026-13-45 » (attendu : AAAA-MM-JJ)",
+		"ligne 13 (id « a9 ») : date_maj : date invalide « 2026-13-45 » (attendu : AAAA-MM-JJ) : date du jour utilisée",
 		"ligne 7 (id « a6 ») : 19 colonnes au lieu de 18",
-		"Résumé : 3 créés, 0 mis à jour, 0 inchangés, 8 rejetés, 5 avertissements",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}
 	}
+	if last := lastLine(out); last != "Résumé : 8 créés, 0 mis à jour, 0 inchangés, 3 rejetés, 18 avertissements, 6 brouillons" {
+		t.Errorf("last line %q; want the counts", last)
+	}
+}
+
+func lastLine(out string) string {
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	return lines[len(lines)-1]
 }
 
 func TestImportCommandErrors(t *testing.T) {
@@ -175,7 +184,7 @@ func TestImportCommandErrors(t *testing.T) {
 		t.Errorf("no file: %v", err)
 	}
 	if _, _, err := runImport(t, "--data", dir, "../../catalogue/standard/testdata/no-header.csv"); err == nil ||
-		!strings.Contains(err.Error(), "nommer les colonnes") {
+		!strings.Contains(err.Error(), "aucune colonne ne donne le nom des lieux") {
 		t.Errorf("file without header: %v", err)
 	}
 	srv := startServer(t, dir)

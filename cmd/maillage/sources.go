@@ -82,6 +82,9 @@ func sourceAdd(args []string, stdout, stderr io.Writer) error {
 // readMapping reads a mapping file: a JSON object from a field of the
 // standard to a column of the file.
 func readMapping(path string) (map[string]string, error) {
+	if path == "" {
+		return nil, nil
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("--mapping : %w", err)
@@ -90,12 +93,8 @@ func readMapping(path string) (map[string]string, error) {
 	if err := json.Unmarshal(data, &m); err != nil {
 		return nil, fmt.Errorf("--mapping : un objet JSON {\"champ du standard\": \"colonne du fichier\"} est attendu : %v", err)
 	}
-	known := map[string]bool{"id": true}
-	for _, f := range append(append([]string(nil), standard.ColumnsV1...), standard.ColumnsMaillage...) {
-		known[f] = true
-	}
 	for field, column := range m {
-		if !known[field] {
+		if !standard.MappingField(field) {
 			return nil, fmt.Errorf("--mapping : « %s » n'est pas un champ du standard", field)
 		}
 		if strings.TrimSpace(column) == "" {

@@ -27,8 +27,10 @@ func TestAdminImportPreviewThenApply(t *testing.T) {
 	// The dry run says what would change, line by line, and stores nothing.
 	a := b.Upload("/admin/import", "lieux.csv", file, nil)
 	a.Want(t, "preview", 200, "Aperçu de l’import de « lieux.csv »", "Rien n’a encore été enregistré.",
-		"<strong>3</strong> lieux seront créés", "<strong>8</strong> lignes rejetées", "<strong>5</strong> avertissements",
-		"<td>3</td><td>a2</td><td>code_postal</td><td>5 chiffres attendus, « 130 » reçu</td>", "Importer ces lieux")
+		"<strong>8</strong> lieux seront créés", "<strong>3</strong> lignes rejetées", "<strong>18</strong> avertissements",
+		"<td>3</td><td>a2</td><td>code_postal</td><td>5 chiffres attendus, « 130 » reçu : valeur ignorée, lieu importé comme brouillon « à compléter »</td>",
+		"Importer ces lieux", "<strong>6</strong> brouillons « à compléter »",
+		"<h3>Colonnes du fichier</h3>", "<tr><td>code_postal</td><td>code_postal</td></tr>")
 	if n := in.LocalPlaces(); n != 0 {
 		t.Fatalf("the preview stored %d places", n)
 	}
@@ -42,14 +44,21 @@ func TestAdminImportPreviewThenApply(t *testing.T) {
 	other.Post("/admin/import/appliquer", url.Values{"envoi": {id[1]}}).Want(t, "other session", http.StatusGone, "n’est plus disponible")
 	// The uploader can, once.
 	b.Post("/admin/import/appliquer", url.Values{"envoi": {id[1]}}).Want(t, "apply", 200,
-		"Import de « lieux.csv » terminé", "<strong>3</strong> lieux créés", "<strong>8</strong> lignes rejetées")
-	if n := in.LocalPlaces(); n != 3 {
-		t.Errorf("%d places after the import; want 3", n)
+		"Import de « lieux.csv » terminé", "<strong>8</strong> lieux créés", "<strong>3</strong> lignes rejetées")
+	// Six are drafts, lacking services or a postal code: not listed.
+	if n := in.LocalPlaces(); n != 2 {
+		t.Errorf("%d places listed after the import; want 2 (and 6 drafts)", n)
 	}
+	if drafts, err := in.Store.Drafts(); err != nil || len(drafts) != 6 {
+		t.Errorf("%d drafts, %v; want 6", len(drafts), err)
+	}
+	// The editors see them, with what each lacks.
+	b.Get("/admin/lieux").Want(t, "drafts listed", 200, "À compléter (6)",
+		"EPN du Panier</a></th>\n<td> Marseille</td>\n<td>code_postal, services</td>")
 	b.Post("/admin/import/appliquer", url.Values{"envoi": {id[1]}}).Want(t, "apply twice", http.StatusGone)
 	// The same file again changes nothing, and offers nothing to apply.
 	a = b.Upload("/admin/import", "lieux.csv", file, nil)
-	a.Want(t, "preview again", 200, "<strong>0</strong> lieux seront créés", "<strong>3</strong> lieux inchangés")
+	a.Want(t, "preview again", 200, "<strong>0</strong> lieux seront créés", "<strong>8</strong> lieux inchangés")
 	if uploadID.MatchString(a.Body) {
 		t.Error("a file that changes nothing can be applied")
 	}
@@ -92,7 +101,8 @@ func TestAdminImportEscapesTheFile(t *testing.T) {
 		`x2,43493312300029,"` + strings.ReplaceAll(uitest.Evil, `"`, `""`) + `",1 rue,` + `"` + strings.ReplaceAll(uitest.Evil, `"`, `""`) + `",Marseille,2026-01-05` + "\n"
 	a := b.Upload("/admin/import", uitest.Evil+".csv", []byte(csv), nil)
 	uitest.CheckEscaped(t, "import preview", a, 200)
-	if !strings.Contains(a.Body, "<strong>1</strong> lieux seront créés") || !strings.Contains(a.Body, "<strong>1</strong> lignes rejetées") {
+	// The second has a hostile postal code: dropped, a draft.
+	if !strings.Contains(a.Body, "<strong>2</strong> lieux seront créés") || !strings.Contains(a.Body, "<strong>0</strong> lignes rejetées") {
 		t.Errorf("preview of the hostile file:\n%s", a.Body)
 	}
 }

@@ -34,6 +34,9 @@ type placeListView struct {
 	Places   []*catalogue.Place
 	NextURL  string
 	FirstURL string
+	// Drafts are our places "à compléter", which no search lists: shown
+	// on the first page of our places, with what each lacks.
+	Drafts []*catalogue.Place
 }
 
 // adminPlaces lists this network's places (all networks' with tous=1),
@@ -57,6 +60,12 @@ func (p *Module) adminPlaces(w http.ResponseWriter, r *http.Request, a *adminSes
 		return
 	}
 	v.Total, v.Places = res.Total, res.Items
+	if !v.All && v.Q == "" && query.Cursor == "" {
+		if v.Drafts, err = p.Store.Drafts(); err != nil {
+			p.adminFail(w, r, a, err)
+			return
+		}
+	}
 	link := url.Values{}
 	if v.Q != "" {
 		link.Set("q", v.Q)

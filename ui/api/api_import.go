@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"mime"
@@ -11,9 +12,10 @@ import (
 	"github.com/maillage/maillage/ui/internal/server"
 )
 
-// importPlaces is POST /api/v1/import: the body is a CSV or JSON file of
-// places in the national standard, sent as is or as the "file" field of
-// a multipart/form-data form. With ?dry_run=1 nothing is written.
+// importPlaces is POST /api/v1/import: the body is a CSV, JSON, XLSX or
+// ODS file of places, sent as is or as the "file" field of a
+// multipart/form-data form. With ?dry_run=1 nothing is written;
+// ?mapping={"nom":"lib_fs"} overrides the detection of columns.
 func (s *Module) importPlaces(w http.ResponseWriter, r *http.Request) {
 	dryRun := false
 	if v := r.URL.Query().Get("dry_run"); v != "" {
@@ -24,13 +26,21 @@ func (s *Module) importPlaces(w http.ResponseWriter, r *http.Request) {
 		}
 		dryRun = b
 	}
+	var mapping map[string]string
+	if v := r.URL.Query().Get("mapping"); v != "" {
+		if err := json.Unmarshal([]byte(v), &mapping); err != nil {
+			s.WriteError(w, r, &server.BadRequest{Msg: "paramètre invalide", Fields: map[string]string{
+				"mapping": `objet JSON attendu, d'un champ du standard vers une colonne du fichier : {"nom": "lib_fs"}`}})
+			return
+		}
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, server.MaxImportBody)
 	body, err := importBody(r)
 	if err != nil {
 		s.WriteError(w, r, err)
 		return
 	}
-	rep, err := s.RunImport(body, dryRun)
+	rep, err := s.RunImportMapped(body, dryRun, mapping)
 	if err != nil {
 		s.WriteError(w, r, err)
 		return

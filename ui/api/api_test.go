@@ -158,7 +158,10 @@ func TestSearchFilters(t *testing.T) {
 		{"q=imprimante+3d", "Fablab de Toulon"},
 		{"q=services+aubagne", "Espace France Services d'Aubagne"},
 		{"service=Loisirs+et+cr%C3%A9ations+num%C3%A9riques", "Fablab de Toulon"},
-		{"service=loisirs+et+creations+numeriques", "Fablab de Toulon"}, // accents and case folded
+		{"service=loisirs+et+creations+numeriques", "Fablab de Toulon"},       // accents and case folded
+		{"service=Cr%C3%A9er+avec+le+num%C3%A9rique", "Fablab de Toulon"},     // a v0.1 service, as the importer maps it
+		{"service=Approfondir+ma+culture+num%C3%A9rique", "Fablab de Toulon"}, // v0.1: three services of v1, any of them
+		{"public=Seniors+(%2B+65+ans)", "Espace France Services d'Aubagne"},   // a v0.1 public
 		{"public=Seniors", "Espace France Services d'Aubagne"},
 		{"public=Surdit%C3%A9", "Fablab de Toulon"},
 		{"typologie=fablab", "Fablab de Toulon"},

@@ -29,14 +29,16 @@ const (
 	FormatAtom          = "atom"
 	FormatPDF           = "pdf"
 	FormatDataInclusion = "data-inclusion"
+	FormatJSON          = "json" // the standard's JSON
 )
 
 // ExportFormats lists the export formats.
-var ExportFormats = []string{FormatCSV, FormatGeoJSON, FormatICS, FormatAtom, FormatPDF, FormatDataInclusion}
+var ExportFormats = []string{FormatCSV, FormatGeoJSON, FormatICS, FormatAtom, FormatPDF, FormatDataInclusion, FormatJSON}
 
 // exportRoutes are the HTTP paths of the exports, and their media types.
 var exportRoutes = []struct{ path, format, mediaType string }{
 	{"/export/lieux.csv", FormatCSV, "text/csv; charset=utf-8; header=present"},
+	{"/export/lieux.json", FormatJSON, "application/json; charset=utf-8"},
 	{"/export/lieux.geojson", FormatGeoJSON, "application/geo+json"},
 	{"/export/data-inclusion.json", FormatDataInclusion, "application/json; charset=utf-8"},
 	{"/export/evenements.ics", FormatICS, "text/calendar; charset=utf-8"},
@@ -122,7 +124,7 @@ func (s *Module) newExport(format string, query url.Values) (*export, error) {
 	req := &http.Request{URL: &url.URL{RawQuery: query.Encode()}}
 	var err error
 	switch format {
-	case FormatCSV, FormatGeoJSON, FormatDataInclusion, FormatPDF:
+	case FormatCSV, FormatJSON, FormatGeoJSON, FormatDataInclusion, FormatPDF:
 		x.places, err = s.PlaceQuery(req)
 		x.places.Cursor = ""
 		x.places.Limit = catalogue.MaxLimit
@@ -169,6 +171,8 @@ func (x *export) write(w io.Writer) error {
 	switch x.format {
 	case FormatCSV:
 		err = x.csv(bw)
+	case FormatJSON:
+		err = x.json(bw)
 	case FormatGeoJSON:
 		err = x.geoJSON(bw)
 	case FormatDataInclusion:
@@ -236,6 +240,16 @@ func (x *export) csv(w io.Writer) error {
 		return err
 	}
 	return cw.Flush()
+}
+
+// json writes the places as the standard's JSON: the fields of the CSV,
+// multi-valued ones as arrays.
+func (x *export) json(w io.Writer) error {
+	jw := standard.NewJSONWriter(w, standard.WriteOptions{Maillage: x.query.Get("colonnes") == "maillage"})
+	if err := x.eachPlace(func(p *catalogue.Place) error { return jw.Write(withSource(p)) }); err != nil {
+		return err
+	}
+	return jw.Close()
 }
 
 func (x *export) dataInclusion(w io.Writer) error {

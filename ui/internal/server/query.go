@@ -39,8 +39,9 @@ func (p *QueryParser) Enum(name string, e *catalogue.Enum) []string {
 }
 
 // enums reads a parameter whose values may belong to any of several lists.
-// With free, other values are kept as written (free-text labels); without,
-// they are refused.
+// An old spelling (a v0.1 service) gives every value it stands for, as the
+// importer reads it. With free, other values are kept as written
+// (free-text labels); without, they are refused.
 func (p *QueryParser) Enums(name string, free bool, lists ...*catalogue.Enum) []string {
 	var out []string
 	for _, raw := range p.V[name] {
@@ -50,8 +51,8 @@ func (p *QueryParser) Enums(name string, free bool, lists ...*catalogue.Enum) []
 			}
 			found := false
 			for _, e := range lists {
-				if c, ok := e.Canonical(v); ok {
-					out, found = append(out, c), true
+				if all := e.CanonicalAll(v); all != nil {
+					out, found = append(out, all...), true
 					break
 				}
 			}
