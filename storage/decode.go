@@ -45,7 +45,7 @@ func decodePlaceFast(data []byte, p *catalogue.Place) bool {
 		case "updated":
 			return d.once(&seen, 3) && d.time(&p.Updated)
 		case "published":
-			return d.once(&seen, 40) && d.time(&p.Published)
+			return d.once(&seen, 41) && d.time(&p.Published)
 		case "horaires_erreur":
 			return d.once(&seen, 4) && d.str(&p.HoursError)
 		case "distance_km":
