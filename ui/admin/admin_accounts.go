@@ -8,6 +8,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/maillage/maillage/storage"
+	"github.com/maillage/maillage/ui/admin/forms"
 	"github.com/maillage/maillage/ui/internal/server"
 )
 
@@ -64,7 +65,7 @@ func (p *Module) renderAccounts(w http.ResponseWriter, r *http.Request, a *admin
 // addAccount creates an account from the form; with problems, the form
 // comes back (422) and nothing is stored.
 func (p *Module) addAccount(w http.ResponseWriter, r *http.Request, a *adminSession) {
-	email := strings.ToLower(cleanLine(r.PostFormValue("email")))
+	email := strings.ToLower(forms.CleanLine(r.PostFormValue("email")))
 	role, password := r.PostFormValue("role"), r.PostFormValue("password")
 	problems := map[string]string{}
 	if at := strings.Index(email, "@"); at < 1 || at == len(email)-1 || strings.ContainsAny(email, " <>\"") {

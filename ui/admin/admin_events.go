@@ -14,6 +14,7 @@ import (
 
 	"github.com/maillage/maillage/catalogue"
 	"github.com/maillage/maillage/storage"
+	"github.com/maillage/maillage/ui/admin/forms"
 	"github.com/maillage/maillage/ui/internal/page"
 	"github.com/maillage/maillage/ui/internal/server"
 )
@@ -103,7 +104,7 @@ func (p *Module) adminEvents(w http.ResponseWriter, r *http.Request, a *adminSes
 type eventEdit struct {
 	values   map[string]string
 	lists    map[string][]string
-	repeat   repeatForm
+	repeat   forms.RepeatForm
 	problems map[string]string
 }
 
@@ -120,7 +121,7 @@ func eventEditOf(e *catalogue.Event) *eventEdit {
 	f := &eventEdit{values: map[string]string{"nom": e.Nom, "description": e.Description, "lieu": e.Lieu,
 		"inscription": e.Inscription, "statut": e.Statut},
 		lists:    map[string][]string{"services": e.Services, "publics": e.Publics, "frais_a_charge": e.Frais},
-		repeat:   repeatFromRule(e.Recurrence),
+		repeat:   forms.RepeatFromRule(e.Recurrence),
 		problems: map[string]string{}}
 	if !e.Debut.IsZero() {
 		d, fin := e.Debut.In(catalogue.Paris), e.Fin.In(catalogue.Paris)
@@ -139,9 +140,9 @@ func eventEditOf(e *catalogue.Event) *eventEdit {
 // eventFromForm reads a submitted form into e; it returns the form as
 // typed, with its problems.
 func (p *Module) eventFromForm(form url.Values, e *catalogue.Event) *eventEdit {
-	f := &eventEdit{values: map[string]string{}, lists: map[string][]string{}, repeat: repeatFromForm(form), problems: map[string]string{}}
+	f := &eventEdit{values: map[string]string{}, lists: map[string][]string{}, repeat: forms.RepeatFromForm(form), problems: map[string]string{}}
 	for _, name := range []string{"nom", "lieu", "debut_date", "debut_heure", "fin_date", "fin_heure", "inscription", "capacite"} {
-		f.values[name] = cleanLine(form.Get(name))
+		f.values[name] = forms.CleanLine(form.Get(name))
 	}
 	f.values["description"] = strings.TrimSpace(form.Get("description"))
 	for _, name := range []string{"services", "publics", "frais_a_charge"} {
@@ -168,8 +169,8 @@ func (p *Module) eventFromForm(form url.Values, e *catalogue.Event) *eventEdit {
 			f.problems["fin_date"] = p.Msg.Get("admin.event.date.invalid")
 		}
 	}
-	from, ok1 := clockMinutes(f.values["debut_heure"])
-	to, ok2 := clockMinutes(f.values["fin_heure"])
+	from, ok1 := forms.ClockMinutes(f.values["debut_heure"])
+	to, ok2 := forms.ClockMinutes(f.values["fin_heure"])
 	if !ok1 {
 		f.problems["debut_heure"] = p.Msg.Get("admin.event.time.invalid")
 	}
@@ -189,7 +190,7 @@ func (p *Module) eventFromForm(form url.Values, e *catalogue.Event) *eventEdit {
 			e.Capacite = &n
 		}
 	}
-	rule, field, key := f.repeat.rrule()
+	rule, field, key := f.repeat.RRule()
 	if field != "" {
 		f.problems[field] = p.Msg.Get(key)
 	}
@@ -225,7 +226,7 @@ type eventFormView struct {
 	Local, Remote []option
 	LieuProblem   string
 	Cancelled     bool
-	Repeat        repeatForm
+	Repeat        forms.RepeatForm
 	Kinds         []option
 	Ranks, Days   []option
 	WeekDays      checkField
@@ -273,7 +274,7 @@ func (p *Module) eventFormView(w http.ResponseWriter, r *http.Request, a *adminS
 		v.Checks[name] = cf
 	}
 	v.WeekDays = checkField{Name: "jours", ID: "jours", Label: label("jours"), Problem: f.problems["jours"]}
-	for i, d := range rruleDayNames {
+	for i, d := range forms.RRuleDayNames {
 		v.WeekDays.Options = append(v.WeekDays.Options, option{Value: d, Label: p.Msg.Weekday(i), Checked: page.Has(f.repeat.Days, d)})
 		v.Days = append(v.Days, option{Value: d, Label: p.Msg.Weekday(i), Checked: f.repeat.Day == d})
 	}
@@ -281,7 +282,7 @@ func (p *Module) eventFormView(w http.ResponseWriter, r *http.Request, a *adminS
 		i, _ := strconv.Atoi(n)
 		v.Ranks = append(v.Ranks, option{Value: n, Label: p.Msg.Ordinal(i), Checked: f.repeat.Rank == n})
 	}
-	for _, k := range []string{repeatNone, repeatWeekly, repeatMonthly, repeatRule} {
+	for _, k := range []string{forms.RepeatNone, forms.RepeatWeekly, forms.RepeatMonthly, forms.RepeatRule} {
 		v.Kinds = append(v.Kinds, option{Value: k, Label: p.Msg.Get("admin.event.repeat." + cmp.Or(k, "aucune")), Checked: f.repeat.Kind == k})
 	}
 	// The places: this network's first, then the others'.

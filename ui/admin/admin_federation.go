@@ -8,6 +8,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/maillage/maillage/storage"
+	"github.com/maillage/maillage/ui/admin/forms"
 	"github.com/maillage/maillage/ui/internal/server"
 )
 
@@ -73,7 +74,7 @@ func (p *Module) renderNetworks(w http.ResponseWriter, r *http.Request, a *admin
 
 // followForm follows a network given as handle@host or an actor URL.
 func (p *Module) followForm(w http.ResponseWriter, r *http.Request, a *adminSession) {
-	target := cleanLine(r.PostFormValue("cible"))
+	target := forms.CleanLine(r.PostFormValue("cible"))
 	if target == "" {
 		p.renderNetworks(w, r, a, http.StatusUnprocessableEntity, networksAdminView{Problem: p.Msg.Get("admin.networks.target.required")})
 		return
@@ -163,7 +164,7 @@ func (p *Module) renderModeration(w http.ResponseWriter, r *http.Request, a *adm
 
 // blockForm blocks a domain: its records leave the catalogue.
 func (p *Module) blockForm(w http.ResponseWriter, r *http.Request, a *adminSession) {
-	typed := cleanLine(r.PostFormValue("domaine"))
+	typed := forms.CleanLine(r.PostFormValue("domaine"))
 	domain := storage.Domain(typed)
 	if domain == "" {
 		p.renderModeration(w, r, a, http.StatusUnprocessableEntity, moderationView{Domain: typed, BlockProblem: p.Msg.Get("admin.moderation.domain.required")})
@@ -192,7 +193,7 @@ func (p *Module) unblockForm(w http.ResponseWriter, r *http.Request, a *adminSes
 
 // hideForm hides another network's place or event.
 func (p *Module) hideForm(w http.ResponseWriter, r *http.Request, a *adminSession) {
-	ref := cleanLine(r.PostFormValue("enregistrement"))
+	ref := forms.CleanLine(r.PostFormValue("enregistrement"))
 	if ref == "" {
 		p.renderModeration(w, r, a, http.StatusUnprocessableEntity, moderationView{HideProblem: p.Msg.Get("admin.moderation.record.required")})
 		return

@@ -1,21 +1,5 @@
 package admin
 
-import (
-	"strings"
-	"unicode"
-)
-
-// cleanLine trims a one-line value and turns control characters
-// (newlines included) into spaces.
-func cleanLine(s string) string {
-	return strings.TrimSpace(strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s))
-}
-
 // textField is a text input or textarea of an admin form.
 type textField struct {
 	Name, ID, Label, Hint, Value, Problem, Type, Autocomplete string

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/maillage/maillage/catalogue"
 	"github.com/maillage/maillage/storage"
 	"github.com/maillage/maillage/ui/internal/page"
 	"github.com/maillage/maillage/ui/internal/server"
@@ -99,3 +100,6 @@ func TestAdminPanicIsAFrenchPage(t *testing.T) {
 		t.Errorf("the panic is not logged with its stack: %s", logged.String())
 	}
 }
+
+// monday is the clock of these tests: Monday 13 July 2026, 10:00 in Paris.
+var monday = time.Date(2026, 7, 13, 10, 0, 0, 0, catalogue.Paris)

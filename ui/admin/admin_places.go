@@ -11,6 +11,7 @@ import (
 
 	"github.com/maillage/maillage/catalogue"
 	"github.com/maillage/maillage/storage"
+	"github.com/maillage/maillage/ui/admin/forms"
 	"github.com/maillage/maillage/ui/internal/page"
 	"github.com/maillage/maillage/ui/internal/server"
 )
@@ -148,7 +149,7 @@ func placeLists(pl *catalogue.Place) map[string]*[]string {
 type placeEdit struct {
 	values   map[string]string   // text fields, lists of lines joined by "\n"
 	lists    map[string][]string // checkboxes
-	grid     weekGrid
+	grid     forms.WeekGrid
 	gridOn   bool   // the grid is shown (the hours fit in it)
 	origin   string // the hours the form was drawn with
 	problems map[string]string
@@ -173,7 +174,7 @@ func placeEditOf(pl *catalogue.Place) *placeEdit {
 		f.values["longitude"] = strconv.FormatFloat(*pl.Longitude, 'f', -1, 64)
 	}
 	f.origin = pl.Horaires
-	f.grid, f.gridOn = gridFromOSM(pl.Horaires)
+	f.grid, f.gridOn = forms.GridFromOSM(pl.Horaires)
 	return f
 }
 
@@ -186,7 +187,7 @@ func (p *Module) placeFromForm(form url.Values, pl *catalogue.Place) *placeEdit 
 	for name, ptr := range placeText(pl) {
 		v := form.Get(name)
 		if !strings.HasPrefix(name, "presentation_") && name != "horaires" {
-			v = cleanLine(v)
+			v = forms.CleanLine(v)
 		}
 		f.values[name], *ptr = v, v
 	}
@@ -201,7 +202,7 @@ func (p *Module) placeFromForm(form url.Values, pl *catalogue.Place) *placeEdit 
 	}
 	pl.Latitude, pl.Longitude = nil, nil
 	for _, name := range []string{"latitude", "longitude"} {
-		v := cleanLine(form.Get(name))
+		v := forms.CleanLine(form.Get(name))
 		f.values[name] = v
 		if v == "" {
 			continue
@@ -220,9 +221,9 @@ func (p *Module) placeFromForm(form url.Values, pl *catalogue.Place) *placeEdit 
 	// The hours: the raw text when the editor changed it (or when there is
 	// no grid), else the grid's.
 	if f.gridOn {
-		f.grid = gridFromForm(form)
+		f.grid = forms.GridFromForm(form)
 		if strings.TrimSpace(pl.Horaires) == strings.TrimSpace(f.origin) {
-			osm, prob := f.grid.osm()
+			osm, prob := f.grid.OSM()
 			if prob != nil {
 				f.problems["grille"] = p.Msg.Get(prob.Key, p.Msg.Weekday(prob.Day), prob.Slot+1)
 				f.gridAt = prob.Input
@@ -248,10 +249,10 @@ func (p *Module) placeFromForm(form url.Values, pl *catalogue.Place) *placeEdit 
 		// Drawn again (after a failed save, or later), the form shows the
 		// hours as stored.
 		f.values["horaires"], f.origin = pl.Horaires, pl.Horaires
-		f.grid, f.gridOn = gridFromOSM(pl.Horaires)
+		f.grid, f.gridOn = forms.GridFromOSM(pl.Horaires)
 	} else if f.problems["grille"] == "" {
 		f.values["horaires"], f.origin = pl.Horaires, pl.Horaires
-		if g, ok := gridFromOSM(pl.Horaires); ok && f.problems["horaires"] == "" {
+		if g, ok := forms.GridFromOSM(pl.Horaires); ok && f.problems["horaires"] == "" {
 			f.grid, f.gridOn = g, true
 		} else {
 			f.gridOn = false
@@ -333,8 +334,8 @@ func (p *Module) placeFormView(w http.ResponseWriter, r *http.Request, a *adminS
 	}
 	for d := range 7 {
 		row := gridRow{Day: p.Msg.Weekday(d)}
-		for n := range gridSlots {
-			c := gridCell{N: n + 1, FromID: gridInput(d, n, false), ToID: gridInput(d, n, true), From: f.grid[d][n].From, To: f.grid[d][n].To}
+		for n := range forms.GridSlots {
+			c := gridCell{N: n + 1, FromID: forms.GridInput(d, n, false), ToID: forms.GridInput(d, n, true), From: f.grid[d][n].From, To: f.grid[d][n].To}
 			c.FromBad, c.ToBad = f.gridAt == c.FromID, f.gridAt == c.ToID
 			row.Slots = append(row.Slots, c)
 		}

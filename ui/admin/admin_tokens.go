@@ -6,6 +6,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/maillage/maillage/storage"
+	"github.com/maillage/maillage/ui/admin/forms"
 )
 
 // tokensView is the data of /admin/jetons.
@@ -38,7 +39,7 @@ func (p *Module) renderTokens(w http.ResponseWriter, r *http.Request, a *adminSe
 // form says nothing: least privilege) and shows it, once, on the answer
 // page.
 func (p *Module) createToken(w http.ResponseWriter, r *http.Request, a *adminSession) {
-	v := tokensView{Label: cleanLine(r.PostFormValue("label")), Role: r.PostFormValue("role")}
+	v := tokensView{Label: forms.CleanLine(r.PostFormValue("label")), Role: r.PostFormValue("role")}
 	if v.Role == "" {
 		v.Role = storage.RoleEditor
 	}

@@ -1,4 +1,4 @@
-package admin
+package forms
 
 import (
 	"fmt"
@@ -13,40 +13,40 @@ import (
 // OpenStreetMap opening_hours syntax, and reads back from it when the
 // hours are simple enough.
 
-// gridSlots is how many time slots a day of the grid has.
-const gridSlots = 2
+// GridSlots is how many time slots a day of the grid has.
+const GridSlots = 2
 
 // osmDays are the OpenStreetMap names of the days, Monday first.
 var osmDays = [7]string{"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"}
 
-// slot is one opening span of a day, as typed: "09:00" to "12:00".
-type slot struct{ From, To string }
+// Slot is one opening span of a day, as typed: "09:00" to "12:00".
+type Slot struct{ From, To string }
 
-// weekGrid is the grid: [day][slot].
-type weekGrid [7][gridSlots]slot
+// WeekGrid is the grid: [day][slot].
+type WeekGrid [7][GridSlots]Slot
 
-// gridInput names the input of a slot's start or end.
-func gridInput(day, n int, end bool) string {
+// GridInput names the input of a slot's start or end.
+func GridInput(day, n int, end bool) string {
 	if end {
 		return fmt.Sprintf("h-%d-%d-a", day, n)
 	}
 	return fmt.Sprintf("h-%d-%d-de", day, n)
 }
 
-// gridFromForm reads the grid of a submitted form.
-func gridFromForm(form url.Values) weekGrid {
-	var g weekGrid
+// GridFromForm reads the grid of a submitted form.
+func GridFromForm(form url.Values) WeekGrid {
+	var g WeekGrid
 	for d := range 7 {
-		for n := range gridSlots {
-			g[d][n] = slot{From: strings.TrimSpace(form.Get(gridInput(d, n, false))), To: strings.TrimSpace(form.Get(gridInput(d, n, true)))}
+		for n := range GridSlots {
+			g[d][n] = Slot{From: strings.TrimSpace(form.Get(GridInput(d, n, false))), To: strings.TrimSpace(form.Get(GridInput(d, n, true)))}
 		}
 	}
 	return g
 }
 
-// gridProblem says which input of the grid is wrong and why (a message
+// GridProblem says which input of the grid is wrong and why (a message
 // key of the catalogue, with the day and slot).
-type gridProblem struct {
+type GridProblem struct {
 	Input string
 	Key   string
 	Day   int
@@ -55,8 +55,8 @@ type gridProblem struct {
 
 var clockPattern = regexp.MustCompile(`^([01]?\d|2[0-4])[:hH]([0-5]\d)$`)
 
-// clockMinutes reads "09:00" (or "9h00") as minutes since midnight.
-func clockMinutes(s string) (int, bool) {
+// ClockMinutes reads "09:00" (or "9h00") as minutes since midnight.
+func ClockMinutes(s string) (int, bool) {
 	m := clockPattern.FindStringSubmatch(s)
 	if m == nil {
 		return 0, false
@@ -69,10 +69,10 @@ func clockMinutes(s string) (int, bool) {
 	return h*60 + min, true
 }
 
-// osm writes the grid in opening_hours syntax, merging consecutive days
+// OSM writes the grid in opening_hours syntax, merging consecutive days
 // with the same slots into ranges: "Mo-Fr 09:00-12:00,14:00-17:00; Sa
 // 09:00-12:00". An empty grid gives "". The first problem found stops it.
-func (g weekGrid) osm() (string, *gridProblem) {
+func (g WeekGrid) OSM() (string, *GridProblem) {
 	var days [7]string
 	for d := range 7 {
 		var spans []string
@@ -82,20 +82,20 @@ func (g weekGrid) osm() (string, *gridProblem) {
 				continue
 			}
 			if s.From == "" || s.To == "" {
-				in := gridInput(d, n, s.From != "")
-				return "", &gridProblem{Input: in, Key: "admin.hours.incomplete", Day: d, Slot: n}
+				in := GridInput(d, n, s.From != "")
+				return "", &GridProblem{Input: in, Key: "admin.hours.incomplete", Day: d, Slot: n}
 			}
-			from, ok1 := clockMinutes(s.From)
-			to, ok2 := clockMinutes(s.To)
+			from, ok1 := ClockMinutes(s.From)
+			to, ok2 := ClockMinutes(s.To)
 			switch {
 			case !ok1:
-				return "", &gridProblem{Input: gridInput(d, n, false), Key: "admin.hours.badtime", Day: d, Slot: n}
+				return "", &GridProblem{Input: GridInput(d, n, false), Key: "admin.hours.badtime", Day: d, Slot: n}
 			case !ok2:
-				return "", &gridProblem{Input: gridInput(d, n, true), Key: "admin.hours.badtime", Day: d, Slot: n}
+				return "", &GridProblem{Input: GridInput(d, n, true), Key: "admin.hours.badtime", Day: d, Slot: n}
 			case to <= from:
-				return "", &gridProblem{Input: gridInput(d, n, true), Key: "admin.hours.order", Day: d, Slot: n}
+				return "", &GridProblem{Input: GridInput(d, n, true), Key: "admin.hours.order", Day: d, Slot: n}
 			case from < lastEnd:
-				return "", &gridProblem{Input: gridInput(d, n, false), Key: "admin.hours.overlap", Day: d, Slot: n}
+				return "", &GridProblem{Input: GridInput(d, n, false), Key: "admin.hours.overlap", Day: d, Slot: n}
 			}
 			lastEnd = to
 			spans = append(spans, fmt.Sprintf("%02d:%02d-%02d:%02d", from/60, from%60, to/60, to%60))
@@ -127,12 +127,12 @@ var (
 	osmDayIndex = map[string]int{"Mo": 0, "Tu": 1, "We": 2, "Th": 3, "Fr": 4, "Sa": 5, "Su": 6}
 )
 
-// gridFromOSM reads opening hours into the grid when they are only
+// GridFromOSM reads opening hours into the grid when they are only
 // weekdays and times, each day named once with at most two slots. It
 // reports false for anything else (holidays, months, "off", comments…),
 // which only the raw field can show.
-func gridFromOSM(s string) (weekGrid, bool) {
-	var g weekGrid
+func GridFromOSM(s string) (WeekGrid, bool) {
+	var g WeekGrid
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return g, true
@@ -144,17 +144,17 @@ func gridFromOSM(s string) (weekGrid, bool) {
 		if m == nil {
 			return g, false
 		}
-		var spans []slot
+		var spans []Slot
 		for _, sp := range strings.Split(m[2], ",") {
 			from, to, _ := strings.Cut(strings.TrimSpace(sp), "-")
-			a, ok1 := clockMinutes(from)
-			b, ok2 := clockMinutes(to)
+			a, ok1 := ClockMinutes(from)
+			b, ok2 := ClockMinutes(to)
 			if !ok1 || !ok2 || b <= a || len(spans) > 0 && a < mustMinutes(spans[len(spans)-1].To) {
 				return g, false
 			}
-			spans = append(spans, slot{From: from, To: to})
+			spans = append(spans, Slot{From: from, To: to})
 		}
-		if len(spans) > gridSlots {
+		if len(spans) > GridSlots {
 			return g, false
 		}
 		for _, part := range strings.Split(m[1], ",") {
@@ -182,6 +182,6 @@ func gridFromOSM(s string) (weekGrid, bool) {
 }
 
 func mustMinutes(s string) int {
-	m, _ := clockMinutes(s)
+	m, _ := ClockMinutes(s)
 	return m
 }

@@ -1,4 +1,4 @@
-package admin
+package forms
 
 import (
 	"net/url"
@@ -17,17 +17,17 @@ import (
 
 // Kinds of repetition of the form's "repetition" field.
 const (
-	repeatNone    = ""
-	repeatWeekly  = "hebdo"
-	repeatMonthly = "mensuel"
-	repeatRule    = "regle"
+	RepeatNone    = ""
+	RepeatWeekly  = "hebdo"
+	RepeatMonthly = "mensuel"
+	RepeatRule    = "regle"
 )
 
-// rruleDayNames are the RRULE names of the days, Monday first.
-var rruleDayNames = [7]string{"MO", "TU", "WE", "TH", "FR", "SA", "SU"}
+// RRuleDayNames are the RRULE names of the days, Monday first.
+var RRuleDayNames = [7]string{"MO", "TU", "WE", "TH", "FR", "SA", "SU"}
 
-// repeatForm is the recurrence as the form shows it.
-type repeatForm struct {
+// RepeatForm is the recurrence as the form shows it.
+type RepeatForm struct {
 	Kind     string
 	Days     []string // weekly: RRULE day names
 	Interval string   // weekly: every N weeks
@@ -38,25 +38,25 @@ type repeatForm struct {
 	Rule     string // the expert's RRULE
 }
 
-// repeatFromForm reads the recurrence fields of a form.
-func repeatFromForm(form url.Values) repeatForm {
-	return repeatForm{Kind: form.Get("repetition"), Days: form["jours"], Interval: strings.TrimSpace(form.Get("intervalle")),
+// RepeatFromForm reads the recurrence fields of a form.
+func RepeatFromForm(form url.Values) RepeatForm {
+	return RepeatForm{Kind: form.Get("repetition"), Days: form["jours"], Interval: strings.TrimSpace(form.Get("intervalle")),
 		Rank: form.Get("rang"), Day: form.Get("jour_mois"), Until: strings.TrimSpace(form.Get("jusqu_au")),
-		Count: strings.TrimSpace(form.Get("occurrences")), Rule: cleanLine(form.Get("rrule"))}
+		Count: strings.TrimSpace(form.Get("occurrences")), Rule: CleanLine(form.Get("rrule"))}
 }
 
-// rrule writes the recurrence as an RRULE, or says which field is wrong
+// RRule writes the recurrence as an RRULE, or says which field is wrong
 // (a form field name and a message key).
-func (f repeatForm) rrule() (rule, field, key string) {
+func (f RepeatForm) RRule() (rule, field, key string) {
 	switch f.Kind {
-	case repeatNone:
+	case RepeatNone:
 		return "", "", ""
-	case repeatRule:
+	case RepeatRule:
 		if f.Rule == "" {
 			return "", "rrule", "admin.event.rrule.required"
 		}
 		return f.Rule, "", ""
-	case repeatWeekly:
+	case RepeatWeekly:
 		parts := []string{"FREQ=WEEKLY"}
 		if f.Interval != "" && f.Interval != "1" {
 			n, err := strconv.Atoi(f.Interval)
@@ -66,7 +66,7 @@ func (f repeatForm) rrule() (rule, field, key string) {
 			parts = append(parts, "INTERVAL="+strconv.Itoa(n))
 		}
 		var days []string
-		for _, d := range rruleDayNames {
+		for _, d := range RRuleDayNames {
 			if page.Has(f.Days, d) {
 				days = append(days, d)
 			}
@@ -78,12 +78,12 @@ func (f repeatForm) rrule() (rule, field, key string) {
 			parts = append(parts, "BYDAY="+strings.Join(days, ","))
 		}
 		return f.end(parts)
-	case repeatMonthly:
+	case RepeatMonthly:
 		rank, err := strconv.Atoi(f.Rank)
 		if err != nil || rank < -1 || rank > 4 || rank == 0 {
 			return "", "rang", "admin.event.rank.invalid"
 		}
-		if !page.Has(rruleDayNames[:], f.Day) {
+		if !page.Has(RRuleDayNames[:], f.Day) {
 			return "", "jour_mois", "admin.event.days.invalid"
 		}
 		return f.end([]string{"FREQ=MONTHLY", "BYDAY=" + strconv.Itoa(rank) + f.Day})
@@ -93,7 +93,7 @@ func (f repeatForm) rrule() (rule, field, key string) {
 
 // end adds the end of a series: UNTIL the end of a day in Paris, or a
 // COUNT.
-func (f repeatForm) end(parts []string) (string, string, string) {
+func (f RepeatForm) end(parts []string) (string, string, string) {
 	switch {
 	case f.Until != "" && f.Count != "":
 		return "", "occurrences", "admin.event.end.both"
@@ -114,14 +114,14 @@ func (f repeatForm) end(parts []string) (string, string, string) {
 	return strings.Join(parts, ";"), "", ""
 }
 
-// repeatFromRule draws a stored RRULE in the form: as a weekly or
+// RepeatFromRule draws a stored RRULE in the form: as a weekly or
 // monthly repetition when it is one the form can write, else as an
 // expert's rule.
-func repeatFromRule(rule string) repeatForm {
+func RepeatFromRule(rule string) RepeatForm {
 	if rule == "" {
-		return repeatForm{Kind: repeatNone, Interval: "1"}
+		return RepeatForm{Kind: RepeatNone, Interval: "1"}
 	}
-	expert := repeatForm{Kind: repeatRule, Rule: rule, Interval: "1"}
+	expert := RepeatForm{Kind: RepeatRule, Rule: rule, Interval: "1"}
 	parts := map[string]string{}
 	for _, kv := range strings.Split(rule, ";") {
 		k, v, ok := strings.Cut(kv, "=")
@@ -130,7 +130,7 @@ func repeatFromRule(rule string) repeatForm {
 		}
 		parts[k] = v
 	}
-	f := repeatForm{Interval: "1"}
+	f := RepeatForm{Interval: "1"}
 	for k, v := range parts {
 		switch k {
 		case "FREQ", "BYDAY":
@@ -150,7 +150,7 @@ func repeatFromRule(rule string) repeatForm {
 	}
 	switch parts["FREQ"] {
 	case "WEEKLY":
-		f.Kind = repeatWeekly
+		f.Kind = RepeatWeekly
 		if parts["BYDAY"] != "" {
 			f.Days = strings.Split(parts["BYDAY"], ",")
 		}
@@ -159,12 +159,12 @@ func repeatFromRule(rule string) repeatForm {
 		if len(days) != 1 || len(days[0]) < 3 || f.Interval != "1" {
 			return expert
 		}
-		f.Kind, f.Rank, f.Day = repeatMonthly, strings.TrimPrefix(days[0][:len(days[0])-2], "+"), days[0][len(days[0])-2:]
+		f.Kind, f.Rank, f.Day = RepeatMonthly, strings.TrimPrefix(days[0][:len(days[0])-2], "+"), days[0][len(days[0])-2:]
 	default:
 		return expert
 	}
 	// Only what the form writes back the same.
-	if again, field, _ := f.rrule(); field != "" || !sameRule(again, rule) {
+	if again, field, _ := f.RRule(); field != "" || !SameRule(again, rule) {
 		return expert
 	}
 	return f
@@ -184,8 +184,8 @@ func untilTime(v string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// sameRule compares two rules part by part, the UNTIL by its day.
-func sameRule(a, b string) bool {
+// SameRule compares two rules part by part, the UNTIL by its day.
+func SameRule(a, b string) bool {
 	split := func(s string) map[string]string {
 		m := map[string]string{}
 		for _, kv := range strings.Split(s, ";") {
