@@ -48,7 +48,7 @@ func TestExportPlacesCSV(t *testing.T) {
 			t.Errorf("%s: source = %q; want its network %q", want.Nom, p.Source, want.Network.Name)
 		}
 		p.Source, want.Source = "", ""
-		want.ID, want.APID, want.Network, want.Updated = "", "", catalogue.Network{}, time.Time{}
+		want.ID, want.APID, want.Network, want.Updated, want.Published = "", "", catalogue.Network{}, time.Time{}, time.Time{}
 		want.ChampsIntervention, want.Equipements = nil, nil
 		if g, w := uitest.MustJSON(t, p), uitest.MustJSON(t, &want); g != w {
 			t.Errorf("round trip of %s:\n%s\nwant\n%s", want.Nom, g, w)
