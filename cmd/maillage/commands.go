@@ -96,6 +96,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	ver, _, _ := buildInfo()
 	log.Info("maillage started", "version", ver, "url", srv.BaseURL(), "listen", srv.Addr(), "http", srv.HTTPAddr(), "data", cfg.Data)
+	if err := printNextSteps(stderr, srv); err != nil {
+		log.Warn("next steps", "err", err)
+	}
 	<-ctx.Done()
 	log.Info("stopping")
 	return srv.Close()

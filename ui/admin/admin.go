@@ -242,6 +242,13 @@ type loginView struct {
 	adminView
 	Email, Suite string
 	Problem      string
+	NoAccount    bool // no account yet: say how to make the first one
+}
+
+// noAccount reports whether the instance has no account yet.
+func (p *Module) noAccount() bool {
+	users, err := p.Store.Users()
+	return err == nil && len(users) == 0
 }
 
 func (p *Module) loginPage(w http.ResponseWriter, r *http.Request) {
@@ -250,7 +257,7 @@ func (p *Module) loginPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, suite, http.StatusSeeOther)
 		return
 	}
-	v := loginView{adminView: p.adminView(w, r, nil, "admin.login.title"), Suite: suite}
+	v := loginView{adminView: p.adminView(w, r, nil, "admin.login.title"), Suite: suite, NoAccount: p.noAccount()}
 	p.Render(w, r, http.StatusOK, "admin_login", v)
 }
 

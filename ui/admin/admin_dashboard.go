@@ -14,6 +14,7 @@ type dashboardView struct {
 	adminView
 	Places, Remote, Events, Reports, Pending int // Reports: those waiting
 	Last                                     reportList
+	Empty                                    bool // no place at all: offer to import or load the sample
 }
 
 // reportList is what the reportList template shows: reports, with the
@@ -61,6 +62,7 @@ func (p *Module) dashboard(w http.ResponseWriter, r *http.Request, a *adminSessi
 	open := waiting(reports)
 	v.Places, v.Remote, v.Events, v.Reports = local.Total, all.Total-local.Total, events.Total, len(open)
 	v.Last = reportList{Reports: open[:min(5, len(open))]}
+	v.Empty = all.Total == 0
 	if v.Federated && v.IsAdmin {
 		fs, err := p.Store.Followers()
 		if err != nil {
