@@ -23,9 +23,14 @@ type LatLon struct{ Lat, Lon float64 }
 // PlaceQuery selects places. Zero fields do not filter. Within one list
 // any value matches; different fields must all match.
 type PlaceQuery struct {
-	Text        string
-	Services    []string
-	Publics     []string // publics_specifiquement_adresses or prise_en_charge_specifique
+	Text     string
+	Services []string
+	Publics  []string // publics_specifiquement_adresses or prise_en_charge_specifique
+	// PublicsOpen, when Publics holds only publics (Seniors, Jeunes…, no
+	// prise en charge), also matches the places that address no public
+	// in particular, open to everyone: they come after the places that
+	// address one of Publics, whatever the order.
+	PublicsOpen bool
 	Typologies  []string
 	Labels      []string // dispositifs, formations_labels or autres_formations_labels
 	Frais       []string
@@ -135,6 +140,9 @@ func (x *Index) Places(q PlaceQuery) (PlaceHits, error) {
 		case 's':
 			c.primary = -float64(score)
 		}
+		if f.openPublics && d.publics&f.publics == 0 {
+			c.primary += generalRank // open to everyone: after the specialised places
+		}
 		top.offer(&c)
 	}
 	if q.Text != "" {
@@ -175,12 +183,16 @@ func (x *Index) Places(q PlaceQuery) (PlaceHits, error) {
 	for _, h := range hits {
 		res.IDs = append(res.IDs, x.places[h.num].id)
 		if order == 'd' {
-			res.Distances = append(res.Distances, h.primary)
+			res.Distances = append(res.Distances, math.Mod(h.primary, generalRank))
 		}
 	}
 	res.Next = top.next(order, hits)
 	return res, nil
 }
+
+// generalRank is added to the sort key of a place open to everyone in a
+// search with PublicsOpen: more than any distance (km) or score.
+const generalRank = 1e6
 
 // candidates returns a list of places that holds every place the filter
 // can match (and more), when the filter allows a shorter one than all.
@@ -214,6 +226,8 @@ func (x *Index) termNums(terms []string) ([]uint32, bool) {
 type placeFilter struct {
 	on                bool // false when it lets every place through
 	services, publics uint32
+	openPublics       bool   // PublicsOpen applies
+	audiences         uint32 // the bits of the Publics list
 	typologies        tagFilter
 	labels            tagFilter
 	frais             tagFilter
@@ -282,6 +296,8 @@ func (x *Index) placeFilter(q PlaceQuery) placeFilter {
 	if len(q.Publics) > 0 && f.publics == 0 {
 		f.publics = 1 << 31
 	}
+	f.audiences = mask(x.publicBit, Publics.Values)
+	f.openPublics = q.PublicsOpen && f.publics != 0 && f.publics&^f.audiences == 0
 	if q.Departement != "" {
 		n, ok := x.deptNum[q.Departement]
 		if !ok {
@@ -306,7 +322,7 @@ func (x *Index) placeFilter(q PlaceQuery) placeFilter {
 // the filter has a point.
 func (f *placeFilter) match(d *placeDoc) (float64, bool) {
 	if f.services != 0 && d.services&f.services == 0 ||
-		f.publics != 0 && d.publics&f.publics == 0 ||
+		f.publics != 0 && d.publics&f.publics == 0 && !(f.openPublics && d.publics&f.audiences == 0) ||
 		f.dept != noDept && d.dept != f.dept ||
 		f.network != "" && !matchNetwork(f.network, d.network) ||
 		!f.typologies.match(d.tags) || !f.labels.match(d.tags) || !f.frais.match(d.tags) {

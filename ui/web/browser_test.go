@@ -179,7 +179,7 @@ type focusState struct {
 func TestBrowserKeyboardOnlySearch(t *testing.T) {
 	ctx := uitest.NewBrowser(t)
 	in, _ := uitest.BrowserInstance(t)
-	uitest.CDPDo(t, ctx, chromedp.Navigate(in.Srv.URL+"/lieux?ou=Marseille"), chromedp.WaitVisible(chromedp.ID("q")))
+	uitest.CDPDo(t, ctx, chromedp.Navigate(in.Srv.URL+"/lieux?ou=Marseille"), chromedp.WaitVisible(chromedp.ID("resultats")))
 
 	// The first Tab reaches the skip link, visible and with a visible focus.
 	uitest.CDPDo(t, ctx, chromedp.KeyEvent(kb.Tab))
@@ -192,7 +192,8 @@ func TestBrowserKeyboardOnlySearch(t *testing.T) {
 	if f := uitest.CDPRun(t, ctx, chromedp.Evaluate[focusState](focused)); f.ID != "contenu" {
 		t.Fatalf("after the skip link, focus on %+v; want main#contenu", f)
 	}
-	// Tab then goes through the search fields, then the results.
+	// Tab then reaches the folded criteria, Enter unfolds them, and Tab
+	// goes through the search fields, then the results.
 	var order []string
 	reached := map[string]int{}
 	for i := 0; i < 80 && reached["result"] == 0; i++ {
@@ -208,17 +209,21 @@ func TestBrowserKeyboardOnlySearch(t *testing.T) {
 		if f.Result {
 			key = "result"
 		}
+		if f.Tag == "summary" && reached["summary"] == 0 {
+			key = "summary"
+			uitest.CDPDo(t, ctx, chromedp.KeyEvent(kb.Enter))
+		}
 		if _, ok := reached[key]; !ok {
 			reached[key] = i + 1
 			order = append(order, key+"("+f.Tag+")")
 		}
 	}
-	for _, id := range []string{"q", "service", "ou", "rayon", "result"} {
+	for _, id := range []string{"summary", "q", "service", "ou", "rayon", "result"} {
 		if reached[id] == 0 {
 			t.Errorf("Tab never reaches %s; order: %v", id, order)
 		}
 	}
-	if !(reached["q"] < reached["ou"] && reached["ou"] < reached["result"]) {
+	if !(reached["summary"] < reached["q"] && reached["q"] < reached["ou"] && reached["ou"] < reached["result"]) {
 		t.Errorf("focus order %v", order)
 	}
 	// Enter on a result opens its page.

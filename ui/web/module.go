@@ -28,6 +28,9 @@ func New(site *page.Site) *Module { return &Module{Site: site.WithTemplates(temp
 // French "page introuvable" r's answer to any unknown path.
 func (p *Module) Route(r *mux.Router) {
 	r.PathPrefix("/static/").Handler(p.Assets).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, p.Assets.URL("favicon.svg"), http.StatusMovedPermanently) // what browsers ask for without a link
+	}).Methods(http.MethodGet, http.MethodHead)
 	get := func(path string, h http.HandlerFunc) {
 		r.HandleFunc(path, p.HTML(h)).Methods(http.MethodGet, http.MethodHead)
 	}

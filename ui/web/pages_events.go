@@ -99,6 +99,7 @@ type agendaView struct {
 	AtomURL   string
 	ViewURLs  map[string]string
 	PlaceName string
+	Criteria  criteria
 }
 
 func (p *Module) agenda(w http.ResponseWriter, r *http.Request) {
@@ -134,6 +135,12 @@ func (p *Module) agenda(w http.ResponseWriter, r *http.Request) {
 		p.Fail(w, r, err)
 		return
 	}
+	commune := ""
+	if es.Where.Commune != nil {
+		commune = es.Where.Commune.Label()
+	}
+	v.Criteria.Active = p.eventCriteria(f, v.Options, commune, v.PlaceName)
+	v.Criteria.Fold = len(v.Criteria.Active) > 0
 	v.Total = res.Total
 	feed := queryString(es.API)
 	v.ICSURL = "/export/evenements.ics" + feed
@@ -220,6 +227,12 @@ func (p *Module) event(w http.ResponseWriter, r *http.Request) {
 	v := eventView{Layout: p.Layout(e.Nom, "evenements")}
 	v.Canonical = p.BaseURL() + "/evenements/" + url.PathEscape(e.ID)
 	v.Item = p.eventItems([]*catalogue.Event{e}, false)[0]
+	v.OpenGraph = true
+	where := ""
+	if pl := v.Item.Place; pl != nil {
+		where = pl.Nom + ", " + pl.Commune
+	}
+	v.MetaDescription = placeDescription(p.Msg.Get("event.meta", p.Msg.Date(e.Debut), where), plainText(e.Description))
 	if e.Recurrence != "" {
 		v.Next = e.Occurrences(now, now.AddDate(1, 0, 0))
 		if len(v.Next) > 10 {

@@ -76,6 +76,8 @@ func (p *Module) placeData(id string) (placeView, error) {
 	now := p.Now().In(catalogue.Paris)
 	v := placeView{Layout: p.Layout(pl.Nom, "lieux"), Place: pl}
 	v.Canonical = p.BaseURL() + "/lieux/" + url.PathEscape(pl.ID)
+	v.OpenGraph = true
+	v.MetaDescription = placeDescription(p.Msg.Get("place.meta", pl.Commune, strings.Join(pl.Services, ", ")), pl.PresentationResume)
 	for _, t := range pl.Typologie {
 		if l := catalogue.TypologieLabel(t); l != "" {
 			v.Typologies = append(v.Typologies, l)

@@ -37,6 +37,7 @@ type placeForm struct {
 	Heure       string
 	OpenAt      string
 	Itinerant   bool
+	Specialised bool // "pour qui ?" keeps only the places addressing those publics
 	Cursor      string
 }
 
@@ -58,6 +59,7 @@ func readPlaceForm(v url.Values) placeForm {
 		Heure:       strings.TrimSpace(v.Get("heure")),
 		OpenAt:      strings.TrimSpace(v.Get("open_at")),
 		Itinerant:   v.Get("itinerant") == "1",
+		Specialised: v.Get("specialise") == "1",
 		Cursor:      v.Get("cursor"),
 	}
 	if o := v.Get("open_now"); (o == "1" || o == "true") && f.Quand == "" {
@@ -104,6 +106,9 @@ func (f placeForm) values() url.Values {
 	if f.Itinerant {
 		v.Set("itinerant", "1")
 	}
+	if f.Specialised && len(f.Publics) > 0 {
+		v.Set("specialise", "1")
+	}
 	for k, list := range v {
 		if len(list) == 0 {
 			delete(v, k)
@@ -121,6 +126,7 @@ type placeSearch struct {
 	Query     catalogue.PlaceQuery
 	Day       time.Time // open at some time of this day; zero: no such filter
 	Itinerant bool
+	API       url.Values // the filters as the API's, for /catalogue.pdf
 	Where     page.Where
 	Problems  map[string]string // by form field
 }
@@ -215,7 +221,9 @@ func (p *Module) resolvePlaces(r *http.Request, f placeForm, limit int) (*placeS
 	}
 	q.Limit = limit
 	q.Cursor = f.Cursor
+	q.PublicsOpen = !f.Specialised // places open to everyone too, after the specialised ones
 	ps.Query = q
+	ps.API = api
 	return ps, nil
 }
 

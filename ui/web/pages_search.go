@@ -60,6 +60,10 @@ type placeItem struct {
 	Status   page.OpenStatus
 	Distance string
 	Lat, Lon string // for the map, "" without coordinates
+	// Specific are the publics asked for that the place addresses
+	// specifically: shown as a mark when places open to everyone are
+	// listed after it.
+	Specific []string
 }
 
 func (p *Module) placeItems(list []*catalogue.Place) []placeItem {
@@ -96,7 +100,9 @@ type searchView struct {
 	NextURL   string
 	FirstURL  string
 	ShareURL  string
+	PDFURL    string // the printable catalogue of the same places
 	FiltersOn bool
+	Criteria  criteria
 	// ChoiceLinks are the communes "où ?" may mean, as searches.
 	ChoiceLinks []link
 	NearClear   string
@@ -183,8 +189,23 @@ func (p *Module) searchData(r *http.Request, path string, limit int) (searchView
 		}
 		v.Widened = res.Total > 0
 	}
+	commune := ""
+	if ps.Where.Commune != nil {
+		commune = ps.Where.Commune.Label()
+	}
+	v.Criteria.Active = p.placeCriteria(f, v.Options, commune)
+	v.Criteria.Fold = len(v.Criteria.Active) > 0
 	v.Total = res.Total
 	v.Items = p.placeItems(res.Items)
+	if ps.Query.PublicsOpen {
+		for i, it := range v.Items {
+			for _, pub := range f.Publics {
+				if page.Has(it.Publics, pub) {
+					v.Items[i].Specific = append(v.Items[i].Specific, pub)
+				}
+			}
+		}
+	}
 	for _, it := range v.Items {
 		if it.Lat != "" {
 			v.OnMap++
@@ -192,6 +213,7 @@ func (p *Module) searchData(r *http.Request, path string, limit int) (searchView
 	}
 	vals := f.values()
 	v.ShareURL = p.BaseURL() + path + queryString(vals)
+	v.PDFURL = "/catalogue.pdf" + queryString(ps.API)
 	if res.Next != "" {
 		next := f.values()
 		next.Set("cursor", res.Next)

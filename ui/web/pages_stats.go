@@ -145,6 +145,7 @@ func (p *Module) statistics(w http.ResponseWriter, r *http.Request) {
 
 	st := v.Stats
 	v.FreshPct = percent(st.FreshPct)
+	st.Communes = groupArrondissements(st.Communes)
 	v.Communes = len(st.Communes)
 	search := func(name, value string) string {
 		u := url.Values{}

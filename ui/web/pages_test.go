@@ -89,7 +89,9 @@ func TestSearchPageFilters(t *testing.T) {
 	}{
 		{"q=mediatheque", []string{"1 lieu trouvé", "Alcazar"}, []string{"Aix</a>"}},
 		{"service=" + url.QueryEscape("Aide aux démarches administratives"), []string{"2 lieux trouvés"}, nil},
-		{"public=Seniors", []string{"1 lieu trouvé", "Alcazar"}, nil},
+		// Places open to everyone are kept, after those for seniors.
+		{"public=Seniors", []string{"2 lieux trouvés", "Alcazar", "Accueil spécifique : Seniors"}, nil},
+		{"public=Seniors&specialise=1", []string{"1 lieu trouvé", "Alcazar"}, []string{"Aix"}},
 		{"frais=Gratuit", []string{"1 lieu trouvé", "Alcazar"}, nil},
 		{"label=" + url.QueryEscape("Aidants Connect"), []string{"1 lieu trouvé"}, nil},
 		{"itinerant=1", []string{"1 lieu trouvé", "France Services d&#39;Aix"}, nil},

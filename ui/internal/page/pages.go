@@ -165,6 +165,12 @@ type Layout struct {
 	Scripts []string
 	// Canonical is the page's absolute URL when it has one.
 	Canonical string
+	// MetaDescription is the page's description for search engines and
+	// link previews; empty, the site's.
+	MetaDescription string
+	// OpenGraph adds the Open Graph title and description, so that a link
+	// shared in a message or on Mastodon shows a card.
+	OpenGraph bool
 }
 
 func (p *Site) Layout(title, section string) Layout {

@@ -1,0 +1,41 @@
+package web_test
+
+import (
+	"html"
+	"strings"
+	"testing"
+
+	"github.com/maillage/maillage/ui/internal/uitest"
+)
+
+// TestSeniorsSearchKeepsGeneralPublicPlaces: "Pour qui ? Seniors" keeps
+// the places open to everyone, after the one that addresses seniors,
+// which is marked; the page says so; "seulement les lieux spécialisés"
+// keeps only that one.
+func TestSeniorsSearchKeepsGeneralPublicPlaces(t *testing.T) {
+	in := uitest.NewInstance(t)
+	alcazar, _, _ := in.Marseille() // addresses seniors
+	general := in.CreatePlace(map[string]any{"nom": "Centre social Belsunce", "pivot": "21130055300016",
+		"latitude": 43.2990, "longitude": 5.3780})
+	youth := in.CreatePlace(map[string]any{"nom": "Point jeunes du Panier", "pivot": "21130055300024",
+		"publics_specifiquement_adresses": []string{"Jeunes"}})
+
+	for _, path := range []string{"/lieux?ou=Marseille&public=Seniors", "/orientation?ou=Marseille&public=Seniors"} {
+		body := in.WantPage(path, 200, "Les lieux ouverts à tous sont inclus", "Seulement les lieux spécialisés pour ce public",
+			"Accueil spécifique : Seniors")
+		a, g := strings.Index(body, html.EscapeString(alcazar.Nom)), strings.Index(body, general.Nom)
+		if a < 0 || g < 0 || a > g {
+			t.Errorf("%s: %s at %d, %s at %d; want both, the seniors' place first", path, alcazar.Nom, a, general.Nom, g)
+		}
+		if strings.Contains(body, youth.Nom) {
+			t.Errorf("%s lists a place for young people only", path)
+		}
+		if strings.Count(body, "Accueil spécifique : Seniors") != 1 {
+			t.Errorf("%s: want one mark, on the seniors' place", path)
+		}
+	}
+	body := in.WantPage("/lieux?ou=Marseille&public=Seniors&specialise=1", 200, alcazar.Nom, "lieux spécialisés seulement")
+	if strings.Contains(body, general.Nom) {
+		t.Error("specialise=1 still lists a place open to everyone")
+	}
+}
