@@ -100,3 +100,16 @@ func TestStatisticsGroupArrondissements(t *testing.T) {
 		t.Errorf("the summary does not count 2 communes (Marseille, Toulon)")
 	}
 }
+
+// TestEventPageCarriesThePlacesPhone: an event page gives the place's
+// phone and how to get in, so that "inscription par téléphone" can be
+// acted on from it.
+func TestEventPageCarriesThePlacesPhone(t *testing.T) {
+	in := uitest.NewInstance(t)
+	place := in.CreatePlace(map[string]any{"modalites_acces": []string{"Se présenter", "Téléphoner"},
+		"fiche_acces_libre": "https://acceslibre.beta.gouv.fr/app/13-marseille/a/bibliotheque/erp/alcazar/"})
+	ev := in.CreateEvent(map[string]any{"nom": "Atelier courriel", "debut": "2026-07-15T14:00:00+02:00", "fin": "2026-07-15T16:00:00+02:00",
+		"lieu": place.ID})
+	in.WantPage("/evenements/"+ev.ID, 200, `<a href="tel:&#43;33491559000">`, "Comment venir : Se présenter, Téléphoner",
+		"Accessibilité du lieu (Acceslibre)")
+}
