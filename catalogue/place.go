@@ -34,7 +34,7 @@ type Place struct {
 	ACompleter []string `json:"a_completer,omitempty"`
 
 	// The national standard v1.0.2.
-	Pivot                   string   `json:"pivot"`
+	Pivot                   string   `json:"pivot"` // UnknownPivot when the structure has none
 	Nom                     string   `json:"nom"`
 	Adresse                 string   `json:"adresse"`
 	ComplementAdresse       string   `json:"complement_adresse,omitempty"`
@@ -141,3 +141,6 @@ func (p *Place) missing(f string) bool {
 	}
 	return false
 }
+// UnknownPivot is the standard's pivot for a structure without a SIRET or
+// RNA number: stored and exported, never shown to the public.
+const UnknownPivot = "00000000000000"

@@ -95,7 +95,7 @@ type fieldDef struct {
 // placeTextFields are the text fields of the place form, by group. A
 // field of kind "lines" is a list, one value per line.
 var placeTextFields = map[string][]fieldDef{
-	"identity": {{name: "nom", required: true}, {name: "pivot", required: true}, {name: "structure_parente"}},
+	"identity": {{name: "nom", required: true}, {name: "pivot"}, {name: "structure_parente"}},
 	"address": {{name: "adresse", required: true, autocomplete: "address-line1"}, {name: "complement_adresse", autocomplete: "address-line2"},
 		{name: "code_postal", required: true, autocomplete: "postal-code"}, {name: "commune", required: true, autocomplete: "address-level2"},
 		{name: "code_insee"}, {name: "latitude"}, {name: "longitude"}},
@@ -162,6 +162,9 @@ func placeEditOf(pl *catalogue.Place) *placeEdit {
 	for name, ptr := range placeText(pl) {
 		f.values[name] = *ptr
 	}
+	if pl.Pivot == catalogue.UnknownPivot {
+		f.values["pivot"] = "" // shown empty, as it was typed
+	}
 	for name, ptr := range placeLists(pl) {
 		if _, isCheck := placeChecks[name]; isCheck {
 			f.lists[name] = *ptr
@@ -190,6 +193,9 @@ func (p *Module) placeFromForm(form url.Values, pl *catalogue.Place) *placeEdit 
 			v = forms.CleanLine(v)
 		}
 		f.values[name], *ptr = v, v
+	}
+	if strings.Trim(pl.Pivot, "0 ") == "" {
+		pl.Pivot = catalogue.UnknownPivot // no number (or zeros typed): the standard's "unknown"
 	}
 	for name, ptr := range placeLists(pl) {
 		if _, isCheck := placeChecks[name]; isCheck {

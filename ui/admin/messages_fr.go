@@ -222,7 +222,7 @@ var French = map[string]string{
 	"admin.place.group.labels":                    "Labels, programmes et équipements",
 	"admin.place.nom":                             "Nom du lieu",
 	"admin.place.pivot":                           "SIRET ou RNA",
-	"admin.hint.pivot":                            "Le SIRET (14 chiffres) ou le numéro RNA de la structure, par exemple 43493312300029.",
+	"admin.hint.pivot":                            "Facultatif. Le SIRET (14 chiffres) ou le numéro RNA (W suivi de 9 chiffres) de la structure qui porte le lieu, s’il en a un : il aide à reconnaître le même lieu publié par deux réseaux. Sans numéro, laissez vide : rien n’est affiché sur la page publique.",
 	"admin.place.structure_parente":               "Structure parente",
 	"admin.place.typologie":                       "Type de lieu",
 	"admin.place.adresse":                         "Adresse",

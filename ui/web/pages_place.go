@@ -74,6 +74,9 @@ func (p *Module) placeData(id string) (placeView, error) {
 		return placeView{}, err
 	}
 	now := p.Now().In(catalogue.Paris)
+	if pl.Pivot == catalogue.UnknownPivot {
+		pl.Pivot = "" // the standard's "unknown" is no number to show
+	}
 	v := placeView{Layout: p.Layout(pl.Nom, "lieux"), Place: pl}
 	v.Canonical = p.BaseURL() + "/lieux/" + url.PathEscape(pl.ID)
 	v.OpenGraph = true
