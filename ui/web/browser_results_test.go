@@ -95,3 +95,29 @@ func TestCriteriaFoldWithoutJavaScript(t *testing.T) {
 		t.Error("the home page folds its form; it has no search to show")
 	}
 }
+
+// TestBrowserPlacePageOnAPhone: on a phone (390×844), a place's page shows
+// its status, address, itinerary link, phone and e-mail on the first
+// screen; hours, services and events follow.
+func TestBrowserPlacePageOnAPhone(t *testing.T) {
+	ctx := uitest.NewBrowser(t)
+	in, _ := uitest.BrowserInstance(t)
+	alcazar := in.CreatePlace(map[string]any{"nom": "EPN de la Belle de Mai", "pivot": "21130055300032",
+		"courriels": []string{"epn@example.org"}, "presentation_resume": strings.Repeat("Un espace public numérique. ", 7)})
+	uitest.CDPDo(t, ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(in.Srv.URL+"/lieux/"+alcazar.ID),
+		chromedp.WaitReady(chromedp.CSS("body")))
+	const bottoms = `(() => Object.fromEntries(Object.entries({
+		status: '.page-head .status', address: '.essentials .address', route: '.essentials a[href*="directions"]',
+		phone: '.essentials a[href^="tel:"]', email: '.essentials a[href^="mailto:"]', hours: '#horaires'})
+		.map(([k, sel]) => { const e = document.querySelector(sel); return [k, e ? e.getBoundingClientRect().bottom + window.scrollY : -1]; })))()`
+	got := uitest.CDPRun(t, ctx, chromedp.Evaluate[map[string]float64](bottoms))
+	for _, k := range []string{"status", "address", "route", "phone", "email"} {
+		if got[k] < 0 || got[k] > 844 {
+			t.Errorf("the %s ends at %.0f px; want it on the first screen (844 px): %v", k, got[k], got)
+		}
+	}
+	if got["hours"] < got["email"] {
+		t.Errorf("the hours come before the contact: %v", got)
+	}
+	t.Logf("bottoms at 390×844: %v", got)
+}

@@ -111,6 +111,8 @@ var French = map[string]string{
 	"place.website":           "Site web",
 	"place.appointment":       "Prendre rendez-vous en ligne",
 	"place.contact.none":      "Pas de contact communiqué.",
+	"place.contact.above":     "Téléphone et courriel : en haut de la page.",
+	"place.essentials":        "L’essentiel : adresse, itinéraire, téléphone, courriel",
 	"place.origin":            "Source des informations",
 	"place.network":           "Publié par le réseau",
 	"place.networks":          "Publié par",
