@@ -111,6 +111,7 @@ var French = map[string]string{
 	"place.website":           "Site web",
 	"place.appointment":       "Prendre rendez-vous en ligne",
 	"place.contact.none":      "Pas de contact communiqué.",
+	"results.ateliers":        "Prochains ateliers :",
 	"place.contact.above":     "Téléphone et courriel : en haut de la page.",
 	"place.essentials":        "L’essentiel : adresse, itinéraire, téléphone, courriel",
 	"place.origin":            "Source des informations",

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/maillage/maillage/catalogue"
 	"github.com/maillage/maillage/storage"
@@ -64,6 +65,34 @@ type placeItem struct {
 	// specifically: shown as a mark when places open to everyone are
 	// listed after it.
 	Specific []string
+	// Ateliers are the place's next events, in a search's results.
+	Ateliers []nextAtelier
+}
+
+// nextAtelier is one of a place's next events, as a result shows it.
+type nextAtelier struct {
+	Nom, URL string
+	Debut    time.Time
+	Free     bool
+}
+
+// resultAteliers is how many next events a result shows.
+const resultAteliers = 2
+
+// addAteliers gives each item its next events, within placeEventDays.
+func (p *Module) addAteliers(items []placeItem) error {
+	now := p.Now()
+	for i, it := range items {
+		res, err := p.Store.Events(catalogue.EventQuery{Place: it.ID, From: now, To: now.AddDate(0, 0, placeEventDays), Limit: resultAteliers})
+		if err != nil {
+			return err
+		}
+		for _, e := range res.Items {
+			items[i].Ateliers = append(items[i].Ateliers, nextAtelier{Nom: e.Nom, URL: "/evenements/" + url.PathEscape(e.ID),
+				Debut: e.Debut, Free: page.Has(e.Frais, "Gratuit")})
+		}
+	}
+	return nil
 }
 
 func (p *Module) placeItems(list []*catalogue.Place) []placeItem {
@@ -197,6 +226,9 @@ func (p *Module) searchData(r *http.Request, path string, limit int) (searchView
 	v.Criteria.Fold = len(v.Criteria.Active) > 0
 	v.Total = res.Total
 	v.Items = p.placeItems(res.Items)
+	if err := p.addAteliers(v.Items); err != nil {
+		return v, 0, err
+	}
 	if ps.Query.PublicsOpen {
 		for i, it := range v.Items {
 			for _, pub := range f.Publics {

@@ -39,3 +39,17 @@ func TestSeniorsSearchKeepsGeneralPublicPlaces(t *testing.T) {
 		t.Error("specialise=1 still lists a place open to everyone")
 	}
 }
+
+// TestResultsShowNextAteliers: a place in the results shows its next
+// ateliers, with their dates and whether they are free.
+func TestResultsShowNextAteliers(t *testing.T) {
+	in := uitest.NewInstance(t)
+	in.Marseille() // a weekly free smartphone atelier at the Alcazar
+	body := in.WantPage("/lieux?ou=Marseille", 200, "Prochains ateliers :", `>Atelier smartphone</a>, <time datetime="2026-07-15T14:00:00+02:00">`)
+	if n := strings.Count(body, ">Atelier smartphone</a>"); n != 2 {
+		t.Errorf("the Alcazar's result shows %d dates of its weekly atelier; want the next 2", n)
+	}
+	if !strings.Contains(body, `</time> <span class="badge">Gratuit</span>`) {
+		t.Error("the free atelier is not marked free")
+	}
+}
