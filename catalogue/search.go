@@ -66,12 +66,15 @@ type EventQuery struct {
 	// PlaceRecords, with Place, are more place ids whose events match
 	// too: the other records of a place published by several networks.
 	PlaceRecords []string
-	Network      string
-	Services     []string
-	Publics      []string
-	Departement  string
-	Limit        int
-	Cursor       string
+	// Places, without Place, are place ids: events at any of them match
+	// (the next events of a page of results, in one scan).
+	Places      []string
+	Network     string
+	Services    []string
+	Publics     []string
+	Departement string
+	Limit       int
+	Cursor      string
 }
 
 // EventHit is one occurrence of an event.

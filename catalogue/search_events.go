@@ -51,6 +51,7 @@ func (x *Index) Events(q EventQuery) (EventHits, error) {
 			services != 0 && d.services&services == 0,
 			publics != 0 && d.publics&publics == 0,
 			q.Place != "" && d.place != q.Place && !contains(q.PlaceRecords, d.place),
+			q.Place == "" && len(q.Places) > 0 && !contains(q.Places, d.place),
 			q.Network != "" && !matchNetwork(q.Network, d.network):
 			return false
 		case dept != noDept:

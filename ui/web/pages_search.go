@@ -76,21 +76,41 @@ type nextAtelier struct {
 	Free     bool
 }
 
-// resultAteliers is how many next events a result shows.
-const resultAteliers = 2
+// resultAteliers is how many next events a result shows, within
+// resultAteliersDays: one query for the page scans the index's day lists
+// of that span (see BenchmarkPages).
+const (
+	resultAteliers     = 2
+	resultAteliersDays = 31
+)
 
-// addAteliers gives each item its next events, within placeEventDays.
+// addAteliers gives each item its next events, within resultAteliersDays.
 func (p *Module) addAteliers(items []placeItem) error {
-	now := p.Now()
+	if len(items) == 0 {
+		return nil
+	}
+	owner := map[string]int{} // a place or record id → its item
+	var ids []string
 	for i, it := range items {
-		res, err := p.Store.Events(catalogue.EventQuery{Place: it.ID, From: now, To: now.AddDate(0, 0, placeEventDays), Limit: resultAteliers})
-		if err != nil {
-			return err
+		owner[it.ID], owner[it.APID] = i, i // an event names its place by either
+		ids = append(ids, it.ID)
+		for _, s := range it.Sources { // a merged place's events are at its records
+			owner[s.ID], owner[s.APID] = i, i
+			ids = append(ids, s.ID)
 		}
-		for _, e := range res.Items {
-			items[i].Ateliers = append(items[i].Ateliers, nextAtelier{Nom: e.Nom, URL: "/evenements/" + url.PathEscape(e.ID),
-				Debut: e.Debut, Free: page.Has(e.Frais, "Gratuit")})
+	}
+	now := p.Now()
+	res, err := p.Store.Events(catalogue.EventQuery{Places: ids, From: now, To: now.AddDate(0, 0, resultAteliersDays), Limit: catalogue.MaxLimit})
+	if err != nil {
+		return err
+	}
+	for _, e := range res.Items {
+		i, ok := owner[e.Lieu]
+		if !ok || len(items[i].Ateliers) == resultAteliers {
+			continue
 		}
+		items[i].Ateliers = append(items[i].Ateliers, nextAtelier{Nom: e.Nom, URL: "/evenements/" + url.PathEscape(e.ID),
+			Debut: e.Debut, Free: page.Has(e.Frais, "Gratuit")})
 	}
 	return nil
 }
