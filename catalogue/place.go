@@ -141,6 +141,7 @@ func (p *Place) missing(f string) bool {
 	}
 	return false
 }
+
 // UnknownPivot is the standard's pivot for a structure without a SIRET or
 // RNA number: stored and exported, never shown to the public.
 const UnknownPivot = "00000000000000"
