@@ -14,7 +14,7 @@ import (
 
 // sourceDirs are the folders whose Go files and templates use the
 // messages.
-var sourceDirs = []string{"internal/page", "internal/page/templates", "web", "web/templates", "admin", "admin/templates", "feeds", "api"}
+var sourceDirs = []string{"internal/page", "internal/page/templates", "web", "web/templates", "admin", "admin/templates", "admin/forms", "feeds", "api"}
 
 // TestEveryTemplateIsUsed guards against a page file that no handler
 // renders (and so no test covers).
