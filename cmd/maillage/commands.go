@@ -96,8 +96,18 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	ver, _, _ := buildInfo()
 	log.Info("maillage started", "version", ver, "url", srv.BaseURL(), "listen", srv.Addr(), "http", srv.HTTPAddr(), "data", cfg.Data)
-	if err := printNextSteps(stderr, srv); err != nil {
+	// The next steps are for a person at a terminal: with JSON logs, every
+	// line of the standard error stays a log record.
+	var steps strings.Builder
+	if err := printNextSteps(&steps, srv); err != nil {
 		log.Warn("next steps", "err", err)
+	}
+	if steps.Len() > 0 {
+		if cfg.LogFormat == "json" {
+			log.Info("next steps", "text", strings.TrimSpace(steps.String()))
+		} else {
+			fmt.Fprint(stderr, steps.String())
+		}
 	}
 	<-ctx.Done()
 	log.Info("stopping")
