@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,11 +16,11 @@ import (
 )
 
 const usage = `usage:
-  maillage serve  [--data DIR] [--listen ADDR] [--url URL] [--name NAME] [--handle HANDLE] [--relay] [--allow-private] [--manual-approval] [--follow HANDLE@HOST]... [--trusted-proxies IP|CIDR,...] [--demo-seed] [--backup-dir DIR [--backup-keep N]]
-                  [--acme-domain DOMAINE [--acme-email EMAIL] | --tls-cert FICHIER --tls-key FICHIER] [--https-listen ADDR] [--http-listen ADDR|off] [--metrics-listen ADDR] [--log-format text|json]
+  maillage serve  [--data DIR] [--listen HOTE:PORT] [--url URL] [--name NOM] [--handle IDENTIFIANT] [--relay] [--allow-private] [--manual-approval] [--follow IDENTIFIANT@HOTE]... [--trusted-proxies IP|CIDR,...] [--demo-seed] [--backup-dir DIR [--backup-keep N]]
+                  [--acme-domain DOMAINE [--acme-email EMAIL] | --tls-cert FICHIER --tls-key FICHIER] [--https-listen HOTE:PORT] [--http-listen HOTE:PORT|off] [--metrics-listen HOTE:PORT] [--log-format text|json]
   maillage health [--url URL]                                         (vérifie qu'une instance répond, pour les health checks)
-  maillage demo   [--listen-base PORT] [--host HOST] [--data DIR]   (un territoire de 7 instances fédérées)
-  maillage token create --data DIR [--url URL] [--label TEXT] [--role admin|editor]   (admin par défaut)
+  maillage demo   [--listen-base PORT] [--host HOTE] [--data DIR]   (un territoire de 7 instances fédérées)
+  maillage token create --data DIR [--url URL] [--label TEXTE] [--role admin|editor]   (admin par défaut)
   maillage user add     --data DIR --email EMAIL [--role admin|editor]   (mot de passe lu sur l'entrée standard)
   maillage import       --data DIR [--url URL] [--mapping FICHIER.json] FICHIER [--dry-run]   (CSV, JSON, XLSX ou ODS ; statut 0 : tout importé, 2 : des rejets, 1 : rien d'importé)
   maillage export       --data DIR --format csv|json|geojson|ics|atom|pdf|data-inclusion [--out FICHIER] [--query FILTRES]
@@ -38,7 +37,8 @@ const usage = `usage:
   maillage source run    --data DIR [--url URL] [--allow-private] ID   (télécharge et importe maintenant, serve arrêté)`
 
 // run dispatches a command line; it returns the error to print.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (err error) {
+	defer func() { err = printHelp(err, stdout) }() // a command's --help, see help.go
 	if len(args) == 0 {
 		return errors.New("commande manquante\n" + usage)
 	}
@@ -73,8 +73,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return compactData(rest, stdout, stderr)
 	case cmd == "source":
 		return sourceCommand(ctx, rest, stdout, stderr)
-	case cmd == "help" || cmd == "-h" || cmd == "--help":
-		fmt.Fprintln(stdout, usage)
+	case cmd == "token" || cmd == "user":
+		return group(cmd, rest)
+	case isHelp(cmd) && len(rest) > 0:
+		return run(ctx, append(rest, "--help"), stdin, stdout, stderr)
+	case isHelp(cmd):
+		fmt.Fprintln(stdout, usage+"\n\nmaillage COMMANDE --help détaille chaque commande.")
 		return nil
 	default:
 		return fmt.Errorf("commande inconnue « %s »\n%s", strings.Join(args, " "), usage)
@@ -117,12 +121,12 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 // tokenCreate prints a new API token: an admin one unless --role editor,
 // so that scripts written before roles keep getting what they got.
 func tokenCreate(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
-	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "data directory")
-	label := fs.String("label", "", "what the token is for")
-	role := fs.String("role", storage.RoleAdmin, "admin (everything) or editor (places, events, import, reports)")
-	base := fs.String("url", os.Getenv("MAILLAGE_URL"), "the instance's public base URL, fixed by the first command on a new data directory (MAILLAGE_URL)")
-	if err := fs.Parse(args); err != nil {
+	fs := newFlagSet("token create", "affiche un nouveau jeton d'API, une seule fois.")
+	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "répertoire `DIR` des données (MAILLAGE_DATA)")
+	label := fs.String("label", "", "à quoi sert le jeton (`TEXTE`)")
+	role := fs.String("role", storage.RoleAdmin, "`RÔLE` : admin (tout) ou editor (lieux, événements, import, signalements)")
+	base := fs.String("url", os.Getenv("MAILLAGE_URL"), "`URL` publique de base de l'instance, fixée par la première commande sur un nouveau répertoire de données (MAILLAGE_URL)")
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := storage.CheckRole(*role); err != nil {
@@ -148,11 +152,11 @@ func tokenCreate(args []string, stdout, stderr io.Writer) error {
 }
 
 func userAdd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
-	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "data directory")
-	email := fs.String("email", "", "the user's email address")
-	role := fs.String("role", storage.RoleEditor, "admin or editor")
-	if err := fs.Parse(args); err != nil {
+	fs := newFlagSet("user add", "crée un compte pour les pages /admin ; le mot de passe est lu sur l'entrée standard.")
+	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "répertoire `DIR` des données (MAILLAGE_DATA)")
+	email := fs.String("email", "", "adresse `EMAIL` du compte, son identifiant de connexion")
+	role := fs.String("role", storage.RoleEditor, "`RÔLE` : admin (tout) ou editor (lieux, événements, import, signalements)")
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *email == "" {

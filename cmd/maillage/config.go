@@ -75,17 +75,16 @@ var handlePattern = regexp.MustCompile(`^[a-z0-9_]{1,64}$`)
 // parseServeFlags reads serve's flags, with defaults from getenv.
 func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
 	var cfg Config
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.Data, "data", envOr(getenv, "MAILLAGE_DATA", "./data"), "data directory (MAILLAGE_DATA)")
-	fs.StringVar(&cfg.Listen, "listen", envOr(getenv, "MAILLAGE_LISTEN", "localhost:8080"), "listen address (MAILLAGE_LISTEN)")
-	fs.StringVar(&cfg.URL, "url", getenv("MAILLAGE_URL"), "public base URL (MAILLAGE_URL)")
-	fs.StringVar(&cfg.Tiles, "tiles", getenv("MAILLAGE_TILES"), "map tile URL template, {z}/{x}/{y} (MAILLAGE_TILES; OpenStreetMap by default)")
-	fs.StringVar(&cfg.Name, "name", envOr(getenv, "MAILLAGE_NAME", "Mon réseau"), "network name (MAILLAGE_NAME)")
-	fs.StringVar(&cfg.Handle, "handle", envOr(getenv, "MAILLAGE_HANDLE", "reseau"), "actor handle (MAILLAGE_HANDLE)")
-	fs.StringVar(&cfg.Contact, "contact", getenv("MAILLAGE_CONTACT"), "contact e-mail shown on the network's fediverse profile (MAILLAGE_CONTACT)")
-	fs.StringVar(&cfg.Territory, "territory", getenv("MAILLAGE_TERRITORY"), "territory shown on the network's fediverse profile, e.g. Bouches-du-Rhône (MAILLAGE_TERRITORY)")
-	trusted := fs.String("trusted-proxies", getenv("MAILLAGE_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed, comma-separated IPs or CIDRs, e.g. 127.0.0.1/32,10.0.0.0/8 (MAILLAGE_TRUSTED_PROXIES; none by default)")
+	fs := newFlagSet("serve", "lance l'instance : pages publiques, /admin, API et fédération.")
+	fs.StringVar(&cfg.Data, "data", envOr(getenv, "MAILLAGE_DATA", "./data"), "répertoire `DIR` des données (MAILLAGE_DATA)")
+	fs.StringVar(&cfg.Listen, "listen", envOr(getenv, "MAILLAGE_LISTEN", "localhost:8080"), "adresse d'écoute `HOTE:PORT` (MAILLAGE_LISTEN)")
+	fs.StringVar(&cfg.URL, "url", getenv("MAILLAGE_URL"), "`URL` publique de base, par exemple https://reseau.example (MAILLAGE_URL)")
+	fs.StringVar(&cfg.Tiles, "tiles", getenv("MAILLAGE_TILES"), "modèle d'`URL` des tuiles de la carte, avec {z}/{x}/{y} (MAILLAGE_TILES ; OpenStreetMap par défaut)")
+	fs.StringVar(&cfg.Name, "name", envOr(getenv, "MAILLAGE_NAME", "Mon réseau"), "`NOM` du réseau (MAILLAGE_NAME)")
+	fs.StringVar(&cfg.Handle, "handle", envOr(getenv, "MAILLAGE_HANDLE", "reseau"), "`IDENTIFIANT` du réseau dans la fédération (MAILLAGE_HANDLE)")
+	fs.StringVar(&cfg.Contact, "contact", getenv("MAILLAGE_CONTACT"), "adresse `EMAIL` de contact affichée sur le profil fédéré du réseau (MAILLAGE_CONTACT)")
+	fs.StringVar(&cfg.Territory, "territory", getenv("MAILLAGE_TERRITORY"), "`TERRITOIRE` affiché sur le profil fédéré du réseau, par exemple Bouches-du-Rhône (MAILLAGE_TERRITORY)")
+	trusted := fs.String("trusted-proxies", getenv("MAILLAGE_TRUSTED_PROXIES"), "`LISTE` des proxys inverses dont on croit X-Forwarded-For et X-Forwarded-Proto, IP ou CIDR séparés par des virgules, par exemple 127.0.0.1/32,10.0.0.0/8 (MAILLAGE_TRUSTED_PROXIES ; aucun par défaut)")
 	relay, err := envBool(getenv, "MAILLAGE_RELAY")
 	if err != nil {
 		return cfg, err
@@ -94,35 +93,35 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	if err != nil {
 		return cfg, err
 	}
-	fs.BoolVar(&cfg.Relay, "relay", relay, "re-share what followed networks publish (MAILLAGE_RELAY)")
-	fs.BoolVar(&cfg.AllowPrivate, "allow-private", private, "allow loopback and private addresses (MAILLAGE_ALLOW_PRIVATE)")
+	fs.BoolVar(&cfg.Relay, "relay", relay, "republie ce que publient les réseaux suivis (MAILLAGE_RELAY)")
+	fs.BoolVar(&cfg.AllowPrivate, "allow-private", private, "autorise les adresses locales et privées (MAILLAGE_ALLOW_PRIVATE)")
 	manual, err := envBool(getenv, "MAILLAGE_MANUAL_APPROVAL")
 	if err != nil {
 		return cfg, err
 	}
-	fs.BoolVar(&cfg.ManualApproval, "manual-approval", manual, "approve incoming follows by hand (MAILLAGE_MANUAL_APPROVAL)")
+	fs.BoolVar(&cfg.ManualApproval, "manual-approval", manual, "approuve à la main les demandes de suivi (MAILLAGE_MANUAL_APPROVAL)")
 	var follow listFlag
 	for _, f := range strings.Split(getenv("MAILLAGE_FOLLOW"), ",") {
 		if strings.TrimSpace(f) != "" {
 			follow = append(follow, strings.TrimSpace(f))
 		}
 	}
-	fs.Var(&follow, "follow", "network to follow at start, handle@host or actor URL; repeatable (MAILLAGE_FOLLOW, comma-separated)")
+	fs.Var(&follow, "follow", "réseau à suivre au démarrage, `IDENTIFIANT@HOTE` ou URL d'acteur ; répétable (MAILLAGE_FOLLOW, séparés par des virgules)")
 	seed, err := envBool(getenv, "MAILLAGE_DEMO_SEED")
 	if err != nil {
 		return cfg, err
 	}
-	fs.BoolVar(&cfg.DemoSeed, "demo-seed", seed, "fill an empty catalogue with the demo's sample places (MAILLAGE_DEMO_SEED)")
-	fs.StringVar(&cfg.BackupDir, "backup-dir", getenv("MAILLAGE_BACKUP_DIR"), "directory of the daily backups (MAILLAGE_BACKUP_DIR; none by default)")
+	fs.BoolVar(&cfg.DemoSeed, "demo-seed", seed, "remplit un catalogue vide avec les lieux d'exemple de la démo (MAILLAGE_DEMO_SEED)")
+	fs.StringVar(&cfg.BackupDir, "backup-dir", getenv("MAILLAGE_BACKUP_DIR"), "répertoire `DIR` des sauvegardes quotidiennes (MAILLAGE_BACKUP_DIR ; aucune par défaut)")
 	keep, err := strconv.Atoi(envOr(getenv, "MAILLAGE_BACKUP_KEEP", "7"))
 	if err != nil {
 		return cfg, fmt.Errorf("MAILLAGE_BACKUP_KEEP : nombre entier attendu")
 	}
-	fs.IntVar(&cfg.BackupKeep, "backup-keep", keep, "number of daily backups kept (MAILLAGE_BACKUP_KEEP)")
-	fs.StringVar(&cfg.LogFormat, "log-format", envOr(getenv, "MAILLAGE_LOG_FORMAT", "text"), "log format, text or json (MAILLAGE_LOG_FORMAT)")
+	fs.IntVar(&cfg.BackupKeep, "backup-keep", keep, "nombre `N` de sauvegardes quotidiennes gardées (MAILLAGE_BACKUP_KEEP)")
+	fs.StringVar(&cfg.LogFormat, "log-format", envOr(getenv, "MAILLAGE_LOG_FORMAT", "text"), "`FORMAT` du journal, text ou json (MAILLAGE_LOG_FORMAT)")
 	tlsFlags(fs, &cfg, getenv)
-	fs.StringVar(&cfg.MetricsListen, "metrics-listen", getenv("MAILLAGE_METRICS_LISTEN"), "address serving /metrics without a token, e.g. 127.0.0.1:9100 (MAILLAGE_METRICS_LISTEN; otherwise /metrics needs an admin token)")
-	if err := fs.Parse(args); err != nil {
+	fs.StringVar(&cfg.MetricsListen, "metrics-listen", getenv("MAILLAGE_METRICS_LISTEN"), "adresse `HOTE:PORT` servant /metrics sans jeton, par exemple 127.0.0.1:9100 (MAILLAGE_METRICS_LISTEN ; sinon /metrics demande un jeton admin)")
+	if err := parseFlags(fs, args); err != nil {
 		return cfg, err
 	}
 	cfg.Follow = follow

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -48,12 +47,11 @@ var demoTerritory = []demoNetwork{
 
 // demo runs the territory until ctx ends.
 func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	base := fs.Int("listen-base", 8080, "first port; the instances take the following ones (0: any free port)")
-	host := fs.String("host", "localhost", "host name the instances are reached at")
-	dir := fs.String("data", "", "directory for the instances' data (a temporary one by default, removed at the end)")
-	if err := fs.Parse(args); err != nil {
+	fs := newFlagSet("demo", "lance un territoire de 7 instances fédérées avec des données d'exemple, jusqu'à Ctrl-C.")
+	base := fs.Int("listen-base", 8080, "premier `PORT` ; les instances prennent les suivants (0 : des ports libres quelconques)")
+	host := fs.String("host", "localhost", "nom d'`HOTE` par lequel on joint les instances")
+	dir := fs.String("data", "", "répertoire `DIR` des données des instances (par défaut un répertoire temporaire, supprimé à la fin)")
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *dir == "" {
@@ -231,9 +229,9 @@ func seedDemo(st *storage.Store, n demoNetwork, seed int) (int, error) {
 // health checks that an instance answers /healthz: the health check of
 // containers, whose image has no curl.
 func health(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("health", flag.ContinueOnError)
-	url := fs.String("url", "http://localhost:8080", "base URL of the instance")
-	if err := fs.Parse(args); err != nil {
+	fs := newFlagSet("health", "vérifie qu'une instance répond (/healthz), pour les health checks des conteneurs.")
+	url := fs.String("url", "http://localhost:8080", "`URL` de base de l'instance")
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -23,14 +22,13 @@ import (
 // ("service=Aide aux démarches administratives&departement=13"; groupe=
 // champ or commune for the PDF).
 func exportRecords(args []string, stdout, stderr io.Writer) (err error) {
-	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "data directory (MAILLAGE_DATA)")
-	format := fs.String("format", "", "one of "+strings.Join(feeds.ExportFormats, ", "))
-	out := fs.String("out", "", "file to write; the standard output when empty or -")
-	query := fs.String("query", "", "filters, as the query of the API lists: service=…&departement=13&groupe=commune")
-	base := fs.String("url", os.Getenv("MAILLAGE_URL"), "the public base URL given to serve (MAILLAGE_URL), for the links of the feeds")
-	if err := fs.Parse(args); err != nil {
+	fs := newFlagSet("export", "écrit les lieux (csv, geojson, data-inclusion, pdf) ou les événements (ics, atom), locaux et des réseaux suivis.")
+	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "répertoire `DIR` des données (MAILLAGE_DATA)")
+	format := fs.String("format", "", "`FORMAT` : "+strings.Join(feeds.ExportFormats, ", "))
+	out := fs.String("out", "", "`FICHIER` à écrire ; la sortie standard si vide ou -")
+	query := fs.String("query", "", "`FILTRES`, comme dans la requête des listes de l'API : service=…&departement=13&groupe=commune")
+	base := fs.String("url", os.Getenv("MAILLAGE_URL"), "l'`URL` publique de base donnée à serve (MAILLAGE_URL), pour les liens des flux")
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

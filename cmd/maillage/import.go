@@ -30,12 +30,11 @@ const progressEvery = 5000
 // (the others are imported), and 1 when none could be imported or the
 // file could not be read.
 func importPlaces(args []string, stdin io.Reader, stdout, stderr io.Writer) (err error) {
-	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "data directory (MAILLAGE_DATA)")
-	baseURL := fs.String("url", os.Getenv("MAILLAGE_URL"), "the instance's public base URL, fixed by the first command on a new data directory (MAILLAGE_URL); by default the stored one, or for a new directory that of serve's default listen address")
-	dryRun := fs.Bool("dry-run", false, "report the mapping of the columns and what the import would do, without writing")
-	mappingFile := fs.String("mapping", "", "JSON file mapping fields of the standard to the file's columns: {\"nom\": \"lib_fs\"}")
+	fs := newFlagSet("import", "crée ou met à jour les lieux locaux depuis un fichier CSV, JSON, XLSX ou ODS, du standard national (v0.1 ou v1) ou d'une autre forme avec --mapping ; FICHIER - est l'entrée standard ; statut 0 : tout importé, 2 : des rejets, 1 : rien d'importé.")
+	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "répertoire `DIR` des données (MAILLAGE_DATA)")
+	baseURL := fs.String("url", os.Getenv("MAILLAGE_URL"), "l'`URL` publique de base de l'instance, fixée par la première commande sur un nouveau répertoire de données (MAILLAGE_URL) ; par défaut celle enregistrée, ou pour un nouveau répertoire celle de l'adresse d'écoute par défaut de serve")
+	dryRun := fs.Bool("dry-run", false, "montre la correspondance des colonnes et ce que ferait l'import, sans rien écrire")
+	mappingFile := fs.String("mapping", "", "`FICHIER` JSON faisant correspondre des champs du standard aux colonnes du fichier : {\"nom\": \"lib_fs\"}")
 	file, err := parseWithOneArg(fs, args)
 	if err != nil {
 		return err
@@ -139,7 +138,7 @@ func importStatus(res *standard.Result, out storage.ImportResult) error {
 func parseWithOneArg(fs *flag.FlagSet, args []string) (string, error) {
 	var arg string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := parseFlags(fs, args); err != nil {
 			return "", err
 		}
 		if fs.NArg() == 0 {

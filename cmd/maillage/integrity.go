@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -18,8 +17,8 @@ import (
 // checkData verifies a data directory (--data), or a backup file given as
 // argument, and lists what is wrong; the exit status is non-zero then.
 func checkData(args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "data directory")
+	fs := newFlagSet("check", "vérifie la base d'un répertoire de données, ses index et inbox.log, ou un fichier de sauvegarde donné en argument ; statut non nul s'il y a un problème.")
+	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "répertoire `DIR` des données (MAILLAGE_DATA)")
 	file, err := parseWithOneArg(fs, args)
 	if err != nil {
 		return err
@@ -56,9 +55,9 @@ func checkData(args []string, stdout io.Writer) error {
 
 // repairData runs storage.Repair on a data directory and says what it did.
 func repairData(args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("repair", flag.ContinueOnError)
-	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "data directory")
-	if err := fs.Parse(args); err != nil {
+	fs := newFlagSet("repair", "applique ce qu'inbox.log a de lisible, met le reste de côté et reconstruit les index, instance arrêtée.")
+	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "répertoire `DIR` des données (MAILLAGE_DATA)")
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -90,12 +89,12 @@ func repairData(args []string, stdout io.Writer) error {
 // through its admin API (--url and --token), otherwise by opening the data
 // directory. The copy is checked before it is named --out.
 func backupData(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
-	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "data directory of a stopped instance")
-	url := fs.String("url", "", "base URL of a running instance")
-	token := fs.String("token", os.Getenv("MAILLAGE_TOKEN"), "admin API token of the running instance (MAILLAGE_TOKEN)")
-	out := fs.String("out", "", "the backup file to write")
-	if err := fs.Parse(args); err != nil {
+	fs := newFlagSet("backup", "écrit une sauvegarde vérifiée, d'une instance arrêtée (--data) ou en marche (--url et --token).")
+	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "répertoire `DIR` des données d'une instance arrêtée (MAILLAGE_DATA)")
+	url := fs.String("url", "", "`URL` de base d'une instance en marche")
+	token := fs.String("token", os.Getenv("MAILLAGE_TOKEN"), "`JETON` d'API admin de l'instance en marche (MAILLAGE_TOKEN)")
+	out := fs.String("out", "", "`FICHIER` de sauvegarde à écrire")
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	switch {
@@ -173,9 +172,9 @@ func fetchBackup(ctx context.Context, base, token, path string) (int64, error) {
 
 // restoreData makes a backup file the database of --data.
 func restoreData(args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
-	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "data directory")
-	force := fs.Bool("force", false, "replace the database the directory holds (kept beside it)")
+	fs := newFlagSet("restore", "fait d'un fichier de sauvegarde vérifié la base du répertoire de données, instance arrêtée.")
+	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "répertoire `DIR` des données (MAILLAGE_DATA)")
+	force := fs.Bool("force", false, "remplace la base que le répertoire contient déjà (gardée à côté)")
 	file, err := parseWithOneArg(fs, args)
 	if err != nil {
 		return err

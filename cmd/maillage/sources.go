@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -22,7 +21,7 @@ import (
 // sourceCommand runs "maillage source add|list|remove|run".
 func sourceCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("sous-commande manquante : maillage source add|list|remove|run")
+		return group("source", args)
 	}
 	switch args[0] {
 	case "add":
@@ -34,18 +33,18 @@ func sourceCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 	case "run":
 		return sourceRun(ctx, args[1:], stdout, stderr)
 	}
-	return fmt.Errorf("sous-commande inconnue « source %s » : add, list, remove ou run", args[0])
+	return group("source", args)
 }
 
 func sourceAdd(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("source add", flag.ContinueOnError)
-	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "data directory (MAILLAGE_DATA)")
-	rawURL := fs.String("url", "", "URL of the CSV, JSON, XLSX or ODS file")
-	mappingFile := fs.String("mapping", "", "JSON file: standard field → column of the file")
-	every := fs.Duration("every", 24*time.Hour, "period between two fetches")
-	maxVanished := fs.Float64("max-vanished", storage.DefaultMaxVanished*100, "percentage of records that may vanish at once and be deleted")
-	allowPrivate := fs.Bool("allow-private", false, "allow a loopback or private address (a LAN)")
-	if err := fs.Parse(args); err != nil {
+	fs := newFlagSet("source add", "ajoute une source de lieux, un fichier en ligne que serve télécharge et importe à intervalle régulier.")
+	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "répertoire `DIR` des données (MAILLAGE_DATA)")
+	rawURL := fs.String("url", "", "`URL` du fichier CSV, JSON, XLSX ou ODS")
+	mappingFile := fs.String("mapping", "", "`FICHIER` JSON : champ du standard → colonne du fichier")
+	every := fs.Duration("every", 24*time.Hour, "`DURÉE` entre deux téléchargements")
+	maxVanished := fs.Float64("max-vanished", storage.DefaultMaxVanished*100, "`POURCENTAGE` des fiches qui peuvent disparaître d'un coup et être supprimées")
+	allowPrivate := fs.Bool("allow-private", false, "autorise une adresse locale ou privée (un réseau local)")
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	u, err := sources.CheckURL(*rawURL, *allowPrivate)
@@ -105,9 +104,9 @@ func readMapping(path string) (map[string]string, error) {
 }
 
 func sourceList(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("source list", flag.ContinueOnError)
-	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "data directory (MAILLAGE_DATA)")
-	if err := fs.Parse(args); err != nil {
+	fs := newFlagSet("source list", "liste les sources de lieux et leur dernier passage.")
+	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "répertoire `DIR` des données (MAILLAGE_DATA)")
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	st, err := openStore(*data, "", stderr)
@@ -142,8 +141,8 @@ func sourceList(args []string, stdout, stderr io.Writer) error {
 }
 
 func sourceRemove(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("source remove", flag.ContinueOnError)
-	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "data directory (MAILLAGE_DATA)")
+	fs := newFlagSet("source remove", "retire la source ID ; les lieux qu'elle a importés restent.")
+	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "répertoire `DIR` des données (MAILLAGE_DATA)")
 	id, err := parseWithOneArg(fs, args)
 	if err != nil {
 		return err
@@ -171,10 +170,10 @@ func sourceRemove(args []string, stdout, stderr io.Writer) error {
 
 // sourceRun fetches and imports one source now, while serve is stopped.
 func sourceRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("source run", flag.ContinueOnError)
-	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "data directory (MAILLAGE_DATA)")
-	baseURL := fs.String("url", os.Getenv("MAILLAGE_URL"), "the public base URL given to serve (MAILLAGE_URL)")
-	allowPrivate := fs.Bool("allow-private", false, "allow a loopback or private address (a LAN)")
+	fs := newFlagSet("source run", "télécharge et importe la source ID maintenant, serve arrêté.")
+	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "répertoire `DIR` des données (MAILLAGE_DATA)")
+	baseURL := fs.String("url", os.Getenv("MAILLAGE_URL"), "l'`URL` publique de base donnée à serve (MAILLAGE_URL)")
+	allowPrivate := fs.Bool("allow-private", false, "autorise une adresse locale ou privée (un réseau local)")
 	id, err := parseWithOneArg(fs, args)
 	if err != nil {
 		return err

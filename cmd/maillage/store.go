@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -61,11 +60,10 @@ func urlError(err error, dir, flagName string) error {
 // instance's public URL and rewrites its local ids, before the instance
 // ever federated.
 func moveURL(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("move-url", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "data directory (MAILLAGE_DATA)")
-	next := fs.String("url", "", "the new public base URL")
-	if err := fs.Parse(args); err != nil {
+	fs := newFlagSet("move-url", "change l'adresse publique de l'instance et réécrit ses identifiants, tant qu'elle n'a jamais fédéré ; instance arrêtée.")
+	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "répertoire `DIR` des données (MAILLAGE_DATA)")
+	next := fs.String("url", "", "nouvelle `URL` publique de base")
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -105,10 +103,9 @@ func moveURL(args []string, stdout, stderr io.Writer) error {
 // compactData is "maillage compact --data DIR": it gives back the space
 // of what was deleted or pruned, offline.
 func compactData(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("compact", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "data directory (MAILLAGE_DATA)")
-	if err := fs.Parse(args); err != nil {
+	fs := newFlagSet("compact", "rend l'espace de ce qui a été supprimé ou purgé, instance arrêtée.")
+	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "répertoire `DIR` des données (MAILLAGE_DATA)")
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

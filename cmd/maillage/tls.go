@@ -20,15 +20,18 @@ import (
 // one year, this host only (the domain's other hosts are not ours).
 const hstsValue = "max-age=31536000"
 
-// tlsFlags declares serve's TLS flags.
+// tlsFlags declares serve's TLS flags. --acme-directory, for tests
+// (Pebble) or Let's Encrypt's staging, has no usage so that serve's help
+// leaves it out (see newFlagSet); MAILLAGE_ACME_DIRECTORY is named in
+// --acme-domain's.
 func tlsFlags(fs *flag.FlagSet, cfg *Config, getenv func(string) string) {
-	fs.StringVar(&cfg.ACMEDomain, "acme-domain", getenv("MAILLAGE_ACME_DOMAIN"), "get and renew a Let's Encrypt certificate for this domain, serve HTTPS (MAILLAGE_ACME_DOMAIN)")
-	fs.StringVar(&cfg.ACMEEmail, "acme-email", getenv("MAILLAGE_ACME_EMAIL"), "contact address given to Let's Encrypt (MAILLAGE_ACME_EMAIL)")
-	fs.StringVar(&cfg.ACMEDirectory, "acme-directory", envOr(getenv, "MAILLAGE_ACME_DIRECTORY", autocert.DefaultACMEDirectory), "ACME directory URL, e.g. Let's Encrypt's staging (MAILLAGE_ACME_DIRECTORY)")
-	fs.StringVar(&cfg.TLSCert, "tls-cert", getenv("MAILLAGE_TLS_CERT"), "certificate file (PEM, full chain) managed elsewhere; serve HTTPS (MAILLAGE_TLS_CERT)")
-	fs.StringVar(&cfg.TLSKey, "tls-key", getenv("MAILLAGE_TLS_KEY"), "private key file (PEM) of --tls-cert (MAILLAGE_TLS_KEY)")
-	fs.StringVar(&cfg.HTTPSListen, "https-listen", envOr(getenv, "MAILLAGE_HTTPS_LISTEN", ":443"), "HTTPS listen address with --acme-domain or --tls-cert (MAILLAGE_HTTPS_LISTEN)")
-	fs.StringVar(&cfg.HTTPListen, "http-listen", envOr(getenv, "MAILLAGE_HTTP_LISTEN", ":80"), "plain HTTP listen address with TLS: redirect to https and ACME challenges; off to disable (MAILLAGE_HTTP_LISTEN)")
+	fs.StringVar(&cfg.ACMEDomain, "acme-domain", getenv("MAILLAGE_ACME_DOMAIN"), "obtient et renouvelle un certificat Let's Encrypt pour ce `DOMAINE`, sert en HTTPS (MAILLAGE_ACME_DOMAIN ; un autre serveur ACME, de test par exemple : MAILLAGE_ACME_DIRECTORY)")
+	fs.StringVar(&cfg.ACMEEmail, "acme-email", getenv("MAILLAGE_ACME_EMAIL"), "adresse `EMAIL` de contact donnée à Let's Encrypt (MAILLAGE_ACME_EMAIL)")
+	fs.StringVar(&cfg.ACMEDirectory, "acme-directory", envOr(getenv, "MAILLAGE_ACME_DIRECTORY", autocert.DefaultACMEDirectory), "")
+	fs.StringVar(&cfg.TLSCert, "tls-cert", getenv("MAILLAGE_TLS_CERT"), "`FICHIER` du certificat (PEM, chaîne complète) géré ailleurs ; sert en HTTPS (MAILLAGE_TLS_CERT)")
+	fs.StringVar(&cfg.TLSKey, "tls-key", getenv("MAILLAGE_TLS_KEY"), "`FICHIER` de la clé privée (PEM) de --tls-cert (MAILLAGE_TLS_KEY)")
+	fs.StringVar(&cfg.HTTPSListen, "https-listen", envOr(getenv, "MAILLAGE_HTTPS_LISTEN", ":443"), "adresse d'écoute HTTPS `HOTE:PORT` avec --acme-domain ou --tls-cert (MAILLAGE_HTTPS_LISTEN)")
+	fs.StringVar(&cfg.HTTPListen, "http-listen", envOr(getenv, "MAILLAGE_HTTP_LISTEN", ":80"), "adresse d'écoute HTTP `HOTE:PORT` avec TLS : redirection vers https et défis ACME ; off pour la couper (MAILLAGE_HTTP_LISTEN)")
 }
 
 // TLS reports whether serve terminates TLS itself.

@@ -55,8 +55,12 @@ func buildInfo() (ver, rev, goVersion string) {
 
 // printVersion is `maillage version`.
 func printVersion(args []string, stdout io.Writer) error {
-	if len(args) > 0 {
-		return fmt.Errorf("argument inattendu « %s »", args[0])
+	fs := newFlagSet("version", "affiche la version, le commit et la version de Go du binaire.")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("argument inattendu « %s »", fs.Arg(0))
 	}
 	ver, rev, goVersion := buildInfo()
 	fmt.Fprintf(stdout, "maillage %s\ncommit %s\n%s\n", ver, rev, goVersion)
