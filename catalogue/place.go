@@ -127,8 +127,8 @@ var DraftFields = []string{"adresse", "code_postal", "commune", "services"}
 // export until they are given.
 func (p *Place) Draft() bool { return len(p.ACompleter) > 0 }
 
-// missing reports whether the field f (a DraftFields name) is empty.
-func (p *Place) missing(f string) bool {
+// Missing reports whether the field f (a DraftFields name) is empty.
+func (p *Place) Missing(f string) bool {
 	switch f {
 	case "adresse":
 		return p.Adresse == ""

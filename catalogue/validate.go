@@ -130,7 +130,7 @@ func (p *Place) Normalize() {
 	p.Equipements = cleanList(p.Equipements)
 	var missing []string
 	for _, f := range DraftFields {
-		if slices.Contains(p.ACompleter, f) && p.missing(f) {
+		if slices.Contains(p.ACompleter, f) && p.Missing(f) {
 			missing = append(missing, f)
 		}
 	}

@@ -25,7 +25,7 @@ func (b *builder) repair() {
 		if f == "commune" && p.Latitude == nil {
 			continue // without coordinates, the commune is what places it
 		}
-		if emptyField(p, f) {
+		if p.Missing(f) {
 			b.toComplete(f)
 		}
 	}
@@ -49,19 +49,6 @@ func (b *builder) repair() {
 	}
 }
 
-func emptyField(p *catalogue.Place, f string) bool {
-	switch f {
-	case "adresse":
-		return p.Adresse == ""
-	case "code_postal":
-		return p.CodePostal == ""
-	case "commune":
-		return p.Commune == ""
-	case "services":
-		return len(p.Services) == 0
-	}
-	return false
-}
 
 // toComplete makes the place a draft lacking f.
 func (b *builder) toComplete(f string) {
