@@ -49,7 +49,6 @@ func (b *builder) repair() {
 	}
 }
 
-
 // toComplete makes the place a draft lacking f.
 func (b *builder) toComplete(f string) {
 	p := b.place
