@@ -7,13 +7,17 @@
 # to the package's testdata/fuzz/FuzzXxx/, where plain 'go test' replays it
 # from then on: commit it with the fix.
 #
-# Usage: ./scripts/fuzz.sh [seconds per target]   (default: $FUZZTIME or 3)
-# The whole run takes about a minute once the instrumented packages are
-# in the build cache (the first run also compiles them, go-fed included).
+# Usage: ./scripts/fuzz.sh [executions per target]   (default: $FUZZEXECS or 1000)
+# The budget is a count of executions, not a duration: with a duration,
+# Go 1.26's fuzzing coordinator can fail a target with a bare "context
+# deadline exceeded" when its time is up (golang/go#75804, fixed in Go
+# 1.27), and a count has no deadline to race. The whole run takes about a
+# minute once the instrumented packages are in the build cache (the first
+# run also compiles them, go-fed included).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-fuzztime=${1:-${FUZZTIME:-3}}s
+fuzztime=${1:-${FUZZEXECS:-1000}}x
 
 targets=(
   "./catalogue FuzzParseHours"
