@@ -63,25 +63,13 @@ func BenchmarkInbox(b *testing.B) {
 		region.follow(s)
 		senders = append(senders, s)
 	}
-	type signed struct {
-		body   []byte
-		header http.Header
-	}
 	reqs := make([]signed, b.N)
 	for n := range b.N {
-		s := senders[n%len(senders)]
-		p := s.remotePlace(fmt.Sprintf("p%d", n%7), fmt.Sprintf("EPN %d", n%7))
-		start := c.Now().Add(time.Duration(n%500) * time.Hour)
-		e := &catalogue.Event{APID: fmt.Sprintf("%s/evenements/e%d", s.base, n), Network: p.Network,
-			Nom: "Atelier numérique", Description: "<p>Découvrir sa messagerie.</p>",
-			Debut: start, Fin: start.Add(2 * time.Hour), Updated: c.Now()}
-		body := s.activity("Create", fmt.Sprintf("c%d", n), EventObject(e, p))
-		req, _ := http.NewRequest(http.MethodPost, region.base+"/inbox", bytes.NewReader(body))
-		req.Header.Set("Content-Type", ContentType)
-		if err := Sign(req, s.fed.keyID, s.fed.key, body, c.Now()); err != nil {
+		r, err := signedCreate(c, senders[n%len(senders)], region, n)
+		if err != nil {
 			b.Fatal(err)
 		}
-		reqs[n] = signed{body, req.Header}
+		reqs[n] = r
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
 	var next atomic.Int64
@@ -283,4 +271,30 @@ func waitBackfilled(b *testing.B, in *instance) {
 			b.Fatalf("%s: backfills unfinished after 5 minutes", in.name)
 		}
 	}
+}
+
+// signed is an activity signed by its sender beforehand, ready to post.
+type signed struct {
+	body   []byte
+	header http.Header
+}
+
+// signedCreate is the n-th Create of an event at one of seven places of
+// sender s, signed for region's inbox: the inbox benchmarks' traffic.
+func signedCreate(c *clock, s, region *instance, n int) (signed, error) {
+	p := s.remotePlace(fmt.Sprintf("p%d", n%7), fmt.Sprintf("EPN %d", n%7))
+	start := c.Now().Add(time.Duration(n%500) * time.Hour)
+	e := &catalogue.Event{APID: fmt.Sprintf("%s/evenements/e%d", s.base, n), Network: p.Network,
+		Nom: "Atelier numérique", Description: "<p>Découvrir sa messagerie.</p>",
+		Debut: start, Fin: start.Add(2 * time.Hour), Updated: c.Now()}
+	body := s.activity("Create", fmt.Sprintf("c%d", n), EventObject(e, p))
+	req, err := http.NewRequest(http.MethodPost, region.base+"/inbox", bytes.NewReader(body))
+	if err != nil {
+		return signed{}, err
+	}
+	req.Header.Set("Content-Type", ContentType)
+	if err := Sign(req, s.fed.keyID, s.fed.key, body, c.Now()); err != nil {
+		return signed{}, err
+	}
+	return signed{body, req.Header}, nil
 }

@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/maillage/maillage/catalogue"
 	"github.com/maillage/maillage/storage"
 	"github.com/maillage/maillage/ui"
 )
@@ -53,10 +52,6 @@ func BenchmarkFlood(b *testing.B) {
 	api := httptest.NewServer(ui.New(ui.Config{Store: region.store, Now: c.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}))
 	defer api.Close()
 
-	type signed struct {
-		body   []byte
-		header http.Header
-	}
 	reqs := make([]signed, total)
 	var wg sync.WaitGroup
 	for w := range 2 {
@@ -64,19 +59,11 @@ func BenchmarkFlood(b *testing.B) {
 		go func() {
 			defer wg.Done()
 			for n := w; n < total; n += 2 {
-				s := senders[n%len(senders)]
-				p := s.remotePlace(fmt.Sprintf("p%d", n%7), fmt.Sprintf("EPN %d", n%7))
-				start := c.Now().Add(time.Duration(n%500) * time.Hour)
-				e := &catalogue.Event{APID: fmt.Sprintf("%s/evenements/e%d", s.base, n), Network: p.Network,
-					Nom: "Atelier numérique", Description: "<p>Découvrir sa messagerie.</p>",
-					Debut: start, Fin: start.Add(2 * time.Hour), Updated: c.Now()}
-				body := s.activity("Create", fmt.Sprintf("c%d", n), EventObject(e, p))
-				req, _ := http.NewRequest(http.MethodPost, region.base+"/inbox", bytes.NewReader(body))
-				req.Header.Set("Content-Type", ContentType)
-				if err := Sign(req, s.fed.keyID, s.fed.key, body, c.Now()); err != nil {
+				r, err := signedCreate(c, senders[n%len(senders)], region, n)
+				if err != nil {
 					b.Error(err)
 				}
-				reqs[n] = signed{body, req.Header}
+				reqs[n] = r
 			}
 		}()
 	}
