@@ -61,11 +61,7 @@ func (r *Runner) fetchAndImport(ctx context.Context, src *storage.Source, run *s
 		run.Status = StatusUnchanged
 		return
 	}
-	data, warn := remap(body, src.Mapping)
-	if warn != "" {
-		run.Warnings = append(run.Warnings, warn)
-	}
-	res, err := standard.Read(bytes.NewReader(data), standard.Options{Today: r.cfg.Now().In(catalogue.Paris).Format("2006-01-02")})
+	res, err := standard.Read(bytes.NewReader(body), standard.Options{Today: r.cfg.Now().In(catalogue.Paris).Format("2006-01-02"), Mapping: src.Mapping})
 	if err != nil {
 		fail("lecture du fichier : %v", err)
 		return

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -229,6 +230,12 @@ func (idx lineIndex) line(offset int) int {
 
 // jsonKey is the field a JSON key gives: its canonical name, or the
 // field a producer's synonym stands for.
+//
+// A key that Options.Mapping names gives the field it is mapped to; a key
+// detected as a field that the mapping gives to another key gives none.
+// The first time a key is seen it is added to Result.Mapping or
+// Result.Unused, so that a JSON file reports its keys as a CSV file its
+// columns.
 func (rd *reader) jsonKey(k string) string {
 	if f, ok := rd.keys[k]; ok {
 		return f
@@ -236,12 +243,64 @@ func (rd *reader) jsonKey(k string) string {
 	if rd.keys == nil {
 		rd.keys = map[string]string{}
 	}
-	f := canonicalKey(k)
-	if _, known := columnsByName[f]; !known {
-		if syn, ok := headerField(k); ok && syn != "" {
-			f = syn
+	f, forced := rd.mappedKey(k)
+	syn := false
+	if !forced {
+		f = canonicalKey(k)
+		if _, known := columnsByName[f]; !known {
+			if s, ok := headerField(k); ok && s != "" {
+				f, syn = s, true
+			}
+		}
+		if _, taken := rd.opts.Mapping[f]; taken {
+			f = "" // the mapping gives this field another key
 		}
 	}
 	rd.keys[k] = f
+	_, known := columnsByName[f]
+	switch {
+	case f != "" && (known || isPseudo(f)):
+		rd.res.Mapping = append(rd.res.Mapping, Mapped{Field: f, Column: k, Synonym: syn, Forced: forced})
+	case strings.TrimSpace(k) != "":
+		rd.res.Unused = append(rd.res.Unused, k)
+	}
 	return f
+}
+
+// mappedKey is the field Options.Mapping gives the key or column k, if
+// it names one.
+func (rd *reader) mappedKey(k string) (string, bool) {
+	for field, col := range rd.opts.Mapping {
+		if sameColumn(k, col) {
+			return field, true
+		}
+	}
+	return "", false
+}
+
+// sameColumn reports whether the header h is the column col of a
+// mapping: the same text, or the same canonical name.
+func sameColumn(h, col string) bool {
+	return strings.TrimSpace(strings.Trim(h, "\ufeff\"")) == strings.TrimSpace(col) || canonicalKey(h) == canonicalKey(col)
+}
+
+// checkJSONMapping fails, wrapping ErrMapping, when Options.Mapping names
+// an unknown field or a key no object of the file has.
+func (rd *reader) checkJSONMapping() error {
+	for _, field := range sortedKeys(rd.opts.Mapping) {
+		col := rd.opts.Mapping[field]
+		if !knownField(field) {
+			return fmt.Errorf("%w : « %s » n'est pas un champ du standard (%s…)", ErrMapping, field, strings.Join(ColumnsV1[:6], ", "))
+		}
+		if !slices.ContainsFunc(rd.res.Mapping, func(m Mapped) bool { return m.Forced && m.Field == field }) {
+			var keys []string
+			for _, m := range rd.res.Mapping {
+				keys = append(keys, m.Column)
+			}
+			keys = append(keys, rd.res.Unused...)
+			return fmt.Errorf("%w : %s : la clé « %s » n'est dans aucun objet du fichier (clés : %s)",
+				ErrMapping, field, col, shorten(strings.Join(keys, ", "), 200))
+		}
+	}
+	return nil
 }

@@ -45,9 +45,7 @@ func (rd *reader) mapHeader(header []string, delim string) ([]string, error) {
 		if !knownField(field) {
 			return nil, fmt.Errorf("%w : « %s » n'est pas un champ du standard (%s…)", ErrMapping, field, strings.Join(ColumnsV1[:6], ", "))
 		}
-		i := slices.IndexFunc(header, func(h string) bool {
-			return strings.TrimSpace(strings.Trim(h, "\ufeff\"")) == strings.TrimSpace(col) || canonicalKey(h) == canonicalKey(col)
-		})
+		i := slices.IndexFunc(header, func(h string) bool { return sameColumn(h, col) })
 		if i < 0 {
 			return nil, fmt.Errorf("%w : %s : la colonne « %s » n'est pas dans le fichier (colonnes : %s)",
 				ErrMapping, field, col, shorten(strings.Join(header, delim), 200))

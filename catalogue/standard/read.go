@@ -37,9 +37,10 @@ type Options struct {
 	// Progress, when set, is called after every 1,000th record read.
 	Progress func(records int)
 	// Mapping overrides the detection of the columns of a CSV file or a
-	// spreadsheet: it maps a field of the standard (or a pseudo-column:
-	// adresse_postale, horaires_lundi, horaires_lundi_matin…) to the
-	// header of the column that gives it. The other columns are detected.
+	// spreadsheet, or of the keys of a JSON file: it maps a field of the
+	// standard (or a pseudo-column: adresse_postale, horaires_lundi,
+	// horaires_lundi_matin…) to the header of the column (or the key)
+	// that gives it. The other columns are detected.
 	Mapping map[string]string
 }
 
@@ -122,8 +123,9 @@ type Result struct {
 	Rejected []Issue
 	Warnings []Issue
 	// Mapping lists, for a CSV file or a spreadsheet, the column that
-	// gives each field, in the order of the file; Unused the headers that
-	// give none; NoColumn the fields the standard requires that no column
+	// gives each field, in the order of the file (for a JSON file, the
+	// key, in the order first seen); Unused the headers (keys) that give
+	// none; NoColumn the fields the standard requires that no column
 	// gives (each record then lacks them: a draft for adresse,
 	// code_postal and services).
 	Mapping  []Mapped
@@ -199,7 +201,9 @@ func Read(r io.Reader, opts Options) (result *Result, err error) {
 	}
 	if trimmed[0] == '[' || trimmed[0] == '{' {
 		res.Format = FormatJSON
-		err = rd.readJSON(text)
+		if err = rd.readJSON(text); err == nil {
+			err = rd.checkJSONMapping()
+		}
 	} else {
 		res.Format = FormatCSV
 		err = rd.readCSV(text)
