@@ -2,6 +2,7 @@ package storage
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -10,12 +11,14 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/maillage/maillage/catalogue"
+	"github.com/maillage/maillage/catalogue/communes"
 )
 
 // guard runs open in a goroutine of its own, where a memory fault is a
@@ -235,6 +238,10 @@ type RepairReport struct {
 	SetAside string // the file holding what could not be read, or ""
 	Bytes    int    // its size
 	Records  int    // places and events whose indexes were rebuilt
+	// Placed is the number of places without coordinates, stored before
+	// places were placed at their commune's centre, that repair placed
+	// there (flagged position_approximative).
+	Placed int
 	// Remaining lists, in French, what Check still finds afterwards.
 	Remaining []string
 }
@@ -243,7 +250,9 @@ type RepairReport struct {
 // (ErrLocked): it rebuilds every index from the records (the buckets of
 // the indexes and the search index's entries), applies every valid frame
 // of inbox.log, and moves the stretches it could not read to a side file,
-// inbox.log.unreadable-TIME, next to it. A maillage.db that bbolt's own
+// inbox.log.unreadable-TIME, next to it. It places at their commune's
+// centre the places stored without coordinates before the importer and
+// the forms did so (communes.List.Settle). A maillage.db that bbolt's own
 // check finds damaged is not repaired (its records cannot be trusted to
 // be read): the error says so, and a backup must be restored.
 func Repair(dir string, opts Options) (RepairReport, error) {
@@ -285,7 +294,12 @@ func Repair(dir string, opts Options) (RepairReport, error) {
 			return err
 		}
 		return db.Update(func(tx *bolt.Tx) error {
-			n, err := rebuildIndexes(tx)
+			n, err := placeAtCommunes(tx)
+			r.Placed = n
+			if err != nil {
+				return err
+			}
+			n, err = rebuildIndexes(tx)
 			r.Records = n
 			return err
 		})
@@ -439,4 +453,42 @@ func rebuildIndexes(tx *bolt.Tx) (int, error) {
 		return n, err
 	}
 	return n, rebuildEntries(tx)
+}
+
+// placeAtCommunes places every place without coordinates whose commune
+// is known at its commune's centre, flagged position_approximative, as a
+// write would now: places stored before that rule get it here. It
+// returns how many it placed; the caller rebuilds the indexes. The
+// approximate position is not sent to the followers, so nothing is
+// published.
+func placeAtCommunes(tx *bolt.Tx) (int, error) {
+	b := tx.Bucket(bucketPlaces)
+	var placed []*catalogue.Place
+	var keys [][]byte
+	err := b.ForEach(func(k, v []byte) error {
+		var p catalogue.Place
+		if err := decodePlace(v, &p); err != nil {
+			return fmt.Errorf("fiche de lieu %s illisible : %w", k, err)
+		}
+		if p.Latitude != nil || p.Longitude != nil {
+			return nil
+		}
+		if communes.France().Settle(&p, nil) {
+			placed, keys = append(placed, &p), append(keys, slices.Clone(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for i, p := range placed {
+		data, err := json.Marshal(p)
+		if err != nil {
+			return 0, fmt.Errorf("encode %s: %w", keys[i], err)
+		}
+		if err := b.Put(keys[i], data); err != nil {
+			return 0, err
+		}
+	}
+	return len(placed), nil
 }

@@ -71,6 +71,9 @@ func repairData(args []string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "index reconstruits à partir de %d fiches\n", r.Records)
+	if r.Placed > 0 {
+		fmt.Fprintf(stdout, "%d lieu(x) sans coordonnées placé(s) au centre de leur commune (position approximative, à préciser sur la carte)\n", r.Placed)
+	}
 	fmt.Fprintf(stdout, "%s : %d activité(s) reçue(s) appliquée(s)\n", storage.InboxLogName, r.Frames)
 	if r.SetAside != "" {
 		fmt.Fprintf(stdout, "%s : %d octets illisibles mis de côté dans %s\n", storage.InboxLogName, r.Bytes, r.SetAside)
