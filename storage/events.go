@@ -12,7 +12,8 @@ import (
 
 // CreateEvent stores a new local event, which the caller has normalised
 // and validated. Its Lieu (a place id or ActivityPub id) must be in the
-// catalogue, else a *catalogue.ValidationError names the field. It sets
+// catalogue and not a draft, else a *catalogue.ValidationError names the
+// field. It sets
 // the event's id, ActivityPub id, network and update time, and replaces
 // Lieu by the place's id.
 func (s *Store) CreateEvent(e *catalogue.Event) error {
@@ -30,7 +31,7 @@ func (s *Store) UpdateEvent(id string, e *catalogue.Event) error {
 		if !old.Network.Local {
 			return fmt.Errorf("event %s: %w", id, ErrReadOnly)
 		}
-		if err := resolvePlace(tx, e); err != nil {
+		if err := resolveLocalPlace(tx, e); err != nil {
 			return err
 		}
 		e.ID, e.APID, e.Network = old.ID, old.APID, old.Network
@@ -77,6 +78,27 @@ func resolvePlace(tx *bolt.Tx, e *catalogue.Event) error {
 		return &catalogue.ValidationError{Fields: map[string]string{"lieu": "lieu inconnu dans le catalogue « " + e.Lieu + " »"}}
 	}
 	e.Lieu = id
+	return nil
+}
+
+// resolveLocalPlace is resolvePlace for a local event, which may not take
+// place at a draft: a draft is neither listed, published, federated nor
+// exported, and an event there would be all four before its place. The
+// editor completes the place first; a *catalogue.ValidationError on lieu
+// says so.
+func resolveLocalPlace(tx *bolt.Tx, e *catalogue.Event) error {
+	if err := resolvePlace(tx, e); err != nil {
+		return err
+	}
+	p, err := getPlace(tx, e.Lieu)
+	if err != nil {
+		return err
+	}
+	if p.Draft() {
+		return &catalogue.ValidationError{Fields: map[string]string{"lieu": fmt.Sprintf(
+			"le lieu « %s » est un brouillon « à compléter » (manque : %s) : complétez-le avant d'y annoncer un événement",
+			p.Nom, strings.Join(p.ACompleter, ", "))}}
+	}
 	return nil
 }
 
@@ -172,7 +194,7 @@ func (s *Store) CreateEvents(es []*catalogue.Event) error {
 	}
 	err := s.updateLocal(func(tx *bolt.Tx) error {
 		for _, e := range es {
-			if err := resolvePlace(tx, e); err != nil {
+			if err := resolveLocalPlace(tx, e); err != nil {
 				return err
 			}
 			if err := putRecord(tx, bucketEvents, e.ID, e, kindEvent, nil, eventEntries(e)); err != nil {
