@@ -164,10 +164,10 @@ func CheckURL(raw string, allowPrivate bool) (*url.URL, error) {
 	}
 	host := u.Hostname()
 	if a, err := netip.ParseAddr(host); err == nil && !allowPrivate && federation.IsPrivateIP(a) {
-		return nil, fmt.Errorf("url : %w (%s) ; utilisez --allow-private pour un réseau local", federation.ErrPrivateAddress, host)
+		return nil, fmt.Errorf("url : %w (%s) ; l'instance ne télécharge pas d'adresse locale ou privée sauf avec --allow-private", federation.ErrPrivateAddress, host)
 	}
 	if !allowPrivate && (strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost")) {
-		return nil, fmt.Errorf("url : %w (%s) ; utilisez --allow-private pour un réseau local", federation.ErrPrivateAddress, host)
+		return nil, fmt.Errorf("url : %w (%s) ; l'instance ne télécharge pas d'adresse locale ou privée sauf avec --allow-private", federation.ErrPrivateAddress, host)
 	}
 	if _, _, err := net.SplitHostPort(u.Host); err != nil && strings.Contains(u.Host, ":") && !strings.HasPrefix(u.Host, "[") {
 		return nil, errors.New("url : port invalide")

@@ -29,6 +29,8 @@ const DefaultMaxVanished = 0.20
 type Source struct {
 	ID  string `json:"id"`
 	URL string `json:"url"`
+	// Name is what the editors call the source; "" shows the URL.
+	Name string `json:"name,omitempty"`
 	// Mapping maps a field of the standard to a column (or key) of the
 	// file; nil lets the reader recognise the columns.
 	Mapping map[string]string `json:"mapping,omitempty"`

@@ -271,7 +271,7 @@ func (rd *reader) jsonKey(k string) string {
 // it names one.
 func (rd *reader) mappedKey(k string) (string, bool) {
 	for field, col := range rd.opts.Mapping {
-		if sameColumn(k, col) {
+		if strings.TrimSpace(col) != "" && sameColumn(k, col) {
 			return field, true
 		}
 	}
@@ -292,7 +292,7 @@ func (rd *reader) checkJSONMapping() error {
 		if !knownField(field) {
 			return fmt.Errorf("%w : « %s » n'est pas un champ du standard (%s…)", ErrMapping, field, strings.Join(ColumnsV1[:6], ", "))
 		}
-		if !slices.ContainsFunc(rd.res.Mapping, func(m Mapped) bool { return m.Forced && m.Field == field }) {
+		if strings.TrimSpace(col) != "" && !slices.ContainsFunc(rd.res.Mapping, func(m Mapped) bool { return m.Forced && m.Field == field }) {
 			var keys []string
 			for _, m := range rd.res.Mapping {
 				keys = append(keys, m.Column)

@@ -28,6 +28,27 @@ var ErrMapping = errors.New("correspondance des colonnes invalide")
 // horaires_lundi_matin…).
 func MappingField(field string) bool { return knownField(field) }
 
+// ColumnsError is the error of Read for a file whose columns (or keys)
+// give neither the places' names nor their communes or coordinates. It
+// wraps ErrFormat, and carries the columns the file has, as Result's
+// Mapping and Unused would, so that an editor can map them by hand.
+type ColumnsError struct {
+	Mapping []Mapped
+	Unused  []string
+	msg     string
+}
+
+func (e *ColumnsError) Error() string { return e.msg }
+func (e *ColumnsError) Unwrap() error { return ErrFormat }
+
+// noneMapped reports whether Options.Mapping says that no column gives
+// field (it maps field to ""): a column detected as giving it is left
+// unused.
+func (rd *reader) noneMapped(field string) bool {
+	col, ok := rd.opts.Mapping[field]
+	return ok && strings.TrimSpace(col) == ""
+}
+
 // requiredColumns are the fields the standard requires that a file
 // should give a column for.
 var requiredColumns = []string{"nom", "adresse", "code_postal", "commune", "services"}
@@ -44,6 +65,9 @@ func (rd *reader) mapHeader(header []string, delim string) ([]string, error) {
 	for field, col := range rd.opts.Mapping {
 		if !knownField(field) {
 			return nil, fmt.Errorf("%w : « %s » n'est pas un champ du standard (%s…)", ErrMapping, field, strings.Join(ColumnsV1[:6], ", "))
+		}
+		if strings.TrimSpace(col) == "" {
+			continue // no column gives it: see below
 		}
 		i := slices.IndexFunc(header, func(h string) bool { return sameColumn(h, col) })
 		if i < 0 {
@@ -62,7 +86,7 @@ func (rd *reader) mapHeader(header []string, delim string) ([]string, error) {
 				continue
 			}
 			f, syn := headerField(h)
-			if f == "" || syn != (pass == 1) {
+			if f == "" || syn != (pass == 1) || rd.noneMapped(f) {
 				continue
 			}
 			if first, dup := taken[f]; dup {
@@ -92,12 +116,12 @@ func (rd *reader) mapHeader(header []string, delim string) ([]string, error) {
 	hasAddress := has(colAdressePostale)
 	coords := has("latitude") && has("longitude")
 	if !has("nom") {
-		return nil, fmt.Errorf("%w : aucune colonne ne donne le nom des lieux (nom) ; colonnes du fichier : « %s » ; "+
-			"indiquez-la avec une correspondance (--mapping)", ErrFormat, shorten(strings.Join(header, delim), 200))
+		return nil, &ColumnsError{Mapping: res.Mapping, Unused: res.Unused, msg: fmt.Sprintf("%v : aucune colonne ne donne le nom des lieux (nom) ; colonnes du fichier : « %s » ; "+
+			"indiquez-la avec une correspondance (--mapping)", ErrFormat, shorten(strings.Join(header, delim), 200))}
 	}
 	if !has("commune") && !coords && !hasAddress {
-		return nil, fmt.Errorf("%w : aucune colonne ne donne la commune des lieux (commune) ni leurs coordonnées (latitude, longitude) ; "+
-			"colonnes du fichier : « %s » ; indiquez-la avec une correspondance (--mapping)", ErrFormat, shorten(strings.Join(header, delim), 200))
+		return nil, &ColumnsError{Mapping: res.Mapping, Unused: res.Unused, msg: fmt.Sprintf("%v : aucune colonne ne donne la commune des lieux (commune) ni leurs coordonnées (latitude, longitude) ; "+
+			"colonnes du fichier : « %s » ; indiquez-la avec une correspondance (--mapping)", ErrFormat, shorten(strings.Join(header, delim), 200))}
 	}
 	for _, f := range requiredColumns {
 		if has(f) || hasAddress && f != "services" {

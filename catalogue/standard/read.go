@@ -40,7 +40,9 @@ type Options struct {
 	// spreadsheet, or of the keys of a JSON file: it maps a field of the
 	// standard (or a pseudo-column: adresse_postale, horaires_lundi,
 	// horaires_lundi_matin…) to the header of the column (or the key)
-	// that gives it. The other columns are detected.
+	// that gives it. A field mapped to "" has no column: the column that
+	// would be detected as giving it is left unused. The other columns
+	// are detected.
 	Mapping map[string]string
 }
 

@@ -2,17 +2,14 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
-	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/maillage/maillage/catalogue/standard"
 	"github.com/maillage/maillage/federation"
 	"github.com/maillage/maillage/sources"
 	"github.com/maillage/maillage/storage"
@@ -40,6 +37,7 @@ func sourceAdd(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("source add", "ajoute une source de lieux, un fichier en ligne que serve télécharge et importe à intervalle régulier.")
 	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "répertoire `DIR` des données (MAILLAGE_DATA)")
 	rawURL := fs.String("url", "", "`URL` du fichier CSV, JSON, XLSX ou ODS")
+	name := fs.String("name", "", "`NOM` de la source, montré dans /admin/sources (facultatif)")
 	mappingFile := fs.String("mapping", "", "`FICHIER` JSON : champ du standard → colonne du fichier")
 	every := fs.Duration("every", 24*time.Hour, "`DURÉE` entre deux téléchargements")
 	maxVanished := fs.Float64("max-vanished", storage.DefaultMaxVanished*100, "`POURCENTAGE` des fiches qui peuvent disparaître d'un coup et être supprimées")
@@ -47,20 +45,18 @@ func sourceAdd(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	u, err := sources.CheckURL(*rawURL, *allowPrivate)
-	if err != nil {
-		return fmt.Errorf("--%w", err)
-	}
-	if *every < sources.MinEvery {
-		return fmt.Errorf("--every : au moins %s entre deux téléchargements (%s donné)", sources.MinEvery, *every)
-	}
-	if *maxVanished <= 0 || *maxVanished > 100 {
+	if *maxVanished <= 0 {
 		return fmt.Errorf("--max-vanished : un pourcentage entre 0 et 100 est attendu (%g donné)", *maxVanished)
 	}
-	src := storage.Source{URL: u.String(), Every: *every, MaxVanished: *maxVanished / 100}
-	if *mappingFile != "" {
-		if src.Mapping, err = readMapping(*mappingFile); err != nil {
-			return err
+	mapping, err := readMapping(*mappingFile)
+	if err != nil {
+		return err
+	}
+	src, problems := sources.Check(sources.Input{URL: *rawURL, Name: *name, Every: *every, MaxVanished: *maxVanished, Mapping: mapping}, *allowPrivate)
+	for _, f := range []string{sources.FieldURL, sources.FieldName, sources.FieldEvery, sources.FieldMaxVanished} {
+		if msg, bad := problems[f]; bad {
+			flag := map[string]string{sources.FieldURL: "url", sources.FieldName: "name", sources.FieldEvery: "every", sources.FieldMaxVanished: "max-vanished"}[f]
+			return fmt.Errorf("--%s : %s", flag, msg)
 		}
 	}
 	st, err := openStore(*data, "", stderr)
@@ -79,7 +75,8 @@ func sourceAdd(args []string, stdout, stderr io.Writer) error {
 }
 
 // readMapping reads a mapping file: a JSON object from a field of the
-// standard to a column of the file.
+// standard to a column of the file ("" for none), as
+// sources.ParseMapping reads it.
 func readMapping(path string) (map[string]string, error) {
 	if path == "" {
 		return nil, nil
@@ -88,17 +85,9 @@ func readMapping(path string) (map[string]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--mapping : %w", err)
 	}
-	var m map[string]string
-	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, fmt.Errorf("--mapping : un objet JSON {\"champ du standard\": \"colonne du fichier\"} est attendu : %v", err)
-	}
-	for field, column := range m {
-		if !standard.MappingField(field) {
-			return nil, fmt.Errorf("--mapping : « %s » n'est pas un champ du standard", field)
-		}
-		if strings.TrimSpace(column) == "" {
-			return nil, fmt.Errorf("--mapping : colonne vide pour le champ « %s »", field)
-		}
+	m, err := sources.ParseMapping(data)
+	if err != nil {
+		return nil, fmt.Errorf("--mapping : %w", err)
 	}
 	return m, nil
 }
@@ -123,7 +112,7 @@ func sourceList(args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tURL\tPÉRIODE\tLIEUX\tDERNIER PASSAGE")
+	fmt.Fprintln(tw, "ID\tNOM — URL\tPÉRIODE\tLIEUX\tDERNIER PASSAGE")
 	for _, src := range srcs {
 		last := "jamais"
 		if runs, err := st.SourceRuns(src.ID, 1); err != nil {
@@ -135,7 +124,11 @@ func sourceList(args []string, stdout, stderr io.Writer) error {
 				last += " — " + r.Error
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", src.ID, src.URL, src.Every, len(src.Records), last)
+		name := src.URL
+		if src.Name != "" {
+			name = src.Name + " — " + src.URL
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", src.ID, name, src.Every, len(src.Records), last)
 	}
 	return tw.Flush()
 }

@@ -30,6 +30,11 @@ func TestSourceCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	badMapping := filepath.Join(t.TempDir(), "bad.json")
+	if err := os.WriteFile(badMapping, []byte(`{"nom_du_lieu": "Nom"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
 	// Bad input gets a clear French error naming the flag, and changes nothing.
 	for _, tt := range []struct {
 		args []string
@@ -40,6 +45,8 @@ func TestSourceCommands(t *testing.T) {
 		{[]string{"add", "--data", dir, "--url", "https://exemple.fr/x.csv", "--every", "1m"}, "--every : au moins 5m0s"},
 		{[]string{"add", "--data", dir, "--url", "https://exemple.fr/x.csv", "--max-vanished", "0"}, "--max-vanished"},
 		{[]string{"remove", "--data", dir, "nope"}, "source « nope » inconnue"},
+		{[]string{"add", "--data", dir, "--url", "https://exemple.fr/x.csv", "--name", strings.Repeat("n", 121)}, "--name : 120 caractères au plus"},
+		{[]string{"add", "--data", dir, "--url", "https://exemple.fr/x.csv", "--mapping", badMapping}, "--mapping : « nom_du_lieu » n'est pas un champ du standard"},
 	} {
 		if _, err := runSource(t, tt.args...); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("source %v: %v; want an error containing %q", tt.args, err, tt.want)
@@ -49,7 +56,7 @@ func TestSourceCommands(t *testing.T) {
 		t.Fatalf("list after refusals: %q, %v; want no source", out, err)
 	}
 
-	out, err := runSource(t, "add", "--data", dir, "--url", srv.URL+"/lieux.csv", "--mapping", mapping, "--every", "6h", "--allow-private")
+	out, err := runSource(t, "add", "--data", dir, "--url", srv.URL+"/lieux.csv", "--mapping", mapping, "--every", "6h", "--name", "Réseau des Tilleuls", "--allow-private")
 	if err != nil {
 		t.Fatalf("add: %v", err)
 	}
@@ -59,7 +66,7 @@ func TestSourceCommands(t *testing.T) {
 		t.Fatalf("run: %q, %v; want 1 place created", out, err)
 	}
 	out, err = runSource(t, "list", "--data", dir)
-	if err != nil || !strings.Contains(out, id) || !strings.Contains(out, "6h0m0s") || !strings.Contains(out, "1 créés") {
+	if err != nil || !strings.Contains(out, id) || !strings.Contains(out, "Réseau des Tilleuls") || !strings.Contains(out, "6h0m0s") || !strings.Contains(out, "1 créés") {
 		t.Fatalf("list: %q, %v; want the source with its last run", out, err)
 	}
 	if out, err = runSource(t, "remove", "--data", dir, id); err != nil || !strings.Contains(out, "retirée") {
