@@ -63,6 +63,9 @@ type Config struct {
 	// request matched ("/lieux/{id}", "/api/v1/places/{id}"), before its
 	// handler runs: the metrics' route label.
 	RouteMatched func(r *http.Request, template string)
+	// AllowPrivate lets the editors register a source (/admin/sources)
+	// at a loopback or private address, as serve's --allow-private.
+	AllowPrivate bool
 }
 
 // New returns the HTTP handler of an instance: the ActivityPub routes
@@ -70,7 +73,7 @@ type Config struct {
 // the public pages and the editors' pages, in that order.
 func New(cfg Config) http.Handler {
 	s := &server.Server{Store: cfg.Store, Log: cfg.Logger, Now: cfg.Now, MaxBody: cfg.MaxBody, Fed: cfg.Federation,
-		Proxies: server.Proxies(cfg.TrustedProxies)}
+		Proxies: server.Proxies(cfg.TrustedProxies), AllowPrivate: cfg.AllowPrivate}
 	if s.Log == nil {
 		s.Log = slog.Default()
 	}

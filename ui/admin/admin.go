@@ -95,6 +95,7 @@ func (p *Module) Route(r *mux.Router) {
 	post("/import", server.RoleCatalogue, p.importUpload)
 	post("/import/appliquer", server.RoleCatalogue, p.importApply)
 	get("/sources", server.RoleCatalogue, p.sourcesPage)
+	post("/sources", server.RoleCatalogue, p.addSource)
 	post("/sources/{id}/retirer", server.RoleCatalogue, p.removeSource)
 	get("/signalements", server.RoleCatalogue, p.reportsPage)
 	post("/signalements/{id}/traite", server.RoleCatalogue, p.handleReport(true))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -181,4 +182,17 @@ func (p *Module) importFailed(w http.ResponseWriter, r *http.Request, a *adminSe
 		p.adminFail(w, r, a, err)
 	}
 	return true
+}
+
+// mappingJSON writes a mapping in the format of --mapping, indented, or
+// "" for none.
+func mappingJSON(m map[string]string) string {
+	if len(m) == 0 {
+		return ""
+	}
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return ""
+	}
+	return string(b)
 }

@@ -21,6 +21,9 @@ type Server struct {
 	Fed     Federation
 	Figures StatsCache // ComputeStats
 	Proxies Proxies    // trusted reverse Proxies
+	// AllowPrivate lets an editor register a source at a loopback or
+	// private address (the instance's --allow-private).
+	AllowPrivate bool
 }
 
 // Healthz answers the health checks.
