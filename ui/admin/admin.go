@@ -94,6 +94,7 @@ func (p *Module) Route(r *mux.Router) {
 	get("/import", server.RoleCatalogue, p.importPage)
 	post("/import", server.RoleCatalogue, p.importUpload)
 	post("/import/appliquer", server.RoleCatalogue, p.importApply)
+	post("/import/correspondance", server.RoleCatalogue, p.importRemap)
 	get("/sources", server.RoleCatalogue, p.sourcesPage)
 	post("/sources", server.RoleCatalogue, p.addSource)
 	post("/sources/{id}/retirer", server.RoleCatalogue, p.removeSource)

@@ -30,7 +30,10 @@ func TestAdminImportPreviewThenApply(t *testing.T) {
 		"<strong>8</strong> lieux seront créés", "<strong>3</strong> lignes rejetées", "<strong>18</strong> avertissements",
 		"<td>3</td><td>a2</td><td>code_postal</td><td>5 chiffres attendus, « 130 » reçu : valeur ignorée, lieu importé comme brouillon « à compléter »</td>",
 		"Importer ces lieux", "<strong>6</strong> brouillons « à compléter »",
-		"<h3>Colonnes du fichier</h3>", "<tr><td>code_postal</td><td>code_postal</td></tr>")
+		`<h2 id="correspondance">Colonnes du fichier</h2>`, `<label for="colonne-code_postal">code_postal</label>`)
+	if got := selectedColumn(t, a.Body, "code_postal"); got != "code_postal" {
+		t.Errorf("code_postal's column = %q; want code_postal", got)
+	}
 	if n := in.LocalPlaces(); n != 0 {
 		t.Fatalf("the preview stored %d places", n)
 	}

@@ -22,9 +22,11 @@ var ErrBodyTooLarge = errors.New("corps de requête trop volumineux")
 type BadRequest struct {
 	Msg    string
 	Fields map[string]string
+	Err    error // the cause, when there is one
 }
 
 func (e *BadRequest) Error() string { return e.Msg }
+func (e *BadRequest) Unwrap() error { return e.Err }
 
 // WriteError maps an error to a status and a French message. Internal
 // detail goes to the log only.

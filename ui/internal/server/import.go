@@ -73,7 +73,7 @@ func (s *Server) RunImportMapped(body io.Reader, dryRun bool, mapping map[string
 	case errors.As(err, &tooLarge):
 		return ImportReport{}, ErrBodyTooLarge
 	case errors.Is(err, standard.ErrFormat), errors.Is(err, standard.ErrMapping):
-		return ImportReport{}, &BadRequest{Msg: err.Error()}
+		return ImportReport{}, &BadRequest{Msg: err.Error(), Err: err}
 	case err != nil:
 		return ImportReport{}, err
 	}
