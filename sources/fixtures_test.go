@@ -3,6 +3,8 @@ package sources
 import (
 	"archive/zip"
 	"bytes"
+	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"html"
@@ -12,6 +14,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/maillage/maillage/storage"
 )
 
 var updateFixtures = flag.Bool("update", false, "rewrite testdata/producteur.xlsx and producteur.ods")
@@ -137,5 +141,38 @@ func TestSourceMappingAppliesToSpreadsheets(t *testing.T) {
 				t.Fatalf("place read through the mapping: %+v", p)
 			}
 		})
+	}
+}
+
+// A mapping changed after a file was imported applies to the same file
+// at the next run: the file is fetched and read again, not skipped as
+// unchanged; a source removed during a run is not brought back.
+func TestSourceMappingChangeRereadsTheFile(t *testing.T) {
+	e := newEnv(t, csvFile(3, nil, nil))
+	if runs := e.runDue(t, 0); len(runs) != 1 || runs[0].Created != 3 {
+		t.Fatalf("first run = %+v", runs)
+	}
+	err := e.store.UpdateSource(e.src.ID, func(src *storage.Source) {
+		src.Mapping, src.Digest, src.ETag, src.LastModified = map[string]string{"adresse": ""}, "", "", ""
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := e.runDue(t, 24*time.Hour)
+	if len(runs) != 1 || runs[0].Status != StatusImported || runs[0].HTTPStatus != 200 {
+		t.Fatalf("after the mapping changed: %+v; want the file read again", runs)
+	}
+	kept, err := e.store.Source(e.src.ID)
+	if err != nil || kept.Mapping["adresse"] != "" || len(kept.Mapping) != 1 || kept.Digest == "" {
+		t.Errorf("source after the run = %+v, %v; want its new mapping kept and the file's digest", kept, err)
+	}
+	if err := e.store.RemoveSource(e.src.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.runner.Run(context.Background(), e.src.ID); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("run of a removed source: %v; want ErrNotFound", err)
+	}
+	if srcs, _ := e.store.Sources(); len(srcs) != 0 {
+		t.Errorf("the removed source is back: %+v", srcs)
 	}
 }

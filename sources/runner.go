@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/netip"
 	"net/url"
@@ -138,7 +139,20 @@ func (r *Runner) Run(ctx context.Context, id string) (storage.SourceRun, error) 
 	}()
 	run.Finished = r.cfg.Now().UTC()
 	src.NextRun = run.Started.Add(src.Every)
-	if err := r.cfg.Store.SaveSource(src); err != nil {
+	// Only the state of the fetch is written back: an editor may have
+	// changed the mapping meanwhile (the file is then read again next
+	// time), or removed the source (nothing is kept).
+	err = r.cfg.Store.UpdateSource(src.ID, func(cur *storage.Source) {
+		cur.NextRun, cur.Records = src.NextRun, src.Records
+		cur.ETag, cur.LastModified, cur.Digest = src.ETag, src.LastModified, src.Digest
+		if !maps.Equal(cur.Mapping, src.Mapping) {
+			cur.ETag, cur.LastModified, cur.Digest = "", "", ""
+		}
+	})
+	if errors.Is(err, storage.ErrNotFound) {
+		return run, nil
+	}
+	if err != nil {
 		return run, err
 	}
 	if err := r.cfg.Store.AddSourceRun(run); err != nil {

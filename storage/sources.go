@@ -115,6 +115,37 @@ func (s *Store) SaveSource(src Source) error {
 	return nil
 }
 
+// UpdateSource applies edit to the stored source id, in one transaction,
+// so that two writers (a run and an editor) do not undo each other's
+// changes. It fails with ErrNotFound when the source was removed.
+func (s *Store) UpdateSource(id string, edit func(*Source)) error {
+	err := s.update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucketIfNotExists(bucketSources)
+		if err != nil {
+			return err
+		}
+		v := b.Get([]byte(id))
+		if v == nil {
+			return ErrNotFound
+		}
+		var src Source
+		if err := json.Unmarshal(v, &src); err != nil {
+			return err
+		}
+		edit(&src)
+		src.ID = id
+		data, err := json.Marshal(src)
+		if err != nil {
+			return err
+		}
+		return b.Put([]byte(id), data)
+	}, nil)
+	if err != nil {
+		return fmt.Errorf("update source %s: %w", id, err)
+	}
+	return nil
+}
+
 // Sources lists the sources, oldest first.
 func (s *Store) Sources() ([]Source, error) {
 	var out []Source

@@ -418,8 +418,10 @@ func (p *Module) importApply(w http.ResponseWriter, r *http.Request, a *adminSes
 			v.Source = sourceLabel(src)
 			if !maps.Equal(src.Mapping, f.mapping) {
 				// The same file read otherwise: the next run reads it again.
-				src.Mapping, src.Digest, src.ETag, src.LastModified = f.mapping, "", "", ""
-				if err := p.Store.SaveSource(src); err != nil {
+				err := p.Store.UpdateSource(src.ID, func(cur *storage.Source) {
+					cur.Mapping, cur.Digest, cur.ETag, cur.LastModified = f.mapping, "", "", ""
+				})
+				if err != nil && !errors.Is(err, storage.ErrNotFound) {
 					p.adminFail(w, r, a, err)
 					return
 				}
