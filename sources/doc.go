@@ -12,6 +12,11 @@
 // its records vanish at once; beyond that nothing is deleted and the
 // editors get an alert. Every run is kept with its counts and warnings.
 //
+// A source's mapping (field of the standard → column or key of the file,
+// the format of maillage import --mapping) is handed to the reader, so it
+// applies to every format. Check validates a new source for both maillage
+// source add and the form of /admin/sources.
+//
 // It reads files with catalogue/standard and writes with storage; it does
 // not import ui.
 package sources
