@@ -31,7 +31,8 @@ const usage = `usage:
   maillage move-url     --data DIR --url URL   (change l'adresse publique, tant que l'instance n'a jamais fédéré)
   maillage compact      --data DIR             (rend l'espace libéré, instance arrêtée)
   maillage version                                                   (version, commit et version de Go du binaire)
-  maillage source add    --data DIR --url URL [--mapping FICHIER] [--every 24h] [--max-vanished 20] [--allow-private]
+  maillage source add    --data DIR --url URL [--name NOM] [--mapping FICHIER] [--every 24h] [--max-vanished 20] [--allow-private]
+  maillage source mapping --data DIR [--mapping FICHIER] ID   (montre, ou remplace, la correspondance des colonnes de la source)
   maillage source list   --data DIR
   maillage source remove --data DIR ID
   maillage source run    --data DIR [--url URL] [--allow-private] ID   (télécharge et importe maintenant, serve arrêté)`

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,7 +16,7 @@ import (
 	"github.com/maillage/maillage/storage"
 )
 
-// sourceCommand runs "maillage source add|list|remove|run".
+// sourceCommand runs "maillage source add|list|remove|mapping|run".
 func sourceCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return group("source", args)
@@ -27,6 +28,8 @@ func sourceCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return sourceList(args[1:], stdout, stderr)
 	case "remove":
 		return sourceRemove(args[1:], stdout, stderr)
+	case "mapping":
+		return sourceMapping(args[1:], stdout, stderr)
 	case "run":
 		return sourceRun(ctx, args[1:], stdout, stderr)
 	}
@@ -202,5 +205,71 @@ func sourceRun(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if run.Status == sources.StatusError {
 		return errors.New(run.Error)
 	}
+	return nil
+}
+
+// sourceMapping prints the mapping of the source ID, in the format of
+// --mapping, or replaces it with the one of --mapping FILE (an empty
+// object {} goes back to detection); the next run then reads the file
+// again, even unchanged.
+func sourceMapping(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("source mapping", "montre la correspondance des colonnes de la source ID, ou la remplace par celle de --mapping ; le prochain passage relit alors le fichier.")
+	data := fs.String("data", envOr(os.Getenv, "MAILLAGE_DATA", "./data"), "répertoire `DIR` des données (MAILLAGE_DATA)")
+	mappingFile := fs.String("mapping", "", "`FICHIER` JSON : champ du standard → colonne du fichier (\"\" : aucune colonne ; {} : colonnes reconnues automatiquement)")
+	id, err := parseWithOneArg(fs, args)
+	if err != nil {
+		return err
+	}
+	if id == "" {
+		return errors.New("identifiant manquant : maillage source mapping --data DIR [--mapping FICHIER] ID")
+	}
+	var mapping map[string]string
+	if *mappingFile != "" {
+		if mapping, err = readMapping(*mappingFile); err != nil {
+			return err
+		}
+	}
+	st, err := openStore(*data, "", stderr)
+	if err != nil {
+		return err
+	}
+	if *mappingFile == "" {
+		src, err := st.Source(id)
+		if cerr := st.Close(); err == nil {
+			err = cerr
+		}
+		if errors.Is(err, storage.ErrNotFound) {
+			return fmt.Errorf("source « %s » inconnue (voir maillage source list)", id)
+		}
+		if err != nil {
+			return err
+		}
+		if len(src.Mapping) == 0 {
+			fmt.Fprintln(stdout, "aucune correspondance : les colonnes sont reconnues automatiquement")
+			return nil
+		}
+		out, err := json.MarshalIndent(src.Mapping, "", "  ")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s\n", out)
+		return nil
+	}
+	if len(mapping) == 0 {
+		mapping = nil
+	}
+	err = st.UpdateSource(id, func(src *storage.Source) {
+		src.Mapping, src.Digest, src.ETag, src.LastModified = mapping, "", "", ""
+	})
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	if errors.Is(err, storage.ErrNotFound) {
+		return fmt.Errorf("source « %s » inconnue (voir maillage source list)", id)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "correspondance de la source %s remplacée (%d champs) ; le prochain passage relit le fichier\n", id, len(mapping))
 	return nil
 }

@@ -69,6 +69,26 @@ func TestSourceCommands(t *testing.T) {
 	if err != nil || !strings.Contains(out, id) || !strings.Contains(out, "Réseau des Tilleuls") || !strings.Contains(out, "6h0m0s") || !strings.Contains(out, "1 créés") {
 		t.Fatalf("list: %q, %v; want the source with its last run", out, err)
 	}
+	// The mapping is kept with the source: shown, replaced, refused when bad.
+	if out, err = runSource(t, "mapping", "--data", dir, id); err != nil || !strings.Contains(out, `"nom": "Nom de la structure"`) {
+		t.Fatalf("mapping: %q, %v; want the source's mapping", out, err)
+	}
+	other := filepath.Join(t.TempDir(), "other.json")
+	if err := os.WriteFile(other, []byte(`{"id": "identifiant", "nom": "Nom de la structure", "horaires": ""}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err = runSource(t, "mapping", "--data", dir, "--mapping", other, id); err != nil || !strings.Contains(out, "remplacée (3 champs)") {
+		t.Fatalf("mapping --mapping: %q, %v", out, err)
+	}
+	if _, err = runSource(t, "mapping", "--data", dir, "--mapping", badMapping, id); err == nil || !strings.Contains(err.Error(), "--mapping : « nom_du_lieu »") {
+		t.Errorf("bad mapping: %v", err)
+	}
+	if _, err = runSource(t, "mapping", "--data", dir, "nope"); err == nil || !strings.Contains(err.Error(), "source « nope » inconnue") {
+		t.Errorf("unknown source: %v", err)
+	}
+	if out, err = runSource(t, "mapping", "--data", dir, id); err != nil || !strings.Contains(out, `"horaires": ""`) {
+		t.Fatalf("mapping after the change: %q, %v", out, err)
+	}
 	if out, err = runSource(t, "remove", "--data", dir, id); err != nil || !strings.Contains(out, "retirée") {
 		t.Fatalf("remove: %q, %v", out, err)
 	}
