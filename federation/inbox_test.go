@@ -16,6 +16,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/maillage/maillage/catalogue"
+	"github.com/maillage/maillage/federation/safehttp"
 	"github.com/maillage/maillage/storage"
 )
 
@@ -222,7 +223,7 @@ func TestPrivateAddressesAreNotFetchedUnlessAllowed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fed.Follow(context.Background(), a13.fed.Actor()); !errors.Is(err, ErrPrivateAddress) {
+	if _, err := fed.Follow(context.Background(), a13.fed.Actor()); !errors.Is(err, safehttp.ErrPrivateAddress) {
 		t.Errorf("Follow of %s: %v; want ErrPrivateAddress", a13.fed.Actor(), err)
 	}
 	// An activity whose key lives on a private address is refused without

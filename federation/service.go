@@ -19,6 +19,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/maillage/maillage/catalogue"
+	"github.com/maillage/maillage/federation/safehttp"
 	"github.com/maillage/maillage/storage"
 )
 
@@ -71,7 +72,7 @@ type Service struct {
 	store  *storage.Store
 	log    *slog.Logger
 	now    func() time.Time
-	client *Client
+	client *safehttp.Client
 	key    *rsa.PrivateKey
 	actor  string // our actor's IRI
 	keyID  string
@@ -129,7 +130,7 @@ func New(cfg Config) (*Service, error) {
 	if s.cfg.Observer == nil {
 		s.cfg.Observer = nopObserver{}
 	}
-	s.client = NewClient(ClientOptions{AllowPrivate: cfg.AllowPrivate})
+	s.client = safehttp.New(safehttp.Options{AllowPrivate: cfg.AllowPrivate})
 	pem, err := s.store.ActorKey(func() (string, error) {
 		k, err := GenerateKey()
 		if err != nil {

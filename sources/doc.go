@@ -6,7 +6,7 @@
 // A Runner owns one goroutine, started by Start and stopped by Close (or
 // by the context given to Start); a panic in a run is recovered and kept
 // as that run's error. Fetches are conditional (ETag, If-Modified-Since)
-// and go through federation.Client, which refuses private addresses
+// and go through safehttp.Client, which refuses private addresses
 // unless the instance allows them. A record that vanished from the file
 // is deleted only when fewer than the source's share (20 % by default) of
 // its records vanish at once; beyond that nothing is deleted and the

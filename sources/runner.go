@@ -13,7 +13,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/maillage/maillage/federation"
+	"github.com/maillage/maillage/federation/safehttp"
 	"github.com/maillage/maillage/storage"
 )
 
@@ -38,7 +38,7 @@ type Config struct {
 // Runner fetches and imports the due sources.
 type Runner struct {
 	cfg    Config
-	client *federation.Client
+	client *safehttp.Client
 
 	mu      sync.Mutex // one run at a time
 	stop    context.CancelFunc
@@ -59,7 +59,7 @@ func New(cfg Config) *Runner {
 	if cfg.MaxBody == 0 {
 		cfg.MaxBody = 64 << 20
 	}
-	return &Runner{cfg: cfg, client: federation.NewClient(federation.ClientOptions{
+	return &Runner{cfg: cfg, client: safehttp.New(safehttp.Options{
 		AllowPrivate: cfg.AllowPrivate, Timeout: 2 * time.Minute, MaxBody: cfg.MaxBody})}
 }
 
@@ -177,11 +177,11 @@ func CheckURL(raw string, allowPrivate bool) (*url.URL, error) {
 		return nil, errors.New("url : adresse http(s) complète attendue, par exemple https://exemple.fr/lieux.csv")
 	}
 	host := u.Hostname()
-	if a, err := netip.ParseAddr(host); err == nil && !allowPrivate && federation.IsPrivateIP(a) {
-		return nil, fmt.Errorf("url : %w (%s) ; l'instance ne télécharge pas d'adresse locale ou privée sauf avec --allow-private", federation.ErrPrivateAddress, host)
+	if a, err := netip.ParseAddr(host); err == nil && !allowPrivate && safehttp.IsPrivateIP(a) {
+		return nil, fmt.Errorf("url : %w (%s) ; l'instance ne télécharge pas d'adresse locale ou privée sauf avec --allow-private", safehttp.ErrPrivateAddress, host)
 	}
 	if !allowPrivate && (strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost")) {
-		return nil, fmt.Errorf("url : %w (%s) ; l'instance ne télécharge pas d'adresse locale ou privée sauf avec --allow-private", federation.ErrPrivateAddress, host)
+		return nil, fmt.Errorf("url : %w (%s) ; l'instance ne télécharge pas d'adresse locale ou privée sauf avec --allow-private", safehttp.ErrPrivateAddress, host)
 	}
 	if _, _, err := net.SplitHostPort(u.Host); err != nil && strings.Contains(u.Host, ":") && !strings.HasPrefix(u.Host, "[") {
 		return nil, errors.New("url : port invalide")

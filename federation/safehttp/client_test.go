@@ -1,4 +1,4 @@
-package federation
+package safehttp
 
 import (
 	"errors"
@@ -13,16 +13,16 @@ func TestClientRefusesPrivateAddresses(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }))
 	defer srv.Close()
 	req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
-	if _, _, err := NewClient(ClientOptions{}).Do(req); !errors.Is(err, ErrPrivateAddress) {
+	if _, _, err := New(Options{}).Do(req); !errors.Is(err, ErrPrivateAddress) {
 		t.Errorf("a request to %s gave %v; want ErrPrivateAddress", srv.URL, err)
 	}
 	// A name resolving to loopback is refused the same way.
 	req, _ = http.NewRequest(http.MethodGet, strings.Replace(srv.URL, "127.0.0.1", "localhost", 1), nil)
-	if _, _, err := NewClient(ClientOptions{}).Do(req); !errors.Is(err, ErrPrivateAddress) {
+	if _, _, err := New(Options{}).Do(req); !errors.Is(err, ErrPrivateAddress) {
 		t.Errorf("a request to localhost gave %v; want ErrPrivateAddress", err)
 	}
 	req, _ = http.NewRequest(http.MethodGet, srv.URL, nil)
-	resp, body, err := NewClient(ClientOptions{AllowPrivate: true}).Do(req)
+	resp, body, err := New(Options{AllowPrivate: true}).Do(req)
 	if err != nil || resp.StatusCode != 200 || string(body) != "ok" {
 		t.Errorf("with AllowPrivate: %v %s", err, body)
 	}
@@ -44,7 +44,7 @@ func TestClientLimitsSizeAndRedirects(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	c := NewClient(ClientOptions{AllowPrivate: true, MaxBody: 1000})
+	c := New(Options{AllowPrivate: true, MaxBody: 1000})
 	get := func(path string) ([]byte, error) {
 		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
 		_, body, err := c.Do(req)

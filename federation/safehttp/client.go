@@ -1,4 +1,4 @@
-package federation
+package safehttp
 
 import (
 	"errors"
@@ -19,8 +19,8 @@ var ErrPrivateAddress = errors.New("adresse privée refusée")
 // ErrTooLarge is returned when a remote document exceeds the size limit.
 var ErrTooLarge = errors.New("document distant trop volumineux")
 
-// ClientOptions configures outgoing requests.
-type ClientOptions struct {
+// Options configures outgoing requests.
+type Options struct {
 	AllowPrivate bool          // reach loopback and private networks (tests, LAN)
 	Timeout      time.Duration // whole request; 15 s when zero
 	MaxBody      int64         // response size limit; 2 MiB when zero
@@ -32,11 +32,11 @@ type ClientOptions struct {
 // response size and follows redirects only within the same host.
 type Client struct {
 	http *http.Client
-	opts ClientOptions
+	opts Options
 }
 
-// NewClient returns a client with opts.
-func NewClient(opts ClientOptions) *Client {
+// New returns a client with opts.
+func New(opts Options) *Client {
 	if opts.Timeout == 0 {
 		opts.Timeout = 15 * time.Second
 	}
