@@ -120,6 +120,7 @@ func (x *Index) PutEventEntry(id string, entry []byte) error {
 	doc.network = x.network(network)
 	if stop {
 		doc.stopDept = x.dept(stopDept)
+		x.stops = append(x.stops, num)
 	}
 	if n, ok := x.placeNum[string(place)]; ok {
 		doc.place = x.places[n].id

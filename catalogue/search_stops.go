@@ -1,9 +1,14 @@
 package catalogue
 
 import (
+	"math"
 	"sort"
 	"time"
 )
+
+// kmPerDegree is the length of a degree of latitude, at least: a stop
+// further in latitude than the radius is further altogether.
+const kmPerDegree = 110.5
 
 // StopsNear answers, in order of start time, up to limit occurrences
 // overlapping [from, to) of the events held at a stop (Event.Etape)
@@ -11,19 +16,19 @@ import (
 // places near a commune shows beside them, so that a village with no
 // place still finds the minibus that stops there. Total counts them all.
 //
-// Stops are few beside the events at places: it scans the events and
-// expands only those at a stop near at.
+// Stops are few beside the events at places: it scans the list of the
+// events at a stop and expands only those near at.
 func (x *Index) StopsNear(at LatLon, radiusKm float64, from, to time.Time, limit int) EventHits {
 	limit = clampLimit(limit)
 	x.mu.RLock()
 	var hits []EventHit
-	for num := range x.events {
+	for _, num := range x.stops {
 		d := &x.events[num]
 		if !d.alive || !d.stop || !d.hasPos {
 			continue
 		}
 		pos, _ := x.eventPosition(d)
-		if DistanceKm(at, pos) > radiusKm {
+		if math.Abs(pos.Lat-at.Lat)*kmPerDegree > radiusKm || DistanceKm(at, pos) > radiusKm {
 			continue
 		}
 		series := d.series()

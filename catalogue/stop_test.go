@@ -2,6 +2,7 @@ package catalogue
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -124,8 +125,40 @@ func TestIndexFindsStops(t *testing.T) {
 	if hits := x.StopsNear(LatLon{dLat, dLon}, 10, now, now.AddDate(0, 1, 0), 10); hits.Total != 0 {
 		t.Errorf("StopsNear(Digne, 10 km) = %+v; want none: the base holds no stop", hits)
 	}
+	// Compaction renumbers the events: the stops follow.
+	for i := range 1500 {
+		id := fmt.Sprint("tmp", i)
+		x.PutEvent(&Event{ID: id, Lieu: "bus", Nom: "Atelier", Debut: start, Fin: start.Add(time.Hour), Network: Network{Local: true}})
+		x.RemoveEvent(id)
+	}
+	if hits := x.StopsNear(LatLon{mLat, mLon}, 10, now, now.AddDate(0, 1, 0), 3); hits.Total != 4 {
+		t.Errorf("StopsNear(Mane) after compaction = %+v; want the 4 occurrences", hits)
+	}
 	x.RemoveEvent("mane")
 	if hits := x.StopsNear(LatLon{mLat, mLon}, 10, now, now.AddDate(0, 1, 0), 3); hits.Total != 0 {
 		t.Errorf("StopsNear after removal = %+v; want none", hits)
+	}
+}
+
+// BenchmarkStopsNear is what a search of places near a commune adds:
+// the stops near it, among 100,000 events of which 1,000 at stops.
+func BenchmarkStopsNear(b *testing.B) {
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, Paris)
+	x := NewIndex(now)
+	lat, lon := 44.0, 5.5
+	x.PutPlace(&Place{ID: "p", Nom: "EPN", CodePostal: "04000", Latitude: &lat, Longitude: &lon, Network: Network{Local: true}})
+	for i := range 100000 {
+		start := now.Add(time.Duration(i%2000) * time.Hour)
+		e := &Event{ID: fmt.Sprint(i), Lieu: "p", Nom: "Atelier", Debut: start, Fin: start.Add(time.Hour), Network: Network{Local: true}}
+		if i%100 == 0 {
+			sLat, sLon := 43+float64(i%700)/100, 4+float64(i%500)/100
+			e.Etape = &Stop{Nom: "Salle", CodePostal: "04300", Latitude: &sLat, Longitude: &sLon}
+			e.Recurrence = "FREQ=WEEKLY;COUNT=10"
+		}
+		x.PutEvent(e)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		x.StopsNear(LatLon{43.94, 5.74}, 10, now, now.AddDate(0, 0, 62), 3)
 	}
 }

@@ -183,6 +183,12 @@ func (s *Store) putRemote(activityID string, objs []Remote) func(tx *bolt.Tx, t 
 		}
 		g := newGrouper(tx)
 		for i, o := range objs {
+			if o.Place == nil && (o.Event == nil || o.Event.Etape == nil) {
+				// A caller's bug (or a damaged log frame): the applier
+				// sets the change aside (poison.go), as it did when this
+				// was a nil dereference.
+				panic("storage: a remote record without a place that is not an event at a stop")
+			}
 			if o.Place != nil && !kept(tx, o.Place.APID, o.Place.Network) || o.Event != nil && !kept(tx, o.Event.APID, o.Event.Network) {
 				continue // hidden here, or from a blocked domain
 			}
