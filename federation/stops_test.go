@@ -137,6 +137,13 @@ func TestStopFromMobilizonShape(t *testing.T) {
 	if got, _ := paca.store.Event(peer.base + "/events/1"); got == nil || got.Nom != "Café numérique" {
 		t.Errorf("after another network's Update: %+v", got)
 	}
+	// A unit on another network's host: refused, as a location would be.
+	foreign := event("Unité d'ailleurs")
+	foreign["id"] = peer.base + "/events/3"
+	foreign["lieu_organisateur"] = PlaceObject(other.remotePlace("bus", "Bus d'un autre réseau"))
+	if code := peer.post(paca, peer.activity("Create", "c3", foreign), nil); code != http.StatusForbidden {
+		t.Errorf("Create with another host's unit: status %d; want 403", code)
+	}
 	// A location that cannot be located names the field.
 	nowhere := event("Nulle part")
 	nowhere["id"] = peer.base + "/events/2"
@@ -150,3 +157,43 @@ func TestStopFromMobilizonShape(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestStopFromObject reads the shapes of an address that peers send as a
+// location without id.
+func TestStopFromObject(t *testing.T) {
+	for _, tc := range []struct {
+		name                          string
+		loc                           map[string]any
+		nom, adresse, postal, commune string
+		lat                           float64
+	}{
+		{"Mobilizon PostalAddress", map[string]any{"name": "Salle polyvalente", "latitude": 43.9, "longitude": 5.7,
+			"address": map[string]any{"streetAddress": "Place de l'Église", "postalCode": "04300", "addressLocality": "Mane"}},
+			"Salle polyvalente", "Place de l'Église", "04300", "Mane", 43.9},
+		{"Gancio string", map[string]any{"name": "Marché", "address": "Place du marché, 04300 Mane"},
+			"Marché", "Place du marché, 04300 Mane", "04300", "Mane", 0},
+		{"Gancio address alone", map[string]any{"address": "Cours Belsunce, Marseille"},
+			"Cours Belsunce, Marseille", "Cours Belsunce, Marseille", "", "Marseille", 0},
+		{"markup in names", map[string]any{"name": "<b>Salle</b> des <i>fêtes</i>", "address": map[string]any{"addressLocality": "<script>x</script>Mane"}},
+			"Salle des fêtes", "", "", "Mane", 0},
+	} {
+		st, err := stopFromObject(tc.loc)
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		lat := 0.0
+		if st.Latitude != nil {
+			lat = *st.Latitude
+		}
+		if st.Nom != tc.nom || st.Adresse != tc.adresse || st.CodePostal != tc.postal || st.Commune != tc.commune || lat != tc.lat {
+			t.Errorf("stopFromObject(%s) = %+v; want %q %q %q %q %v", tc.name, st, tc.nom, tc.adresse, tc.postal, tc.commune, tc.lat)
+		}
+	}
+	if _, err := stopFromObject(map[string]any{"name": "x", "latitude": 123.0, "longitude": 5.0}); err == nil {
+		t.Error("stopFromObject(latitude 123) = nil; want an error")
+	}
+	if _, err := stopFromObject(map[string]any{}); err == nil {
+		t.Error("stopFromObject(empty) = nil; want an error")
+	}
+}
