@@ -36,6 +36,8 @@ func TestBrowserMobileUnitStop(t *testing.T) {
 
 	// Without JavaScript too.
 	in.WantPage("/lieux?ou=Mane+%2804%29", 200, `id="passages"`, "Permanence numérique au village", "Salle des fêtes, Mane")
+	// The unit, among the places near its base, says where it goes next.
+	in.WantPage("/lieux?ou=Digne-les-Bains", 200, "Bus numérique des Alpes", "Salle des fêtes, Mane")
 
 	uitest.CDPDo(t, ctx, chromedp.EmulateViewport(390, 844),
 		chromedp.Navigate(in.Srv.URL+"/"),

@@ -74,6 +74,7 @@ type nextAtelier struct {
 	Nom, URL string
 	Debut    time.Time
 	Free     bool
+	Stop     *catalogue.Stop // a mobile unit's passage elsewhere; nil at the place
 }
 
 // resultAteliers is how many next events a result shows, within
@@ -110,7 +111,7 @@ func (p *Module) addAteliers(items []placeItem) error {
 			continue
 		}
 		items[i].Ateliers = append(items[i].Ateliers, nextAtelier{Nom: e.Nom, URL: "/evenements/" + url.PathEscape(e.ID),
-			Debut: e.Debut, Free: page.Has(e.Frais, "Gratuit")})
+			Debut: e.Debut, Free: page.Has(e.Frais, "Gratuit"), Stop: e.Etape})
 	}
 	return nil
 }
