@@ -236,8 +236,8 @@ func seedDemo(st *storage.Store, n demoNetwork, seed int) (int, error) {
 }
 
 // seedMobileUnit adds a mobile unit based in Apt and its weekly stops at
-// the village halls of Saignon and Bonnieux, villages with no place
-// (mobile mediation, "hors les murs": see docs/API.md, "etape").
+// Saignon and Bonnieux, two villages of the Luberon (mobile mediation,
+// "hors les murs": see docs/API.md, "etape").
 func seedMobileUnit(st *storage.Store, wed time.Time) error {
 	lat, lon := 43.8765, 5.3964
 	bus := &catalogue.Place{
