@@ -11,11 +11,12 @@ import (
 // catalogue.Stop), so that a village with no place finds the minibus
 // that stops at its village hall.
 
-// stopsShown and stopsDays bound the stops a search shows: the next
-// few, within two months.
+// stopsRead and stopsDays bound the stops a search shows: the next
+// few occurrences within two months, those of one event on one card
+// (its other dates listed).
 const (
-	stopsShown = 3
-	stopsDays  = 62
+	stopsRead = 10
+	stopsDays = 62
 )
 
 // stopItem is a stop of a mobile unit in a search's results.
@@ -29,11 +30,11 @@ type stopItem struct {
 // commune's mobile units' passages.
 func (p *Module) stopsNear(at catalogue.LatLon, radiusKm float64) ([]stopItem, int, error) {
 	now := p.Now()
-	res, err := p.Store.StopsNear(at, radiusKm, now, now.AddDate(0, 0, stopsDays), stopsShown)
+	res, err := p.Store.StopsNear(at, radiusKm, now, now.AddDate(0, 0, stopsDays), stopsRead)
 	if err != nil || res.Total == 0 {
 		return nil, 0, err
 	}
-	items := p.eventItems(res.Items, false)
+	items := p.eventItems(res.Items, true)
 	out := make([]stopItem, 0, len(items))
 	for _, it := range items {
 		si := stopItem{eventItem: it}
