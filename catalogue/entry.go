@@ -93,7 +93,24 @@ func AppendEventEntry(dst []byte, e *Event) []byte {
 	dst = binary.AppendVarint(dst, e.Fin.Unix())
 	dst = binary.AppendUvarint(dst, uint64(e.Fin.Nanosecond()))
 	dst = appendString(dst, e.Recurrence)
-	return appendStrings(dst, distinct(append(Terms(e.Nom), Terms(e.Description)...)))
+	terms := append(Terms(e.Nom), Terms(e.Description)...)
+	if e.Etape != nil {
+		terms = append(append(terms, Terms(e.Etape.Nom)...), Terms(e.Etape.Commune)...)
+	}
+	dst = appendStrings(dst, distinct(terms))
+	if e.Etape == nil {
+		return dst
+	}
+	// A stop: its département and coordinates, after the fields every
+	// entry has (an entry without them, such as every entry written
+	// before stops, is an event at its place).
+	dst = appendString(dst, e.Etape.Departement())
+	if !e.Etape.HasCoordinates() {
+		return append(dst, 0)
+	}
+	dst = append(dst, 1)
+	dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(*e.Etape.Latitude))
+	return binary.LittleEndian.AppendUint64(dst, math.Float64bits(*e.Etape.Longitude))
 }
 
 // networkOf is the actor of a record of another network, "" for a local one.

@@ -24,8 +24,15 @@ type Event struct {
 	Description string    `json:"description,omitempty"`
 	Debut       time.Time `json:"debut"`
 	Fin         time.Time `json:"fin"`
-	// Lieu is the id or the ActivityPub id of a place of the catalogue.
-	Lieu        string   `json:"lieu"`
+	// Lieu is the id or the ActivityPub id of a place of the catalogue:
+	// where the event takes place, or, with Etape, the place that runs
+	// it (a mobile unit). Only an event received from another network
+	// may have an Etape and no Lieu (a Mobilizon or Gancio event at an
+	// address).
+	Lieu string `json:"lieu"`
+	// Etape is where the event takes place when that is not a place of
+	// the catalogue: a stop of a mobile unit; nil otherwise.
+	Etape       *Stop    `json:"etape,omitempty"`
 	Services    []string `json:"services,omitempty"`
 	Publics     []string `json:"publics,omitempty"`
 	Inscription string   `json:"inscription,omitempty"`

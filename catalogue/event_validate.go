@@ -36,6 +36,7 @@ func (e *Event) Normalize() {
 	e.Nom = strings.TrimSpace(CleanText(e.Nom))
 	e.Description = strings.TrimSpace(SanitizeHTML(CleanText(e.Description)))
 	e.Lieu = strings.TrimSpace(CleanText(e.Lieu))
+	e.Etape = e.Etape.normalize()
 	e.Inscription = strings.TrimSpace(CleanText(e.Inscription))
 	e.Services = canonicalList(Services, e.Services)
 	e.Publics = canonicalPublics(e.Publics)
@@ -71,7 +72,14 @@ func (e *Event) Validate() error {
 	bad.required("nom", e.Nom)
 	bad.maxLen("nom", e.Nom, maxShortText)
 	bad.maxLen("description", e.Description, maxLongText)
-	bad.required("lieu", e.Lieu)
+	if e.Etape == nil {
+		bad.required("lieu", e.Lieu)
+	} else {
+		if e.Lieu == "" {
+			bad.add("lieu", "champ obligatoire : le lieu (ou l'unité mobile) qui organise l'événement à cette adresse")
+		}
+		e.Etape.validate(bad)
+	}
 	switch {
 	case e.Debut.IsZero():
 		bad.add("debut", "champ obligatoire (date et heure RFC 3339, ex. 2026-03-04T14:00:00+01:00)")

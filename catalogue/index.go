@@ -38,6 +38,9 @@ type Index struct {
 	events     []eventDoc
 	eventNum   map[string]uint32
 	deadEvents int
+	// stops are the events held at a stop (Event.Etape), ascending; they
+	// keep removed events until compact (StopsNear).
+	stops []uint32
 
 	// Terms are numbered. For each term number: the places whose text has
 	// the term, the places whose name has it, and the events whose text
@@ -493,6 +496,7 @@ func (x *Index) compact() {
 			list[i].doc = eventMap[list[i].doc]
 		}
 	}
+	x.stops = remap(x.stops, eventMap)
 	x.places, x.events = places, events
 	x.termNum, x.placeTerms, x.nameTerms, x.eventTerms = termNum, placeTerms, nameTerms, eventTerms
 	x.deadPlaces, x.deadEvents = 0, 0

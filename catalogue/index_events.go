@@ -16,6 +16,11 @@ type eventDoc struct {
 	place          string
 	network        string
 	recurrence     string
+	// A stop (Event.Etape): the event is not at its place but in the
+	// stop's département, at its coordinates when hasPos.
+	stop, hasPos bool
+	stopDept     uint32 // in deptNum
+	lat, lon     float32
 }
 
 // occurrence is one occurrence of an event in the day lists.
@@ -73,6 +78,15 @@ func (x *Index) PutEventEntry(id string, entry []byte) error {
 	fin, finNs := r.varint(), r.uvarint()
 	recurrence := r.bytes()
 	terms := r.list(termBuf[:0])
+	var stopDept []byte
+	var stop, hasPos bool
+	var lat, lon float64
+	if r.err == nil && len(r.b) > 0 {
+		stop, stopDept = true, r.bytes()
+		if hasPos = r.byte() == 1; hasPos {
+			lat, lon = r.float(), r.float()
+		}
+	}
 	if err := r.end(); err != nil {
 		return err
 	}
@@ -86,6 +100,10 @@ func (x *Index) PutEventEntry(id string, entry []byte) error {
 		finNs:   int32(finNs),
 		alive:   true,
 		id:      id,
+		stop:    stop,
+		hasPos:  hasPos,
+		lat:     float32(lat),
+		lon:     float32(lon),
 	}
 	if len(recurrence) > 0 {
 		doc.recurrence = string(recurrence)
@@ -100,6 +118,10 @@ func (x *Index) PutEventEntry(id string, entry []byte) error {
 	doc.services = maskOf(x.serviceBit, services)
 	doc.publics = maskOf(x.publicBit, publics)
 	doc.network = x.network(network)
+	if stop {
+		doc.stopDept = x.dept(stopDept)
+		x.stops = append(x.stops, num)
+	}
 	if n, ok := x.placeNum[string(place)]; ok {
 		doc.place = x.places[n].id
 	} else {
@@ -164,4 +186,30 @@ func (x *Index) removeEvent(id string) {
 func dayNumber(t time.Time) int32 {
 	y, m, d := t.In(Paris).Date()
 	return int32(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+}
+
+// eventPosition is where the event d takes place: its stop's
+// coordinates when it has a stop (none when the stop has none), else
+// its place's. ok is false when there are none. Callers hold x.mu.
+func (x *Index) eventPosition(d *eventDoc) (pos LatLon, ok bool) {
+	if d.stop {
+		return LatLon{float64(d.lat), float64(d.lon)}, d.hasPos
+	}
+	n, found := x.placeNum[d.place]
+	if !found || !x.places[n].hasCoords {
+		return LatLon{}, false
+	}
+	return LatLon{x.places[n].lat, x.places[n].lon}, true
+}
+
+// eventDept is the département of the event d: its stop's, else its
+// place's; noDept when unknown. Callers hold x.mu.
+func (x *Index) eventDept(d *eventDoc) uint32 {
+	if d.stop {
+		return d.stopDept
+	}
+	if n, ok := x.placeNum[d.place]; ok {
+		return x.places[n].dept
+	}
+	return noDept
 }

@@ -55,8 +55,7 @@ func (x *Index) Events(q EventQuery) (EventHits, error) {
 			q.Network != "" && !matchNetwork(q.Network, d.network):
 			return false
 		case dept != noDept:
-			p, ok := x.placeNum[d.place]
-			return ok && x.places[p].dept == dept
+			return x.eventDept(d) == dept
 		}
 		return true
 	}

@@ -31,7 +31,7 @@ var standardTerms = []string{
 	"modalites_accompagnement", "itinerance", "fiche_acces_libre", "prise_rdv", "date_maj",
 	"champs_intervention", "equipements",
 	// Events.
-	"publics", "inscription", "recurrence", "lieu", "description",
+	"publics", "inscription", "recurrence", "lieu", "description", "lieu_organisateur",
 	// Actor.
 	"places", "events",
 }

@@ -203,6 +203,15 @@ func (s *Service) placesCollection(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// placeOf is the place of the event e, nil for a remote event at a stop
+// that no place runs (catalogue.Event.Lieu).
+func (s *Service) placeOf(e *catalogue.Event) (*catalogue.Place, error) {
+	if e.Lieu == "" && e.Etape != nil {
+		return nil, nil
+	}
+	return s.store.Place(e.Lieu)
+}
+
 // eventsCollection lists the local events that are not over (recurring
 // series once each): what a new follower needs; a relay lists the events
 // of other networks it holds too.
@@ -214,7 +223,7 @@ func (s *Service) eventsCollection(w http.ResponseWriter, r *http.Request) {
 		}
 		items := make([]any, 0, len(events))
 		for _, e := range events {
-			p, err := s.store.Place(e.Lieu)
+			p, err := s.placeOf(e)
 			if err != nil {
 				return nil, "", err
 			}
@@ -278,7 +287,7 @@ func (s *Service) eventDoc(w http.ResponseWriter, r *http.Request) {
 		s.gone(w, strings.TrimSuffix(s.cfg.BaseURL, "/")+"/evenements/"+id, err)
 		return
 	}
-	p, err := s.store.Place(e.Lieu)
+	p, err := s.placeOf(e)
 	if err != nil {
 		s.gone(w, e.APID, err)
 		return

@@ -80,11 +80,25 @@ func TestGoldenDocuments(t *testing.T) {
 	docs["events-page"] = get("/actor/events?page=1", ap, 200)
 	docs["outbox-page"] = get("/actor/outbox?page=1", ap, 200)
 	docs["followers"] = get("/actor/followers", ap, 200)
+	// A mobile unit's stop, on an instance of its own (lists order by
+	// random ids): a location without id, the unit beside it.
+	a04 := newInstance(t, c, "Numérique 04", "num04")
+	bus := a04.unit("Bus numérique")
+	stop := a04.stop(bus, time.Date(2026, 11, 27, 9, 30, 0, 0, catalogue.Paris))
+	req, _ := http.NewRequest(http.MethodGet, stop.APID, nil)
+	req.Header.Set("Accept", ap)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs["stop-event"], _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
 
 	ids := strings.NewReplacer(
 		a13.base, "https://arsenic13.example", strings.TrimPrefix(a13.base, "http://"), "arsenic13.example",
 		paca.base, "https://region-sud.example",
 		path(p.APID), "alcazar", path(e.APID), "atelier-smartphone", path(gone.APID), "ancien-cyber-espace",
+		a04.base, "https://num04.example", path(bus.APID), "bus-numerique", path(stop.APID), "permanence-mane",
 	)
 	for name, raw := range docs {
 		got := normalise(t, ids.Replace(string(raw)))

@@ -324,7 +324,7 @@ func (s *Service) onPut(ctx context.Context, id, actor string, doc map[string]an
 // putObject stores a remote Place or Event of actor.
 func (s *Service) putObject(ctx context.Context, activityID, actor string, obj map[string]any) error {
 	r, err := s.remoteOf(ctx, actor, obj)
-	if err != nil || r.Place == nil {
+	if err != nil || r.Place == nil && r.Event == nil {
 		return err
 	}
 	return s.store.AcceptRemote(activityID, r)
@@ -357,15 +357,21 @@ func (s *Service) remoteOf(ctx context.Context, actor string, obj map[string]any
 		if err != nil {
 			return storage.Remote{}, httpError(http.StatusBadRequest, "%v", err)
 		}
-		for _, iri := range []string{e.APID, p.APID} {
+		iris := []string{e.APID}
+		if p != nil { // nil for an event at a stop that no place runs
+			iris = append(iris, p.APID)
+		}
+		for _, iri := range iris {
 			if err := checkIRI(iri); err != nil {
 				return storage.Remote{}, httpError(http.StatusBadRequest, "event: %v", err)
 			}
+			if hostOf(iri) != home {
+				return storage.Remote{}, httpError(http.StatusForbidden, "event %s: %s is not on the host of %s", e.APID, iri, actor)
+			}
 		}
-		if hostOf(e.APID) != home || hostOf(p.APID) != home {
-			return storage.Remote{}, httpError(http.StatusForbidden, "event %s is not on the host of %s", e.APID, actor)
+		if p != nil {
+			clampUpdated(&p.Updated, now)
 		}
-		clampUpdated(&p.Updated, now)
 		clampUpdated(&e.Updated, now)
 		return storage.Remote{Place: p, Event: e}, nil
 	}

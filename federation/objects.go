@@ -232,7 +232,18 @@ func EventObject(e *catalogue.Event, p *catalogue.Place) map[string]any {
 	m["startTime"] = e.Debut.In(catalogue.Paris).Format(time.RFC3339)
 	m["endTime"] = e.Fin.In(catalogue.Paris).Format(time.RFC3339)
 	m["timezone"] = "Europe/Paris"
-	m["location"] = PlaceObject(p)
+	switch {
+	case e.Etape != nil:
+		// A stop is no place of ours: a Place without id, as Mobilizon
+		// and Gancio send an address; the place that runs it (a mobile
+		// unit) follows under our namespace.
+		m["location"] = stopObject(e.Etape)
+		if p != nil {
+			m["lieu_organisateur"] = PlaceObject(p)
+		}
+	case p != nil:
+		m["location"] = PlaceObject(p)
+	}
 	status := "CONFIRMED"
 	if e.Statut == catalogue.StatusCancelled {
 		status = "CANCELLED"
@@ -332,6 +343,39 @@ func placeLine(p *catalogue.Place) string {
 	return strings.TrimSpace(fmt.Sprintf("%s, %s %s %s", p.Nom, p.Adresse, p.CodePostal, p.Commune))
 }
 
+// whereLine is where e takes place, in one line: its stop, with the
+// place that runs it ("Salle des fêtes, Place de la Mairie 04300 Mane
+// (Bus numérique)"), else its place; "" when neither is known.
+func whereLine(e *catalogue.Event, p *catalogue.Place) string {
+	switch {
+	case e.Etape != nil && p != nil:
+		return e.Etape.Line() + " (" + p.Nom + ")"
+	case e.Etape != nil:
+		return e.Etape.Line()
+	case p != nil:
+		return placeLine(p)
+	}
+	return ""
+}
+
+// stopObject is the location of an event at a stop: a Place with a
+// name, a schema.org PostalAddress and, unless they are only the
+// commune's centre, coordinates, and no id (it is no place of the
+// catalogue).
+func stopObject(st *catalogue.Stop) map[string]any {
+	m := map[string]any{"type": "Place", "name": st.Nom, "address": map[string]any{
+		"type": "PostalAddress", "streetAddress": st.Adresse, "postalCode": st.CodePostal,
+		"addressLocality": st.Commune, "addressCountry": "FR",
+	}}
+	if st.HasCoordinates() && !st.PositionApproximative {
+		m["latitude"], m["longitude"] = *st.Latitude, *st.Longitude
+	}
+	if st.CodeINSEE != "" {
+		m["code_insee"] = st.CodeINSEE
+	}
+	return m
+}
+
 // eventContent is the HTML body of an event: its description, then the
 // details with their links, then a link to its page.
 func eventContent(e *catalogue.Event, p *catalogue.Place) string {
@@ -346,8 +390,8 @@ func eventContent(e *catalogue.Event, p *catalogue.Place) string {
 	}
 	esc := html.EscapeString
 	b.WriteString("<p>Quand : " + esc(eventWhen(e)))
-	if p != nil {
-		b.WriteString("<br>Où : " + esc(placeLine(p)))
+	if where := whereLine(e, p); where != "" {
+		b.WriteString("<br>Où : " + esc(where))
 	}
 	if price := eventPrice(e, p); price != "" {
 		b.WriteString("<br>Tarif : " + esc(price))
@@ -384,8 +428,8 @@ func frenchClock(t time.Time) string {
 // and commune, price and how to register.
 func EventSummary(e *catalogue.Event, p *catalogue.Place) string {
 	parts := []string{EventTitle(e), eventWhen(e)}
-	if p != nil {
-		parts = append(parts, placeLine(p))
+	if where := whereLine(e, p); where != "" {
+		parts = append(parts, where)
 	}
 	if price := eventPrice(e, p); price != "" {
 		parts = append(parts, price)

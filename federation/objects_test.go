@@ -475,13 +475,14 @@ func TestEventFromPeerSamples(t *testing.T) {
 			start: "2019-12-18T13:00:00Z", end: "2019-12-18T14:00:00Z",
 			place: place{"https://mobilizon.local/address/1368fdab-1e2c-4de6-bcff-a90c84abdee1",
 				"Cour du Château des Ducs de Bretagne", "", "", "Nantes"}},
-		// Gancio 2021: the location is a bare {name}: no id to keep it by.
-		{file: "gancio-create-event.json", doc: eventObjectOf, wantErr: "place without id"},
+		// Gancio 2021: the location is a bare {name}: an address (no id)
+		// with no commune, that no search could find.
+		{file: "gancio-create-event.json", doc: eventObjectOf, wantErr: "etape.commune"},
 		// Edited sample without startTime.
 		{file: "gancio-v1.22-event-object.json", doc: eventObjectOf, wantErr: "debut"},
 		// Gancio's parsePlace test inputs, as the location of a current Gancio event.
 		{file: "gancio-location-bad-location-without-a-name.json", doc: gancioEventAt, wantErr: "place without name"},
-		{file: "gancio-location-physical-location-without-id.json", doc: gancioEventAt, wantErr: "place without id"},
+		{file: "gancio-location-physical-location-without-id.json", doc: gancioEventAt, wantErr: "etape.commune"},
 		{file: "gancio-location-virtual-location.json", doc: gancioEventAt, wantErr: "online event"},
 		{file: "gancio-location-physical-location-no-address.json", wantErr: "only a link", doc: func(t *testing.T, file string) map[string]any {
 			doc := gancioEventAt(t, file)

@@ -130,7 +130,7 @@ func (s *Service) nextEvents(n int) ([]any, error) {
 		if err != nil {
 			return nil, err
 		}
-		p, err := s.store.Place(e.Lieu)
+		p, err := s.placeOf(e)
 		if err != nil {
 			return nil, err
 		}
@@ -159,7 +159,7 @@ func (s *Service) outbox(w http.ResponseWriter, r *http.Request) {
 		}
 		items := make([]any, 0, len(events))
 		for _, e := range events {
-			p, err := s.store.Place(e.Lieu)
+			p, err := s.placeOf(e)
 			if err != nil {
 				return nil, "", err
 			}

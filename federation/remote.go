@@ -211,12 +211,29 @@ func eventFromObject(ctx context.Context, doc map[string]any, network catalogue.
 	if err != nil {
 		return nil, nil, err
 	}
-	loc["@context"] = doc["@context"]
-	p, err := placeFromObject(ctx, loc, network)
-	if err != nil {
-		return nil, nil, fmt.Errorf("location: %w", err)
+	var p *catalogue.Place
+	if id, _ := loc["id"].(string); id == "" {
+		// A Place without id is an address, not a place of a
+		// catalogue: the event is at a stop; a Maillage peer names the
+		// place that runs it (a mobile unit) in lieu_organisateur.
+		if e.Etape, err = stopFromObject(loc); err != nil {
+			return nil, nil, fmt.Errorf("location: %w", err)
+		}
+		if org, ok := doc["lieu_organisateur"].(map[string]any); ok {
+			org["@context"] = doc["@context"]
+			if p, err = placeFromObject(ctx, org, network); err != nil {
+				return nil, nil, fmt.Errorf("lieu_organisateur: %w", err)
+			}
+		}
+	} else {
+		loc["@context"] = doc["@context"]
+		if p, err = placeFromObject(ctx, loc, network); err != nil {
+			return nil, nil, fmt.Errorf("location: %w", err)
+		}
 	}
-	e.Lieu = p.APID
+	if p != nil {
+		e.Lieu = p.APID
+	}
 	logDropped(ctx, e.APID, e.NormalizeRemote())
 	if err := e.Validate(); err != nil {
 		// Keep what a peer may send that our rules refuse out of the
@@ -239,6 +256,12 @@ func eventFromObject(ctx context.Context, doc map[string]any, network catalogue.
 				e.Recurrence = ""
 			case "capacite":
 				e.Capacite = nil
+			case "lieu":
+				if e.Etape == nil || e.Lieu != "" {
+					return nil, nil, fmt.Errorf("invalid event: %w", err)
+				}
+				// An event at an address that no place runs, as Mobilizon
+				// and Gancio send: kept at its stop.
 			default:
 				return nil, nil, fmt.Errorf("invalid event: %w", err)
 			}
@@ -250,10 +273,50 @@ func eventFromObject(ctx context.Context, doc map[string]any, network catalogue.
 	if e.Updated.IsZero() {
 		e.Updated = e.Published
 	}
-	if p.Updated.Before(e.Updated) {
+	if p != nil && p.Updated.Before(e.Updated) {
 		p.Updated = e.Updated // an embedded place is as recent as what embeds it
 	}
 	return e, p, nil
+}
+
+// stopFromObject reads the location of an event held at an address that
+// is no place of a catalogue (a Place without id): its name, address,
+// commune and coordinates. Mobilizon sends a schema.org PostalAddress,
+// Gancio a string.
+func stopFromObject(loc map[string]any) (*catalogue.Stop, error) {
+	st := &catalogue.Stop{Nom: line(loc, "name"), CodeINSEE: line(loc, "code_insee")}
+	switch a := loc["address"].(type) {
+	case map[string]any:
+		st.Adresse, st.CodePostal, st.Commune = line(a, "streetAddress"), line(a, "postalCode"), line(a, "addressLocality")
+	case string:
+		st.Adresse = oneLine(a)
+	}
+	lat, okLat := loc["latitude"].(float64)
+	lon, okLon := loc["longitude"].(float64)
+	if okLat && okLon {
+		if lat < -90 || lat > 90 || lon < -180 || lon > 180 {
+			return nil, errors.New("place with impossible coordinates")
+		}
+		st.Latitude, st.Longitude = &lat, &lon
+	}
+	if st.Nom == "" {
+		st.Nom = st.Adresse // Gancio may send an address alone
+	}
+	if st.Commune == "" && st.CodePostal == "" && st.CodeINSEE == "" && st.Adresse != "" {
+		// "12 rue X, 69007 Lyon": the commune is the address's last part.
+		parts := strings.Split(st.Adresse, ",")
+		fields := strings.Fields(parts[len(parts)-1])
+		if len(fields) > 1 && len(fields[0]) == 5 && strings.Trim(fields[0], "0123456789") == "" {
+			st.CodePostal, fields = fields[0], fields[1:]
+		}
+		if len(parts) > 1 {
+			st.Commune = strings.Join(fields, " ")
+		}
+	}
+	if st.Nom == "" {
+		return nil, errors.New("address without name")
+	}
+	return st, nil
 }
 
 // physicalLocation picks the place of an event from its location, which

@@ -75,7 +75,7 @@ func (s *Store) checkTx(tx *bolt.Tx) (problems []error) {
 				problems = append(problems, fmt.Errorf("event %s: %w", k, err))
 				return nil
 			}
-			if tx.Bucket(bucketPlaces).Get([]byte(e.Lieu)) == nil {
+			if (e.Lieu != "" || e.Etape == nil) && tx.Bucket(bucketPlaces).Get([]byte(e.Lieu)) == nil {
 				problems = append(problems, fmt.Errorf("event %s: place %s missing", k, e.Lieu))
 			}
 			add(eventEntries(&e), kindEvent, e.ID)

@@ -165,6 +165,8 @@ func decodeEventFast(data []byte, e *catalogue.Event) bool {
 			return d.once(&seen, 14) && d.str(&e.Statut)
 		case "recurrence":
 			return d.once(&seen, 15) && d.str(&e.Recurrence)
+		case "etape":
+			return d.once(&seen, 42) && d.stop(&e.Etape)
 		}
 		return false
 	})
@@ -505,4 +507,36 @@ func (d *decoder) network(n *catalogue.Network) bool {
 		}
 		return false
 	})
+}
+
+// stop reads an event's stop; its fields have bits 43 to 50.
+func (d *decoder) stop(s **catalogue.Stop) bool {
+	if d.null() {
+		return true
+	}
+	st := &catalogue.Stop{}
+	var seen uint64
+	ok := d.object(func(key []byte) bool {
+		switch string(key) {
+		case "nom":
+			return d.once(&seen, 43) && d.str(&st.Nom)
+		case "adresse":
+			return d.once(&seen, 44) && d.str(&st.Adresse)
+		case "code_postal":
+			return d.once(&seen, 45) && d.str(&st.CodePostal)
+		case "commune":
+			return d.once(&seen, 46) && d.str(&st.Commune)
+		case "code_insee":
+			return d.once(&seen, 47) && d.str(&st.CodeINSEE)
+		case "latitude":
+			return d.once(&seen, 48) && d.float(&st.Latitude)
+		case "longitude":
+			return d.once(&seen, 49) && d.float(&st.Longitude)
+		case "position_approximative":
+			return d.once(&seen, 50) && d.bool(&st.PositionApproximative)
+		}
+		return false
+	})
+	*s = st
+	return ok
 }

@@ -118,6 +118,11 @@ func fill(v reflect.Value) {
 
 var decodeCases = []string{
 	`{}`,
+	`{"etape":null}`,
+	`{"etape":{"nom":"Salle des fêtes","commune":"Mane","latitude":43.938,"longitude":5.739,"position_approximative":true}}`,
+	`{"etape":{"nom":"a","nom":"b"}}`,
+	`{"etape":{"nom":"a","inconnu":1}}`,
+	`{"etape":{}}`,
 	` { "nom" : "Médiathèque" , "services" : [ "a" , "b" ] } `,
 	`{"nom":"a\"b\\c\/d\b\f\n\r\t\u00e9\u003c\u2028"}`,
 	`{"nom":"\ud83d\ude42 surrogates"}`,

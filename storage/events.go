@@ -31,7 +31,10 @@ func (s *Store) UpdateEvent(id string, e *catalogue.Event) error {
 		if !old.Network.Local {
 			return fmt.Errorf("event %s: %w", id, ErrReadOnly)
 		}
-		if err := resolveLocalPlace(tx, e); err != nil {
+		if err := locateStop(e, true); err != nil {
+			return err
+		}
+				if err := resolveLocalPlace(tx, e); err != nil {
 			return err
 		}
 		e.ID, e.APID, e.Network = old.ID, old.APID, old.Network
@@ -72,7 +75,11 @@ func (s *Store) DeleteEvent(id string) error {
 }
 
 // resolvePlace replaces e.Lieu, a place id or ActivityPub id, by the id.
+// A remote event at a stop may have no Lieu (catalogue.Event.Lieu).
 func resolvePlace(tx *bolt.Tx, e *catalogue.Event) error {
+	if e.Lieu == "" && e.Etape != nil && !e.Network.Local {
+		return nil
+	}
 	id, ok := resolve(tx, kindPlace, e.Lieu)
 	if !ok {
 		return &catalogue.ValidationError{Fields: map[string]string{"lieu": "lieu inconnu dans le catalogue « " + e.Lieu + " »"}}
@@ -194,7 +201,10 @@ func (s *Store) CreateEvents(es []*catalogue.Event) error {
 	}
 	err := s.updateLocal(func(tx *bolt.Tx) error {
 		for _, e := range es {
-			if err := resolveLocalPlace(tx, e); err != nil {
+			if err := locateStop(e, true); err != nil {
+				return err
+			}
+						if err := resolveLocalPlace(tx, e); err != nil {
 				return err
 			}
 			if err := putRecord(tx, bucketEvents, e.ID, e, kindEvent, nil, eventEntries(e)); err != nil {

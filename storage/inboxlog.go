@@ -460,8 +460,10 @@ func (s *Store) AcceptRemote(activityID string, objs ...Remote) error {
 			return err
 		}
 		for _, o := range objs {
-			if err := checkOwner(tx, kindPlace, o.Place.APID, o.Place.Network.Actor); err != nil {
-				return err
+			if o.Place != nil {
+				if err := checkOwner(tx, kindPlace, o.Place.APID, o.Place.Network.Actor); err != nil {
+					return err
+				}
 			}
 			if o.Event != nil {
 				if err := checkOwner(tx, kindEvent, o.Event.APID, o.Event.Network.Actor); err != nil {

@@ -146,8 +146,10 @@ func (s *Store) OutboxPage(before uint64, n int) (items []json.RawMessage, next 
 	return items, next, total, err
 }
 
-// Remote is a place, or an event with the place it happens at, published
-// by another network.
+// Remote is a place, or an event with the place it happens at (or that
+// runs it, for an event at a stop), published by another network. Place
+// may be nil for an event at a stop (catalogue.Event.Etape) that no
+// place runs: a Mobilizon or Gancio event at an address.
 type Remote struct {
 	Place *catalogue.Place
 	Event *catalogue.Event // nil for a place alone
@@ -181,12 +183,21 @@ func (s *Store) putRemote(activityID string, objs []Remote) func(tx *bolt.Tx, t 
 		}
 		g := newGrouper(tx)
 		for i, o := range objs {
-			if !kept(tx, o.Place.APID, o.Place.Network) || o.Event != nil && !kept(tx, o.Event.APID, o.Event.Network) {
+			if o.Place == nil && (o.Event == nil || o.Event.Etape == nil) {
+				// A caller's bug (or a damaged log frame): the applier
+				// sets the change aside (poison.go), as it did when this
+				// was a nil dereference.
+				panic("storage: a remote record without a place that is not an event at a stop")
+			}
+			if o.Place != nil && !kept(tx, o.Place.APID, o.Place.Network) || o.Event != nil && !kept(tx, o.Event.APID, o.Event.Network) {
 				continue // hidden here, or from a blocked domain
 			}
-			placeVerb, err := putRemotePlace(tx, o.Place)
-			if err != nil {
-				return err
+			placeVerb := ""
+			if o.Place != nil { // nil for an event at a stop that no place of ours runs
+				var err error
+				if placeVerb, err = putRemotePlace(tx, o.Place); err != nil {
+					return err
+				}
 			}
 			if placeVerb != "" {
 				t.places = append(t.places, o.Place.ID)
@@ -316,6 +327,9 @@ func lostVia(old, now catalogue.Network) bool { return old.Via != "" && now.Via 
 func putRemoteEvent(tx *bolt.Tx, e *catalogue.Event) (string, error) {
 	e.Network.Local = false
 	e.Updated = e.Updated.UTC()
+	if err := locateStop(e, false); err != nil {
+		return "", err
+	}
 	if err := resolvePlace(tx, e); err != nil {
 		return "", err
 	}

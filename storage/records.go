@@ -49,9 +49,9 @@ func placeEntries(p *catalogue.Place) []entry {
 }
 
 func eventEntries(e *catalogue.Event) []entry {
-	es := []entry{
-		{bucketEventsByStart, eventStartKey(e.Debut, e.ID), nil},
-		{bucketEventsByPlace, joinKey(e.Lieu, e.ID), nil},
+	es := []entry{{bucketEventsByStart, eventStartKey(e.Debut, e.ID), nil}}
+	if e.Lieu != "" { // a remote event at a stop may have none
+		es = append(es, entry{bucketEventsByPlace, joinKey(e.Lieu, e.ID), nil})
 	}
 	if e.APID != "" {
 		es = append(es, entry{bucketObjects, []byte(e.APID), objectValue(kindEvent, e.ID)})

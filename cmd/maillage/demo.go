@@ -223,7 +223,53 @@ func seedDemo(st *storage.Store, n demoNetwork, seed int) (int, error) {
 		}
 		events = append(events, e)
 	}
-	return len(places), st.CreateEvents(events)
+	if err := st.CreateEvents(events); err != nil {
+		return 0, err
+	}
+	if n.handle == "arsenic84" {
+		if err := seedMobileUnit(st, wed); err != nil {
+			return 0, err
+		}
+		return len(places) + 1, nil
+	}
+	return len(places), nil
+}
+
+// seedMobileUnit adds a mobile unit based in Apt and its weekly stops at
+// Saignon and Bonnieux, two villages of the Luberon (mobile mediation,
+// "hors les murs": see docs/API.md, "etape").
+func seedMobileUnit(st *storage.Store, wed time.Time) error {
+	lat, lon := 43.8765, 5.3964
+	bus := &catalogue.Place{
+		Pivot: catalogue.UnknownPivot, Nom: "Bus numérique du Luberon", Adresse: "Place Gabriel Péri",
+		CodePostal: "84400", Commune: "Apt", CodeINSEE: "84003", Latitude: &lat, Longitude: &lon,
+		DateMaj: "2026-09-15", Itinerance: []string{"Itinérant"}, Telephone: "0490000000",
+		Services:           []string{"Aide aux démarches administratives", "Maîtrise des outils numériques du quotidien"},
+		PresentationResume: "Un minibus équipé qui s'arrête chaque semaine dans les villages sans lieu de médiation.",
+	}
+	bus.Normalize()
+	if err := bus.Validate(); err != nil {
+		return err
+	}
+	if err := st.CreatePlace(bus); err != nil {
+		return err
+	}
+	var stops []*catalogue.Event
+	for i, at := range []catalogue.Stop{
+		{Nom: "Salle des fêtes", Adresse: "Place de la Mairie", CodePostal: "84400", Commune: "Saignon"},
+		{Nom: "Place du marché", CodePostal: "84480", Commune: "Bonnieux"},
+	} {
+		start := wed.AddDate(0, 0, 1+i).Add(-4 * time.Hour) // Thursday and Friday at 10:00
+		e := &catalogue.Event{Nom: "Permanence numérique du bus", Lieu: bus.ID, Etape: &at,
+			Description: "<p>Aide aux démarches en ligne et au smartphone, sans rendez-vous.</p>",
+			Debut:       start, Fin: start.Add(3 * time.Hour), Recurrence: "FREQ=WEEKLY;COUNT=12", Frais: []string{"Gratuit"}}
+		e.Normalize()
+		if err := e.Validate(); err != nil {
+			return err
+		}
+		stops = append(stops, e)
+	}
+	return st.CreateEvents(stops)
 }
 
 // health checks that an instance answers /healthz: the health check of

@@ -110,7 +110,7 @@ type eventEdit struct {
 
 // eventFieldOrder is the order of the fields, for the error summary;
 // Validate's "debut" and "fin" point to the date and the end time.
-var eventFieldOrder = []string{"nom", "lieu", "debut_date", "debut_heure", "fin_heure", "fin_date", "repetition", "jours",
+var eventFieldOrder = []string{"nom", "lieu", "etape_nom", "etape_adresse", "etape_code_postal", "etape_commune", "etape_latitude", "etape_longitude", "debut_date", "debut_heure", "fin_heure", "fin_date", "repetition", "jours",
 	"intervalle", "rang", "jour_mois", "jusqu_au", "occurrences", "rrule", "description", "services", "publics",
 	"frais_a_charge", "inscription", "capacite", "statut"}
 
@@ -134,6 +134,7 @@ func eventEditOf(e *catalogue.Event) *eventEdit {
 	if e.Capacite != nil {
 		f.values["capacite"] = strconv.Itoa(*e.Capacite)
 	}
+	stopEditOf(e, f)
 	return f
 }
 
@@ -195,6 +196,7 @@ func (p *Module) eventFromForm(form url.Values, e *catalogue.Event) *eventEdit {
 		f.problems[field] = p.Msg.Get(key)
 	}
 	e.Recurrence = rule
+	e.Etape = p.stopFromForm(form, f)
 	e.Normalize()
 	var verr *catalogue.ValidationError
 	if err := e.Validate(); errors.As(err, &verr) {
@@ -210,6 +212,7 @@ func (f *eventEdit) addProblems(fields map[string]string) {
 		if alias, ok := eventFieldAlias[k]; ok {
 			k = alias
 		}
+		k = strings.Replace(k, "etape.", "etape_", 1) // the stop's fields (admin_stops.go)
 		if _, seen := f.problems[k]; !seen {
 			f.problems[k] = msg
 		}
@@ -225,6 +228,7 @@ type eventFormView struct {
 	Checks        map[string]checkField
 	Local, Remote []option
 	LieuProblem   string
+	AtAddress     bool // at another address than the place: a stop (admin_stops.go)
 	Cancelled     bool
 	Repeat        forms.RepeatForm
 	Kinds         []option
@@ -260,6 +264,7 @@ func (p *Module) eventFormView(w http.ResponseWriter, r *http.Request, a *adminS
 		}
 		v.F[name] = tf
 	}
+	p.stopFormFields(&v, f)
 	publics := append(slices.Clone(catalogue.Publics.Values), catalogue.PrisesEnCharge.Values...)
 	for name, values := range map[string][]string{"services": catalogue.Services.Values, "publics": publics, "frais_a_charge": catalogue.Frais.Values} {
 		cf := checkField{Name: name, ID: name, Label: label(name), Problem: f.problems[name]}

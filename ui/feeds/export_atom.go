@@ -158,7 +158,9 @@ func eventWhenWhere(e *catalogue.Event, p *catalogue.Place) string {
 	if e.Recurrence != "" {
 		s += " (séance d'une série)"
 	}
-	if p != nil {
+	if st := e.Etape; st != nil {
+		s += ", " + st.Nom + ", " + strings.TrimSpace(st.CodePostal+" "+st.Commune)
+	} else if p != nil {
 		s += ", " + p.Nom + ", " + strings.TrimSpace(p.CodePostal+" "+p.Commune)
 	}
 	return s

@@ -148,11 +148,14 @@ func writeVEvent(cw *icsWriter, r eventRecord, stamp string) {
 	if d := eventText(e); d != "" {
 		cw.prop("DESCRIPTION", "", icsText(d))
 	}
-	if p != nil {
+	switch {
+	case e.Etape != nil: // a stop of a mobile unit: its own address and position
+		cw.prop("LOCATION", "", icsText(e.Etape.Line()))
+	case p != nil:
 		cw.prop("LOCATION", "", icsText(placeLocation(p)))
-		if p.HasCoordinates() {
-			cw.prop("GEO", "", strconv.FormatFloat(*p.Latitude, 'f', 6, 64)+";"+strconv.FormatFloat(*p.Longitude, 'f', 6, 64))
-		}
+	}
+	if lat, lon, ok := e.Position(p); ok {
+		cw.prop("GEO", "", strconv.FormatFloat(lat, 'f', 6, 64)+";"+strconv.FormatFloat(lon, 'f', 6, 64))
 	}
 	if e.APID != "" {
 		cw.prop("URL", ";VALUE=URI", e.APID)

@@ -229,7 +229,9 @@ func (p *Module) event(w http.ResponseWriter, r *http.Request) {
 	v.Item = p.eventItems([]*catalogue.Event{e}, false)[0]
 	v.OpenGraph = true
 	where := ""
-	if pl := v.Item.Place; pl != nil {
+	if st := e.Etape; st != nil {
+		where = st.Nom + ", " + st.Commune
+	} else if pl := v.Item.Place; pl != nil {
 		where = pl.Nom + ", " + pl.Commune
 	}
 	v.MetaDescription = placeDescription(p.Msg.Get("event.meta", p.Msg.Date(e.Debut), where), plainText(e.Description))
@@ -247,9 +249,9 @@ func (p *Module) event(w http.ResponseWriter, r *http.Request) {
 	} else {
 		v.PlainText = true
 	}
-	if pl := v.Item.Place; pl != nil && pl.HasCoordinates() {
-		v.Lat = strconv.FormatFloat(*pl.Latitude, 'f', 6, 64)
-		v.Lon = strconv.FormatFloat(*pl.Longitude, 'f', 6, 64)
+	if lat, lon, ok := e.Position(v.Item.Place); ok {
+		v.Lat = strconv.FormatFloat(lat, 'f', 6, 64)
+		v.Lon = strconv.FormatFloat(lon, 'f', 6, 64)
 		v.Map = true
 	}
 	v.JSONLD = p.eventJSONLD(v.Item, v.Canonical, v.Next)
@@ -289,7 +291,16 @@ func (p *Module) eventJSONLD(it eventItem, pageURL string, next []catalogue.Occu
 	if d := strings.TrimSpace(stripTags(e.Description)); d != "" {
 		doc["description"] = d
 	}
-	if pl := it.Place; pl != nil {
+	if st := e.Etape; st != nil {
+		loc := map[string]any{"@type": "Place", "name": st.Nom, "address": map[string]any{
+			"@type": "PostalAddress", "streetAddress": st.Adresse, "postalCode": st.CodePostal,
+			"addressLocality": st.Commune, "addressCountry": "FR",
+		}}
+		if st.HasCoordinates() {
+			loc["geo"] = map[string]any{"@type": "GeoCoordinates", "latitude": *st.Latitude, "longitude": *st.Longitude}
+		}
+		doc["location"] = loc
+	} else if pl := it.Place; pl != nil {
 		loc := map[string]any{
 			"@type": "Place",
 			"name":  pl.Nom,

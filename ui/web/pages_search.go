@@ -74,6 +74,7 @@ type nextAtelier struct {
 	Nom, URL string
 	Debut    time.Time
 	Free     bool
+	Stop     *catalogue.Stop // a mobile unit's passage elsewhere; nil at the place
 }
 
 // resultAteliers is how many next events a result shows, within
@@ -110,7 +111,7 @@ func (p *Module) addAteliers(items []placeItem) error {
 			continue
 		}
 		items[i].Ateliers = append(items[i].Ateliers, nextAtelier{Nom: e.Nom, URL: "/evenements/" + url.PathEscape(e.ID),
-			Debut: e.Debut, Free: page.Has(e.Frais, "Gratuit")})
+			Debut: e.Debut, Free: page.Has(e.Frais, "Gratuit"), Stop: e.Etape})
 	}
 	return nil
 }
@@ -152,6 +153,10 @@ type searchView struct {
 	PDFURL    string // the printable catalogue of the same places
 	FiltersOn bool
 	Criteria  criteria
+	// Stops are the next passages of mobile units near the commune
+	// searched (stops.go); StopsTotal counts them all.
+	Stops      []stopItem
+	StopsTotal int
 	// ChoiceLinks are the communes "où ?" may mean, as searches.
 	ChoiceLinks []link
 	NearClear   string
@@ -258,7 +263,21 @@ func (p *Module) searchData(r *http.Request, path string, limit int) (searchView
 			}
 		}
 	}
+	if at := ps.Query.Near; at != nil {
+		radius := ps.Query.RadiusKm
+		if radius <= 0 || v.Widened {
+			radius = 10
+		}
+		if v.Stops, v.StopsTotal, err = p.stopsNear(*at, radius); err != nil {
+			return v, 0, err
+		}
+	}
 	for _, it := range v.Items {
+		if it.Lat != "" {
+			v.OnMap++
+		}
+	}
+	for _, it := range v.Stops {
 		if it.Lat != "" {
 			v.OnMap++
 		}
