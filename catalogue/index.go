@@ -544,6 +544,9 @@ func placeText(p *Place) []string {
 	for _, code := range p.Typologie {
 		terms = append(terms, Terms(TypologieLabel(code))...)
 	}
+	for _, s := range p.Competences {
+		terms = append(append(terms, Terms(s.Libelle)...), skillTerm(s.ID))
+	}
 	return terms
 }
 
