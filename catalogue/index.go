@@ -547,6 +547,9 @@ func placeText(p *Place) []string {
 	for _, s := range p.Competences {
 		terms = append(append(terms, Terms(s.Libelle)...), skillTerm(s.ID))
 	}
+	if len(p.Competences) > 0 {
+		terms = append(terms, skillTerm(AnySkill))
+	}
 	return terms
 }
 

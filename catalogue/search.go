@@ -34,7 +34,8 @@ type PlaceQuery struct {
 	Typologies  []string
 	Labels      []string // dispositifs, formations_labels or autres_formations_labels
 	Frais       []string
-	// Competences are skill ids (Skill.ID): a place offering any matches.
+	// Competences are skill ids (Skill.ID): a place offering any matches;
+	// AnySkill matches a place offering at least one.
 	Competences []string
 	Network     string // an actor IRI, or "local"
 	Departement string

@@ -183,6 +183,10 @@ func SkillIDs(list []Skill) []string {
 	return ids
 }
 
+// AnySkill, in PlaceQuery.Competences, matches every place that offers
+// at least one skill, whatever its network's list.
+const AnySkill = "*"
+
 // skillTerm is the index term of a skill id: a colon never appears in
 // the terms of text (Terms), so it cannot be found by a word.
 func skillTerm(id string) string { return "competence:" + id }

@@ -123,6 +123,8 @@ func TestSearchBySkill(t *testing.T) {
 		{catalogue.PlaceQuery{Competences: []string{"impression-3d"}, Near: &catalogue.LatLon{Lat: 43.3, Lon: 5.4}, RadiusKm: 10}, []string{"pres"}},
 		{catalogue.PlaceQuery{Competences: []string{"impression-3d", "sites-web"}}, []string{"loin", "pres", "web"}},
 		{catalogue.PlaceQuery{Competences: []string{"inconnue"}}, nil},
+		{catalogue.PlaceQuery{Competences: []string{catalogue.AnySkill}}, []string{"loin", "pres", "web"}},
+		{catalogue.PlaceQuery{Competences: []string{catalogue.AnySkill}, Text: "lieu"}, []string{"loin", "pres", "web"}},
 		{catalogue.PlaceQuery{Competences: []string{"sites-web"}, Text: "pres"}, []string{"pres"}},
 		{catalogue.PlaceQuery{Text: "impression 3D"}, []string{"loin", "pres"}},
 	} {
