@@ -1,0 +1,51 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/maillage/maillage/catalogue"
+	"github.com/maillage/maillage/ui/internal/server"
+	"github.com/maillage/maillage/ui/internal/uitest"
+)
+
+// "Qui sait faire ?" lists the skills, finds the structures offering
+// one near a commune with their contact, and explains what it cannot
+// read; the API takes skills by id and refuses one the list lacks.
+func TestSkillsPage(t *testing.T) {
+	in := uitest.NewInstance(t)
+	fablab := in.CreatePlace(map[string]any{"nom": "Fablab du Panier", "competences": []string{"impression-3d", "electronique"},
+		"courriels": []string{"contact@fablab.example"}, "site_web": []string{"https://fablab.example"}})
+	if len(fablab.Competences) != 2 || fablab.Competences[0].Libelle != "Impression 3D" {
+		t.Fatalf("created with competences %v; want them labelled", fablab.Competences)
+	}
+	in.CreatePlace(map[string]any{"nom": "EPN d'Aix", "commune": "Aix-en-Provence", "code_postal": "13100", "code_insee": "13001",
+		"latitude": 43.5297, "longitude": 5.4474, "competences": []any{map[string]string{"id": "impression-3d"}}})
+	in.CreatePlace(map[string]any{"nom": "Médiathèque sans compétence"})
+
+	var e server.APIError
+	if st := in.Do("POST", "/api/v1/places", uitest.PlaceJSON(map[string]any{"competences": []string{"couture"}}), &e); st != http.StatusUnprocessableEntity || !strings.Contains(e.Fields["competences"], "couture") {
+		t.Errorf("POST with an unknown skill = %d %+v; want 422 naming competences", st, e)
+	}
+
+	in.WantPage("/competences", 200, "Qui sait faire ?", "Impression 3D", "Formation des travailleurs sociaux",
+		`href="/competences?competence=sites-web"`, `href="/competences"`)
+	body := in.WantPage("/competences?competence=impression-3d&ou=Marseille", 200, "1 structure trouvée", "Fablab du Panier",
+		"Réseau : ", `href="tel:+33491559000"`, `href="mailto:contact@fablab.example"`, `href="/lieux/`+fablab.ID+`"`,
+		"<strong>Impression 3D</strong>", `href="/competences?competence=electronique"`)
+	if strings.Contains(body, "EPN d&#39;Aix") {
+		t.Error("a place 25 km away is listed within the default 10 km")
+	}
+	in.WantPage("/competences?competence=impression-3d&ou=Marseille&radius_km=50", 200, "2 structures trouvées", "EPN d&#39;Aix")
+	in.WantPage("/competences?ou=13", 200, "2 structures trouvées")
+	in.WantPage("/competences?q=arduino", 200, "1 structure trouvée", "Fablab du Panier")
+	in.WantPage("/competences?competence=robotique&ou=Marseille", 200, "0 structure trouvée", "Aucune structure ne propose")
+	in.WantPage("/competences?competence=impression-3d&ou=Atlantide", 400, "Qui sait faire ?")
+	in.WantPage("/lieux/"+fablab.ID, 200, "Compétences partagées", `href="/competences?competence=impression-3d"`)
+
+	res, err := in.Store.Places(catalogue.PlaceQuery{Competences: []string{"electronique"}})
+	if err != nil || res.Total != 1 {
+		t.Errorf("store search by skill = %d, %v", res.Total, err)
+	}
+}
