@@ -49,3 +49,22 @@ func TestSkillsPage(t *testing.T) {
 		t.Errorf("store search by skill = %d, %v", res.Total, err)
 	}
 }
+
+// The API and the exports take competence= like the page.
+func TestSkillsInTheAPI(t *testing.T) {
+	in := uitest.NewInstance(t)
+	in.CreatePlace(map[string]any{"nom": "Fablab du Panier", "competences": []string{"impression-3d"}})
+	in.CreatePlace(map[string]any{"nom": "EPN du Vieux-Port", "pivot": "21130055300016", "adresse": "2 quai du Port", "latitude": 43.2950, "longitude": 5.3700,
+		"competences": []string{"sites-web"}})
+	for query, want := range map[string]int{"competence=impression-3d": 1, "competence=IMPRESSION-3D|sites-web": 2,
+		"competence=*": 2, "competence=robotique": 0, "competence=sites-web&q=fablab": 0} {
+		if got := in.Names(query); len(got) != want {
+			t.Errorf("GET /api/v1/places?%s = %v; want %d places", query, got, want)
+		}
+	}
+	_, _, body := in.Get("/export/lieux.csv?colonnes=maillage&competence=impression-3d")
+	if !strings.Contains(string(body), "Fablab du Panier") || strings.Contains(string(body), "EPN du Vieux-Port") ||
+		!strings.Contains(string(body), ",impression-3d,Impression 3D") {
+		t.Errorf("export by skill:\n%s", body)
+	}
+}
