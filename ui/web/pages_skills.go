@@ -122,7 +122,7 @@ func (p *Module) skillsPage(w http.ResponseWriter, r *http.Request) {
 	// A skill asked for that this instance's list lacks (another network
 	// added it) is offered too, with the label its network gives.
 	for _, id := range chosen {
-		if catalogue.SkillLabel(v.Skills, id) != "" {
+		if id == catalogue.AnySkill || catalogue.SkillLabel(v.Skills, id) != "" {
 			continue
 		}
 		label := id

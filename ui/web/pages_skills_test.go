@@ -39,6 +39,9 @@ func TestSkillsPage(t *testing.T) {
 	}
 	in.WantPage("/competences?competence=impression-3d&ou=Marseille&radius_km=50", 200, "2 structures trouvées", "EPN d&#39;Aix")
 	in.WantPage("/competences?ou=13", 200, "2 structures trouvées")
+	if body := in.WantPage("/competences?competence=*", 200, "2 structures trouvées"); strings.Contains(body, `<option value="*"`) {
+		t.Error("any skill (*) is offered as a skill")
+	}
 	in.WantPage("/competences?q=arduino", 200, "1 structure trouvée", "Fablab du Panier")
 	in.WantPage("/competences?competence=robotique&ou=Marseille", 200, "0 structure trouvée", "Aucune structure ne propose")
 	in.WantPage("/competences?competence=impression-3d&ou=Atlantide", 400, "Qui sait faire ?")
