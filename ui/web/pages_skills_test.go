@@ -71,3 +71,19 @@ func TestSkillsInTheAPI(t *testing.T) {
 		t.Errorf("export by skill:\n%s", body)
 	}
 }
+
+// A skill another network added to its list is found here by its id and
+// by its words, shown with that network's label.
+func TestSkillsPageShowsOtherNetworksSkills(t *testing.T) {
+	in := uitest.NewInstance(t)
+	lat, lon := 43.30, 5.38
+	remote := &catalogue.Place{APID: "https://a13.example/lieux/1", Nom: "Atelier couture", Commune: "Marseille", CodePostal: "13001",
+		Latitude: &lat, Longitude: &lon, Network: catalogue.Network{Name: "Arsenic 13", Actor: "https://a13.example/actor"}, Updated: in.Now,
+		Competences: []catalogue.Skill{{ID: "couture-numerique", Libelle: "Couture numérique"}}}
+	if err := in.Store.PutRemotePlace("https://a13.example/activities/1", remote); err != nil {
+		t.Fatal(err)
+	}
+	in.WantPage("/competences?competence=couture-numerique&ou=Marseille", 200, "1 structure trouvée", "Atelier couture",
+		"Réseau : Arsenic 13", `<option value="couture-numerique" selected>Couture numérique</option>`)
+	in.WantPage("/competences?q=couture", 200, "1 structure trouvée", "Atelier couture")
+}
