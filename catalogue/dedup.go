@@ -290,6 +290,10 @@ func MergePlaces(records []*Place) (*Place, []Source) {
 			}
 		}
 	}
+	m.Competences = nil
+	for _, r := range order {
+		m.Competences = uniteSkills(m.Competences, r.Competences)
+	}
 	return &m, sources
 }
 

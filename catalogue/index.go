@@ -548,6 +548,12 @@ func placeText(p *Place) []string {
 	for _, code := range p.Typologie {
 		terms = append(terms, Terms(TypologieLabel(code))...)
 	}
+	for _, s := range p.Competences {
+		terms = append(append(terms, Terms(s.Libelle)...), skillTerm(s.ID))
+	}
+	if len(p.Competences) > 0 {
+		terms = append(terms, skillTerm(AnySkill))
+	}
 	return terms
 }
 

@@ -69,6 +69,9 @@ type Place struct {
 	// Maillage's own fields.
 	ChampsIntervention []string `json:"champs_intervention,omitempty"`
 	Equipements        []string `json:"equipements,omitempty"`
+	// Competences are the skills the place's team offers to other
+	// structures (see Skill).
+	Competences []Skill `json:"competences,omitempty"`
 
 	// PositionApproximative says that Latitude and Longitude are the
 	// centre of the commune, set because the place had no coordinates

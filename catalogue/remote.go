@@ -31,7 +31,11 @@ func (p *Place) NormalizeRemote() (dropped []string, err error) {
 	} {
 		*l.v, dropped = knownOnly(*l.v, l.e.Field, dropped, l.e)
 	}
+	p.Competences, dropped = normalizeRemoteSkills(p.Competences, dropped)
 	bad := problems{}
+	if len(p.Competences) > maxListLength {
+		bad.add("competences", "trop de valeurs : %d, %d au plus", len(p.Competences), maxListLength)
+	}
 	free := map[string][]string{"autres_formations_labels": p.AutresLabels, "equipements": p.Equipements,
 		"courriels": p.Courriels, "site_web": p.SiteWeb}
 	for field, list := range free {

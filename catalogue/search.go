@@ -34,6 +34,9 @@ type PlaceQuery struct {
 	Typologies  []string
 	Labels      []string // dispositifs, formations_labels or autres_formations_labels
 	Frais       []string
+	// Competences are skill ids (Skill.ID): a place offering any matches;
+	// AnySkill matches a place offering at least one.
+	Competences []string
 	Network     string // an actor IRI, or "local"
 	Departement string
 	Near        *LatLon
@@ -159,7 +162,11 @@ func (x *Index) Places(q PlaceQuery) (PlaceHits, error) {
 				names = append(names, x.nameTerms[t])
 			}
 		}
-		for _, num := range intersect(x.placeTerms, terms) {
+		hits := intersect(x.placeTerms, terms)
+		if len(q.Competences) > 0 {
+			hits = intersectSorted(hits, x.skillPlaces(q.Competences))
+		}
+		for _, num := range hits {
 			score := 0
 			for i, list := range names {
 				for len(list) > 0 && list[0] < num {
@@ -171,6 +178,10 @@ func (x *Index) Places(q PlaceQuery) (PlaceHits, error) {
 				}
 			}
 			consider(num, score)
+		}
+	} else if len(q.Competences) > 0 {
+		for _, num := range x.skillPlaces(q.Competences) {
+			consider(num, 0)
 		}
 	} else if list, ok := x.candidates(&f); ok {
 		for _, num := range list {
@@ -210,6 +221,39 @@ func (x *Index) candidates(f *placeFilter) ([]uint32, bool) {
 		return x.servicePlaces[bits.TrailingZeros32(f.services)], true
 	}
 	return nil, false
+}
+
+// skillPlaces returns the places that offer one of the skills ids,
+// ascending.
+func (x *Index) skillPlaces(ids []string) []uint32 {
+	var out []uint32
+	for _, id := range ids {
+		if n, ok := x.termNum[skillTerm(id)]; ok {
+			out = uniteSorted(out, x.placeTerms[n])
+		}
+	}
+	return out
+}
+
+// uniteSorted returns the documents of a or b, ascending.
+func uniteSorted(a, b []uint32) []uint32 {
+	out := make([]uint32, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			out = append(out, a[i])
+			i++
+		case a[i] > b[j]:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, a[i])
+			i++
+			j++
+		}
+	}
+	return append(append(out, a[i:]...), b[j:]...)
 }
 
 // termNums returns the numbers of the terms, or false if one is unknown:

@@ -128,6 +128,7 @@ func (p *Place) Normalize() {
 	p.Itinerance = canonicalList(Itinerances, p.Itinerance)
 	p.ChampsIntervention = canonicalList(ChampsIntervention, p.ChampsIntervention)
 	p.Equipements = cleanList(p.Equipements)
+	p.Competences = normalizeSkills(p.Competences)
 	var missing []string
 	for _, f := range DraftFields {
 		if slices.Contains(p.ACompleter, f) && p.Missing(f) {
@@ -232,6 +233,7 @@ func (p *Place) Validate() error {
 	bad.enum(ModalitesAccompagnement, p.ModalitesAccompagnement)
 	bad.enum(Itinerances, p.Itinerance)
 	bad.enum(ChampsIntervention, p.ChampsIntervention)
+	validateSkills(bad, p.Competences)
 	for field, list := range map[string][]string{"autres_formations_labels": p.AutresLabels, "equipements": p.Equipements,
 		"courriels": p.Courriels, "site_web": p.SiteWeb} {
 		if len(list) > maxListLength {

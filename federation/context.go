@@ -30,6 +30,8 @@ var standardTerms = []string{
 	"dispositif_programmes_nationaux", "formations_labels", "autres_formations_labels", "modalites_acces",
 	"modalites_accompagnement", "itinerance", "fiche_acces_libre", "prise_rdv", "date_maj",
 	"champs_intervention", "equipements",
+	// Skills (skills.go).
+	"competences", "Competence", "code_competence",
 	// Events.
 	"publics", "inscription", "recurrence", "lieu", "description", "lieu_organisateur",
 	// Actor.

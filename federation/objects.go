@@ -191,6 +191,9 @@ func PlaceObject(p *catalogue.Place) map[string]any {
 			}
 		}
 	}
+	if s := skillsToAS(p.Competences); s != nil {
+		m["competences"] = s
+	}
 	return m
 }
 

@@ -126,6 +126,7 @@ func placeFromObject(ctx context.Context, doc map[string]any, network catalogue.
 	p.AutresLabels, p.ModalitesAcces = strings_(doc, "autres_formations_labels"), strings_(doc, "modalites_acces")
 	p.ModalitesAccompagnement, p.Itinerance = strings_(doc, "modalites_accompagnement"), strings_(doc, "itinerance")
 	p.ChampsIntervention, p.Equipements = strings_(doc, "champs_intervention"), strings_(doc, "equipements")
+	p.Competences = skillsFromAS(doc["competences"])
 	dropped, err := p.NormalizeRemote()
 	if err != nil {
 		return nil, fmt.Errorf("invalid place: %w", err)

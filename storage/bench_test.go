@@ -250,6 +250,17 @@ func BenchmarkQuery(b *testing.B) {
 	places("text_numerique", broadText)
 	places("service_departement", serviceDept)
 	places("near_10km", near)
+	// "Qui sait faire ?": the structures offering a skill (or any), nearest
+	// first, however far: every match is ranked by distance.
+	var skillNear []catalogue.PlaceQuery
+	for i, p := range benchNear {
+		skill := []string{"impression-3d"}
+		if i%2 == 1 {
+			skill = []string{catalogue.AnySkill}
+		}
+		skillNear = append(skillNear, catalogue.PlaceQuery{Competences: skill, Near: &p, Limit: 20})
+	}
+	places("skill_near", skillNear)
 	places("open_now_service", openNow)
 	places("list_all", list)
 

@@ -120,6 +120,8 @@ func decodePlaceFast(data []byte, p *catalogue.Place) bool {
 			return d.once(&seen, 39) && d.bool(&p.PositionApproximative)
 		case "a_completer":
 			return d.once(&seen, 40) && d.strs(&p.ACompleter)
+		case "competences":
+			return d.once(&seen, 50) && d.skills(&p.Competences)
 		}
 		return false
 	})
@@ -487,6 +489,45 @@ func (d *decoder) time(t *time.Time) bool {
 		return false
 	}
 	return t.UnmarshalJSON(d.b[start:d.i]) == nil
+}
+
+// skills reads a list of skills, each an object {"id", "libelle"}.
+func (d *decoder) skills(list *[]catalogue.Skill) bool {
+	if d.null() {
+		return true
+	}
+	if !d.next('[') {
+		return false
+	}
+	out := []catalogue.Skill{}
+	if d.next(']') {
+		*list = out
+		return true
+	}
+	for {
+		var sk catalogue.Skill
+		var seen uint64
+		ok := d.object(func(key []byte) bool {
+			switch string(key) {
+			case "id":
+				return d.once(&seen, 0) && d.str(&sk.ID)
+			case "libelle":
+				return d.once(&seen, 1) && d.str(&sk.Libelle)
+			}
+			return false
+		})
+		if !ok {
+			return false
+		}
+		out = append(out, sk)
+		if d.next(']') {
+			*list = out
+			return true
+		}
+		if !d.next(',') {
+			return false
+		}
+	}
 }
 
 func (d *decoder) network(n *catalogue.Network) bool {

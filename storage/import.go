@@ -185,6 +185,9 @@ type keyValue struct {
 // updates are kept for write.
 func (im *importer) decide(i int, rec ImportRecord) (ImportOutcome, error) {
 	p := rec.Place
+	if err := resolveSkills(im.tx, p); err != nil {
+		return ImportOutcome{Action: ImportRejected, Err: err}, nil
+	}
 	if rec.SourceID != "" {
 		k := string(importKey(p.Source, rec.SourceID))
 		if first, dup := im.seen[k]; dup {

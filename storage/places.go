@@ -40,6 +40,9 @@ func (s *Store) UpdatePlace(id string, p *catalogue.Place) error {
 		p.Updated = editedAt(p.Published, s.now())
 		p.Sources = nil // read-only: a client may PUT back a merged place it read
 		p.FieldSources = nil
+		if err := resolveSkills(tx, p); err != nil {
+			return err
+		}
 		communes.France().Settle(p, old)
 		if err := putRecord(tx, bucketPlaces, id, p, kindPlace, placeEntries(old), placeEntries(p)); err != nil {
 			return err
@@ -202,6 +205,9 @@ func (s *Store) CreatePlaces(ps []*catalogue.Place) error {
 	var t touched
 	err := s.updateLocal(func(tx *bolt.Tx) error {
 		t = touched{}
+		if err := resolveSkills(tx, ps...); err != nil {
+			return err
+		}
 		g := newGrouper(tx)
 		for _, p := range ps {
 			if err := putRecord(tx, bucketPlaces, p.ID, p, kindPlace, nil, placeEntries(p)); err != nil {

@@ -41,13 +41,14 @@ func FuzzPublicQueries(f *testing.F) {
 	h := New(Config{Store: st, Now: func() time.Time { return now }, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	paths := []string{"/lieux", "/evenements", "/widget/lieux", "/widget/evenements", "/orientation", "/orientation/fiche",
 		"/statistiques", "/communes", "/api/v1/places", "/api/v1/events", "/api/v1/stats",
-		"/export/lieux.csv", "/export/lieux.geojson", "/export/evenements.ics"}
+		"/export/lieux.csv", "/export/lieux.geojson", "/export/evenements.ics", "/competences"}
 	for i, q := range []string{
 		"q=epn&ou=Marseille+(13)&service=Aide+aux+d%C3%A9marches+administratives&quand=maintenant",
 		"ou=13002&near=43.3,5.4&radius_km=10&limit=5&cursor=dAAx",
 		"from=2026-03-01T00:00:00Z&to=2030-01-01T00:00:00Z&departement=2A",
 		"q=%FF%00&ou=%E2%80%AE&public=x|y&page=-1",
 		"prefix=ma&n=999999",
+		"competence=impression-3d|*&competence=%FF&ou=13&q=arduino",
 	} {
 		f.Add(uint8(i), q)
 	}

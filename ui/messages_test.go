@@ -26,7 +26,8 @@ func TestEveryTemplateIsUsed(t *testing.T) {
 		"admin_events": true, "admin_event_form": true,
 		"admin_import": true, "admin_accounts": true, "admin_networks": true, "admin_moderation": true,
 		"admin_messages": true, "admin_profile": true,
-		"admin_sources": true}
+		"admin_sources": true,
+		"skills":        true, "admin_skills": true}
 	for _, dir := range []string{"internal/page", "web", "admin"} {
 		names, err := fs.Glob(os.DirFS(dir), "templates/*.html")
 		if err != nil {

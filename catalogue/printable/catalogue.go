@@ -205,6 +205,11 @@ func fieldsOf(p *catalogue.Place, hours []string, groupBy string) []field {
 	}
 	add(label, champs...)
 	add("Équipement", p.Equipements...)
+	var skills []string
+	for _, s := range p.Competences {
+		skills = append(skills, s.Libelle)
+	}
+	add("Compétences", skills...)
 	return fs
 }
 

@@ -578,6 +578,9 @@ func newPlace(r *rand.Rand, d *departement) *catalogue.Place {
 		p.Equipements = some(r, equipements, 1, 4)
 		if k.code == "FABLAB" {
 			p.Equipements = append(p.Equipements, "Imprimante 3D", "Découpeuse laser")
+			for _, id := range []string{"impression-3d", "decoupe-laser", "electronique"} {
+				p.Competences = append(p.Competences, catalogue.Skill{ID: id, Libelle: catalogue.SkillLabel(catalogue.DefaultSkills, id)})
+			}
 		}
 	}
 	if chance(r, 0.2) {

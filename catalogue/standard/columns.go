@@ -73,6 +73,8 @@ var columns = []column{
 	{name: "prise_rdv", sets: []string{"prise_rdv"}, read: link(func(p *catalogue.Place) *string { return &p.PriseRDV })},
 	{name: "champs_intervention", gen: genMaillage, sets: []string{"champs_intervention"}, read: enumerated(groupChamps, "Champs d'intervention")},
 	{name: "equipements", gen: genMaillage, sets: []string{"equipements"}, read: freeList(func(p *catalogue.Place) *[]string { return &p.Equipements })},
+	{name: "competences", gen: genMaillage, sets: []string{"competences"}, read: readSkills},
+	{name: "competences_libelles", gen: genMaillage, read: readSkillLabels},
 	{name: "mediateurs", gen: gen1, read: func(b *builder, col string, v value) {
 		if !v.empty() {
 			b.warn(col, "les médiateurs ne sont pas importés (données personnelles, absentes du standard v1.0.2)")

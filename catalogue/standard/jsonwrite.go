@@ -108,6 +108,8 @@ func (jw *JSONWriter) Write(p *catalogue.Place) error {
 	if jw.opts.Maillage {
 		field("champs_intervention", jsonEnum(catalogue.ChampsIntervention, p.ChampsIntervention))
 		field("equipements", jsonList(p.Equipements))
+		field("competences", catalogue.SkillIDs(p.Competences))
+		field("competences_libelles", skillLabels(p.Competences))
 	}
 	_, err := jw.w.WriteString("}")
 	if jw.err == nil {

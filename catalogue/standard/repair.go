@@ -166,6 +166,8 @@ func clearField(p *catalogue.Place, f string) bool {
 		p.AutresLabels = nil
 	case "equipements":
 		p.Equipements = nil
+	case "competences":
+		p.Competences = nil
 	case "itinerance":
 		p.Itinerance = nil
 	default:

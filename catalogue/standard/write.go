@@ -27,7 +27,10 @@ var ColumnsV1 = []string{
 
 // ColumnsMaillage are Maillage's own columns, which WriteOptions.Maillage
 // adds after the standard's. Read reads them back.
-var ColumnsMaillage = []string{"champs_intervention", "equipements"}
+// competences holds a place's skill ids and competences_libelles their
+// labels, in the same order, so that an id a reader's list lacks still
+// reads right.
+var ColumnsMaillage = []string{"champs_intervention", "equipements", "competences", "competences_libelles"}
 
 // WriteOptions tune a CSVWriter. The zero value writes exactly the
 // standard's columns.
@@ -127,7 +130,8 @@ func (cw *CSVWriter) Write(p *catalogue.Place) error {
 		cell(p.PriseRDV),
 	)
 	if cw.opts.Maillage {
-		r = append(r, csvEnum(catalogue.ChampsIntervention, p.ChampsIntervention), cell(csvJoin(p.Equipements)))
+		r = append(r, csvEnum(catalogue.ChampsIntervention, p.ChampsIntervention), cell(csvJoin(p.Equipements)),
+			csvJoin(catalogue.SkillIDs(p.Competences)), cell(csvJoin(skillLabels(p.Competences))))
 	}
 	return cw.w.Write(r)
 }

@@ -266,7 +266,7 @@ func portable(p *catalogue.Place, maillage bool) catalogue.Place {
 	c := *p
 	c.ID, c.APID, c.Network, c.Updated, c.DistanceKm = "", "", catalogue.Network{}, time.Time{}, nil
 	if !maillage {
-		c.ChampsIntervention, c.Equipements = nil, nil
+		c.ChampsIntervention, c.Equipements, c.Competences = nil, nil, nil
 	}
 	for _, l := range []*[]string{&c.Typologie, &c.Courriels, &c.SiteWeb, &c.Services, &c.Publics, &c.PriseEnCharge,
 		&c.Frais, &c.Dispositifs, &c.FormationsLabels, &c.AutresLabels, &c.ModalitesAcces, &c.ModalitesAccompagnement,

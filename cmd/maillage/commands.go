@@ -35,7 +35,9 @@ const usage = `usage:
   maillage source mapping --data DIR [--mapping FICHIER] ID   (montre, ou remplace, la correspondance des colonnes de la source)
   maillage source list   --data DIR
   maillage source remove --data DIR ID
-  maillage source run    --data DIR [--url URL] [--allow-private] ID   (télécharge et importe maintenant, serve arrêté)`
+  maillage source run    --data DIR [--url URL] [--allow-private] ID   (télécharge et importe maintenant, serve arrêté)
+  maillage competence add  --data DIR --id IDENTIFIANT --libelle TEXTE   (ajoute une compétence à la liste du réseau, serve arrêté)
+  maillage competence list --data DIR`
 
 // run dispatches a command line; it returns the error to print.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (err error) {
@@ -74,6 +76,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return compactData(rest, stdout, stderr)
 	case cmd == "source":
 		return sourceCommand(ctx, rest, stdout, stderr)
+	case cmd == "competence":
+		return skillCommand(rest, stdout, stderr)
 	case cmd == "token" || cmd == "user":
 		return group(cmd, rest)
 	case isHelp(cmd) && len(rest) > 0:

@@ -89,6 +89,7 @@ func (p *Module) Route(r *mux.Router) {
 	get("", server.RoleCatalogue, p.dashboard)
 	get("/", server.RoleCatalogue, p.dashboard)
 	p.registerAdminPlaces(get, post)
+	p.registerAdminSkills(get, post)
 	p.registerAdminMerge(post)
 	p.registerAdminEvents(get, post)
 	get("/import", server.RoleCatalogue, p.importPage)

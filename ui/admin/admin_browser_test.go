@@ -148,6 +148,7 @@ func TestBrowserAdminAccessibilityAudit(t *testing.T) {
 		"/admin", "/admin/lieux", "/admin/lieux/nouveau", "/admin/lieux/" + alcazar.ID, "/admin/evenements",
 		"/admin/evenements/nouveau", "/admin/evenements/" + atelier.ID, "/admin/signalements", "/admin/jetons", "/admin/comptes",
 		"/admin/lieux/" + alcazar.ID + "/supprimer", "/admin/import", "/admin/reseaux", "/admin/moderation",
+		"/admin/competences",
 	} {
 		uitest.CDPDo(t, ctx, chromedp.Navigate(in.Srv.URL+path), chromedp.WaitReady(chromedp.CSS("body")))
 		axeAudit(t, ctx, src, path)

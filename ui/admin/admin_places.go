@@ -121,7 +121,7 @@ var placeFieldOrder = []string{"nom", "pivot", "typologie", "structure_parente",
 	"commune", "code_insee", "latitude", "longitude", "telephone", "courriels", "site_web", "prise_rdv", "fiche_acces_libre",
 	"grille", "horaires", "presentation_resume", "presentation_detail", "services", "publics_specifiquement_adresses",
 	"prise_en_charge_specifique", "frais_a_charge", "modalites_acces", "modalites_accompagnement", "itinerance",
-	"champs_intervention", "dispositif_programmes_nationaux", "formations_labels", "autres_formations_labels", "equipements"}
+	"champs_intervention", "dispositif_programmes_nationaux", "formations_labels", "autres_formations_labels", "equipements", "competences"}
 
 // placeText maps the form's text fields to the place's.
 func placeText(pl *catalogue.Place) map[string]*string {
@@ -176,6 +176,7 @@ func placeEditOf(pl *catalogue.Place) *placeEdit {
 		f.values["latitude"] = strconv.FormatFloat(*pl.Latitude, 'f', -1, 64)
 		f.values["longitude"] = strconv.FormatFloat(*pl.Longitude, 'f', -1, 64)
 	}
+	f.lists["competences"] = catalogue.SkillIDs(pl.Competences)
 	f.origin = pl.Horaires
 	f.grid, f.gridOn = forms.GridFromOSM(pl.Horaires)
 	return f
@@ -206,6 +207,7 @@ func (p *Module) placeFromForm(form url.Values, pl *catalogue.Place) *placeEdit 
 		f.values[name] = form.Get(name)
 		*ptr = strings.FieldsFunc(form.Get(name), func(r rune) bool { return r == '\n' || r == '\r' })
 	}
+	f.lists["competences"], pl.Competences = form["competences"], skillsFromForm(form)
 	pl.Latitude, pl.Longitude = nil, nil
 	for _, name := range []string{"latitude", "longitude"} {
 		v := forms.CleanLine(form.Get(name))
@@ -338,6 +340,7 @@ func (p *Module) placeFormView(w http.ResponseWriter, r *http.Request, a *adminS
 		}
 		v.Checks[name] = cf
 	}
+	v.Checks["competences"] = p.skillsField(f.lists["competences"], f.problems["competences"])
 	for d := range 7 {
 		row := gridRow{Day: p.Msg.Weekday(d)}
 		for n := range forms.GridSlots {

@@ -79,7 +79,7 @@ func TestExportPlacesCSV(t *testing.T) {
 	}
 	// Maillage's own columns on demand.
 	_, _, body = f.In.Get("/export/lieux.csv?colonnes=maillage&q=" + url.QueryEscape("Là-haut"))
-	if !strings.Contains(string(body), ",champs_intervention,equipements\n") || !strings.Contains(string(body), "Pratiques collaboratives") {
+	if !strings.Contains(string(body), ",champs_intervention,equipements,competences,competences_libelles\n") || !strings.Contains(string(body), "Pratiques collaboratives") {
 		t.Errorf("colonnes=maillage:\n%s", body)
 	}
 	var e server.APIError

@@ -228,6 +228,25 @@ var French = map[string]string{
 	"follow.state.accepted":       "Accepté",
 	"follow.state.rejected":       "Refusé",
 
+	// The skills map (pages_skills.go), for professionals.
+	"skills.title":       "Qui sait faire ?",
+	"skills.heading":     "Qui sait faire ? Les compétences des structures",
+	"skills.lead":        "Un site web, de l’impression 3D, un document en facile à lire, une formation pour vos équipes : trouvez la structure du réseau, ou d’un réseau suivi, qui sait le faire, et contactez-la.",
+	"skills.form":        "Chercher une compétence",
+	"skills.what":        "Quelle compétence ?",
+	"skills.what.all":    "Toutes les compétences",
+	"skills.words":       "Mots",
+	"skills.words.hint":  "Facultatif, par exemple : Arduino, vidéo, FALC.",
+	"skills.count.one":   "%d structure trouvée",
+	"skills.count.other": "%d structures trouvées",
+	"skills.widened":     "Aucune structure à moins de 10 km. Voici les plus proches, avec leur distance depuis %s.",
+	"skills.network":     "Réseau : %s",
+	"skills.site":        "Site web",
+	"skills.place":       "Voir la fiche",
+	"skills.none":        "Aucune structure ne propose cette compétence pour l’instant, ici ou dans les réseaux suivis.",
+	"skills.list":        "Les compétences",
+	"place.skills":       "Compétences partagées",
+
 	// Statistics (the coordinators' view).
 	"stats.title":                      "Statistiques",
 	"stats.heading":                    "Statistiques du catalogue",

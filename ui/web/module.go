@@ -44,6 +44,7 @@ func (p *Module) Route(r *mux.Router) {
 	get("/statistiques", p.statistics)
 	get("/orientation", p.orientation)
 	get("/orientation/fiche", p.orientationSheet)
+	get("/competences", p.skillsPage)
 	get("/widget/lieux", p.widgetPlaces)
 	get("/widget/evenements", p.widgetEvents)
 	r.HandleFunc("/communes", p.communeSuggestions).Methods(http.MethodGet)

@@ -16,6 +16,7 @@ var french = map[string]string{
 	"nav.orientation":    "Orienter une personne",
 	"nav.networks":       "Réseaux",
 	"nav.stats":          "Statistiques",
+	"footer.skills":      "Qui sait faire ? (professionnels)",
 	"footer.follow":      "Suivre ce réseau depuis Mastodon",
 	"footer.csv":         "Télécharger les lieux (CSV)",
 	"footer.atom":        "Fil des événements (Atom)",

@@ -118,6 +118,7 @@ func (s *Server) PlaceQuery(r *http.Request) (catalogue.PlaceQuery, error) {
 		Typologies:  p.Enum("typologie", catalogue.Typologies),
 		Labels:      p.Enums("label", true, catalogue.Dispositifs, catalogue.FormationsLabels),
 		Frais:       p.Enum("frais", catalogue.Frais),
+		Competences: skillIDs(p.V["competence"]),
 		Network:     strings.TrimSpace(p.V.Get("network")),
 		Departement: p.Departement(),
 		Limit:       p.Limit(),

@@ -89,7 +89,8 @@ func Hostile(t *testing.T, in *Instance) []string {
 		t.Fatal(err)
 	}
 	remote := &catalogue.Place{APID: "https://evil.example/lieux/1", Nom: "Lieu distant", Commune: "Aix",
-		Network: catalogue.Network{Name: Evil, Actor: "https://evil.example/actor"}, Updated: Monday}
+		Network: catalogue.Network{Name: Evil, Actor: "https://evil.example/actor"}, Updated: Monday,
+		Competences: []catalogue.Skill{{ID: Evil, Libelle: Evil}}}
 	if err := in.Store.PutRemotePlace("https://evil.example/activities/1", remote); err != nil {
 		t.Fatal(err)
 	}
@@ -114,6 +115,7 @@ func Hostile(t *testing.T, in *Instance) []string {
 		"/evenements?q=" + q + "&ou=" + q + "&du=" + q + "&au=" + q + "&network=" + q + "&place=" + q,
 		"/lieux?ou=" + url.QueryEscape(Evil[:10]), "/widget/lieux?q=" + q + "&ou=" + q,
 		"/statistiques", "/statistiques?tout=1&network=" + q, "/statistiques?departement=" + q,
+		"/competences?competence=*", "/competences?competence=" + q + "&q=" + q + "&ou=" + q,
 	}
 }
 
