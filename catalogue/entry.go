@@ -19,7 +19,7 @@ import (
 // they hold (Terms). Bump it whenever either changes: entries of another
 // version are refused with ErrEntryVersion, and the store then rebuilds
 // them from its records.
-const EntryVersion = 1
+const EntryVersion = 2
 
 // ErrEntryVersion is returned for an index entry of another EntryVersion.
 var ErrEntryVersion = errors.New("index entry of another version")
@@ -93,7 +93,8 @@ func AppendEventEntry(dst []byte, e *Event) []byte {
 	dst = binary.AppendVarint(dst, e.Fin.Unix())
 	dst = binary.AppendUvarint(dst, uint64(e.Fin.Nanosecond()))
 	dst = appendString(dst, e.Recurrence)
-	return appendStrings(dst, distinct(append(Terms(e.Nom), Terms(e.Description)...)))
+	dst = appendStrings(dst, distinct(append(Terms(e.Nom), Terms(e.Description)...)))
+	return appendStrings(dst, e.Frais) // since version 2: the agenda's price filter
 }
 
 // networkOf is the actor of a record of another network, "" for a local one.

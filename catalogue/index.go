@@ -38,6 +38,9 @@ type Index struct {
 	events     []eventDoc
 	eventNum   map[string]uint32
 	deadEvents int
+	// placeEvents lists the events at each place id, ascending: the
+	// next ateliers of a page of search results come from it.
+	placeEvents map[string][]uint32
 
 	// Terms are numbered. For each term number: the places whose text has
 	// the term, the places whose name has it, and the events whose text
@@ -60,7 +63,7 @@ type Index struct {
 	horizonFrom, horizonTo time.Time
 	maxDuration            time.Duration
 
-	serviceBit, publicBit map[string]uint32
+	serviceBit, publicBit, fraisBit map[string]uint32
 
 	deptNum   map[string]uint32 // département code → number; "" is 0
 	networks  map[string]string // the actors of other networks, interned
@@ -114,12 +117,14 @@ func NewIndex(now time.Time) *Index {
 		memberOf:    map[string]string{},
 		members:     map[string][]string{},
 		eventNum:    map[string]uint32{},
+		placeEvents: map[string][]uint32{},
 		termNum:     map[string]uint32{},
 		days:        map[int32][]occurrence{},
 		horizonFrom: now.Add(-horizonBefore),
 		horizonTo:   now.Add(horizonAfter),
 		serviceBit:  bitsOf(Services.Values),
 		publicBit:   bitsOf(append(append([]string(nil), Publics.Values...), PrisesEnCharge.Values...)),
+		fraisBit:    bitsOf(Frais.Values),
 		deptNum:     map[string]uint32{"": 0},
 		networks:    map[string]string{},
 		typoTag:     map[string]uint32{},
@@ -491,6 +496,13 @@ func (x *Index) compact() {
 	for _, list := range x.days {
 		for i := range list {
 			list[i].doc = eventMap[list[i].doc]
+		}
+	}
+	for place, list := range x.placeEvents {
+		if list = remap(list, eventMap); list == nil {
+			delete(x.placeEvents, place)
+		} else {
+			x.placeEvents[place] = list
 		}
 	}
 	x.places, x.events = places, events

@@ -77,8 +77,9 @@ type nextAtelier struct {
 }
 
 // resultAteliers is how many next events a result shows, within
-// resultAteliersDays: one query for the page scans the index's day lists
-// of that span (see BenchmarkPages).
+// resultAteliersDays. They come from the index's list of events by place:
+// the cost is that of the page's places' events, not of the span (see
+// BenchmarkPages).
 const (
 	resultAteliers     = 2
 	resultAteliersDays = 31
@@ -89,28 +90,24 @@ func (p *Module) addAteliers(items []placeItem) error {
 	if len(items) == 0 {
 		return nil
 	}
-	owner := map[string]int{} // a place or record id → its item
-	var ids []string
+	groups := make([][]string, len(items))
 	for i, it := range items {
-		owner[it.ID], owner[it.APID] = i, i // an event names its place by either
-		ids = append(ids, it.ID)
-		for _, s := range it.Sources { // a merged place's events are at its records
-			owner[s.ID], owner[s.APID] = i, i
-			ids = append(ids, s.ID)
+		ids := []string{it.ID, it.APID} // an event names its place by either
+		for _, s := range it.Sources {  // a merged place's events are at its records
+			ids = append(ids, s.ID, s.APID)
 		}
+		groups[i] = ids
 	}
 	now := p.Now()
-	res, err := p.Store.Events(catalogue.EventQuery{Places: ids, From: now, To: now.AddDate(0, 0, resultAteliersDays), Limit: catalogue.MaxLimit})
+	next, err := p.Store.NextEvents(groups, now, now.AddDate(0, 0, resultAteliersDays), resultAteliers)
 	if err != nil {
 		return err
 	}
-	for _, e := range res.Items {
-		i, ok := owner[e.Lieu]
-		if !ok || len(items[i].Ateliers) == resultAteliers {
-			continue
+	for i, list := range next {
+		for _, e := range list {
+			items[i].Ateliers = append(items[i].Ateliers, nextAtelier{Nom: e.Nom, URL: "/evenements/" + url.PathEscape(e.ID),
+				Debut: e.Debut, Free: page.Has(e.Frais, "Gratuit")})
 		}
-		items[i].Ateliers = append(items[i].Ateliers, nextAtelier{Nom: e.Nom, URL: "/evenements/" + url.PathEscape(e.ID),
-			Debut: e.Debut, Free: page.Has(e.Frais, "Gratuit")})
 	}
 	return nil
 }
