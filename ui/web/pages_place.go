@@ -95,11 +95,13 @@ func (p *Module) placeData(id string) (placeView, error) {
 	}
 	// The index scans events by day: three months ahead keeps the page
 	// fast; the agenda link shows the rest.
-	events, err := p.Store.Events(catalogue.EventQuery{Place: pl.ID, From: now, To: now.AddDate(0, 0, placeEventDays), Limit: 5})
+	// A recurring atelier is listed once, with its next dates.
+	to := now.AddDate(0, 0, placeEventDays)
+	events, err := p.Store.Events(catalogue.EventQuery{Place: pl.ID, From: now, To: to, Limit: 5, Series: true})
 	if err != nil {
 		return placeView{}, err
 	}
-	v.Events = p.eventItems(events.Items, true)
+	v.Events = p.eventItems(events.Items, true, to)
 	v.AgendaURL = "/evenements?place=" + url.QueryEscape(pl.ID)
 	if d, err := time.ParseInLocation("2006-01-02", pl.DateMaj, catalogue.Paris); err == nil {
 		v.Updated = d
