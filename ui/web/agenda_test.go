@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -77,4 +78,39 @@ func TestAgendaPriceDistanceAudience(t *testing.T) {
 		t.Error("specialise=1 still lists an atelier open to everyone")
 	}
 	in.WantPage("/evenements?ou=Marseil", 400, "Aucune commune de France")
+}
+
+// TestAteliersOnOrientationSheets: every atelier card links to an
+// orientation sheet; the orientation page keeps the atelier chosen, and
+// proposes the next ateliers that fit a search; the sheet prints the next
+// sessions and how to register, from the event and its place.
+func TestAteliersOnOrientationSheets(t *testing.T) {
+	in := uitest.NewInstance(t)
+	alcazar, _, atelier := in.Marseille()
+	link := `href="/orientation?atelier=` + atelier.ID + `"`
+	for _, path := range []string{"/evenements", "/evenements/" + atelier.ID, "/lieux/" + alcazar.ID, "/lieux?ou=Marseille"} {
+		in.WantPage(path, 200, link)
+	}
+	checked := `name="atelier" value="` + atelier.ID + `" checked`
+	in.WantPage("/orientation?atelier="+atelier.ID, 200, "Ateliers choisis", checked, "L’atelier choisi est gardé",
+		`<input type="hidden" name="atelier" value="`+atelier.ID+`">`)
+	svc := url.QueryEscape("Maîtrise des outils numériques du quotidien")
+	body := in.WantPage("/orientation?atelier="+atelier.ID+"&ou=Marseille", 200,
+		"Lieux à mettre sur la fiche", "Ateliers à mettre sur la fiche", checked)
+	if n := strings.Count(body, `value="`+atelier.ID+`"`); n != 2 { // the pick, and the search form's hidden field
+		t.Errorf("the chosen atelier is in the page %d times; want its checkbox and the search's hidden field", n)
+	}
+	body = in.WantPage("/orientation?service="+svc+"&ou=Marseille", 200, "Ateliers à mettre sur la fiche",
+		`name="atelier" value="`+atelier.ID+`">`, "Tous les mercredis")
+
+	sheet := in.WantPage("/orientation/fiche?lieu="+alcazar.ID+"&atelier="+atelier.ID, 200,
+		"Atelier :</span> Atelier smartphone", "Prochaines séances", "mercredi 15 juillet 2026", "mercredi 5 août 2026",
+		"En ligne : <a href=\"https://example.org/inscription\">", "Par téléphone : <a href=\"tel:", ">04\u00a091\u00a055\u00a090\u00a000</a>",
+		"Par courriel : <a href=\"mailto:alcazar@example.org\">", "8 places",
+		in.Srv.URL+"/orientation/fiche?atelier="+atelier.ID+"&amp;lieu="+alcazar.ID)
+	if n := strings.Count(sheet, "<li><time datetime="); n != 4 {
+		t.Errorf("the sheet prints %d sessions; want the next 4", n)
+	}
+	in.WantPage("/orientation/fiche?atelier="+atelier.ID, 200, "Atelier smartphone", `<svg class="qr"`)
+	in.WantPage("/orientation/fiche?atelier=inconnu", 404, "Aucun lieu choisi")
 }

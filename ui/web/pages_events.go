@@ -52,7 +52,7 @@ func (p *Module) eventItems(list []*catalogue.Event, collapse bool, until time.T
 		}
 		it := eventItem{Event: e, URL: "/evenements/" + url.PathEscape(e.ID),
 			Cancelled: e.Statut == catalogue.StatusCancelled, Free: page.Has(e.Frais, "Gratuit"),
-			SheetURL: "/orientation?atelier=" + url.QueryEscape(e.ID)}
+			SheetURL: sheetURL(e.ID)}
 		pl, ok := places[e.Lieu]
 		if !ok {
 			pl, _ = p.Store.MergedPlace(e.Lieu) // a place not (yet) known shows no link

@@ -72,6 +72,7 @@ type placeItem struct {
 // nextAtelier is one of a place's next events, as a result shows it.
 type nextAtelier struct {
 	Nom, URL string
+	SheetURL string // adds it to an orientation sheet
 	Debut    time.Time
 	Free     bool
 }
@@ -106,7 +107,7 @@ func (p *Module) addAteliers(items []placeItem) error {
 	for i, list := range next {
 		for _, e := range list {
 			items[i].Ateliers = append(items[i].Ateliers, nextAtelier{Nom: e.Nom, URL: "/evenements/" + url.PathEscape(e.ID),
-				Debut: e.Debut, Free: page.Has(e.Frais, "Gratuit")})
+				Debut: e.Debut, Free: page.Has(e.Frais, "Gratuit"), SheetURL: sheetURL(e.ID)})
 		}
 	}
 	return nil
@@ -152,6 +153,8 @@ type searchView struct {
 	// ChoiceLinks are the communes "où ?" may mean, as searches.
 	ChoiceLinks []link
 	NearClear   string
+	// query is the search that ran, for the orientation's ateliers.
+	query catalogue.PlaceQuery
 }
 
 // link is a link to show.
@@ -242,6 +245,7 @@ func (p *Module) searchData(r *http.Request, path string, limit int) (searchView
 	v.Criteria.Active = p.placeCriteria(f, v.Options, commune)
 	v.Criteria.Fold = len(v.Criteria.Active) > 0
 	v.Total = res.Total
+	v.query = ps.Query
 	v.Items = p.placeItems(res.Items)
 	if err := p.addAteliers(v.Items); err != nil {
 		return v, 0, err
