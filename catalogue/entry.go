@@ -19,7 +19,7 @@ import (
 // they hold (Terms). Bump it whenever either changes: entries of another
 // version are refused with ErrEntryVersion, and the store then rebuilds
 // them from its records.
-const EntryVersion = 1
+const EntryVersion = 2
 
 // ErrEntryVersion is returned for an index entry of another EntryVersion.
 var ErrEntryVersion = errors.New("index entry of another version")
@@ -98,12 +98,12 @@ func AppendEventEntry(dst []byte, e *Event) []byte {
 		terms = append(append(terms, Terms(e.Etape.Nom)...), Terms(e.Etape.Commune)...)
 	}
 	dst = appendStrings(dst, distinct(terms))
+	dst = appendStrings(dst, e.Frais) // since version 2: the agenda's price filter
 	if e.Etape == nil {
 		return dst
 	}
 	// A stop: its département and coordinates, after the fields every
-	// entry has (an entry without them, such as every entry written
-	// before stops, is an event at its place).
+	// entry has (an entry without them is an event at its place).
 	dst = appendString(dst, e.Etape.Departement())
 	if !e.Etape.HasCoordinates() {
 		return append(dst, 0)

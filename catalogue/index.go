@@ -41,6 +41,9 @@ type Index struct {
 	// stops are the events held at a stop (Event.Etape), ascending; they
 	// keep removed events until compact (StopsNear).
 	stops []uint32
+	// placeEvents lists the events at each place id, ascending: the
+	// next ateliers of a page of search results come from it.
+	placeEvents map[string][]uint32
 
 	// Terms are numbered. For each term number: the places whose text has
 	// the term, the places whose name has it, and the events whose text
@@ -63,7 +66,7 @@ type Index struct {
 	horizonFrom, horizonTo time.Time
 	maxDuration            time.Duration
 
-	serviceBit, publicBit map[string]uint32
+	serviceBit, publicBit, fraisBit map[string]uint32
 
 	deptNum   map[string]uint32 // département code → number; "" is 0
 	networks  map[string]string // the actors of other networks, interned
@@ -117,12 +120,14 @@ func NewIndex(now time.Time) *Index {
 		memberOf:    map[string]string{},
 		members:     map[string][]string{},
 		eventNum:    map[string]uint32{},
+		placeEvents: map[string][]uint32{},
 		termNum:     map[string]uint32{},
 		days:        map[int32][]occurrence{},
 		horizonFrom: now.Add(-horizonBefore),
 		horizonTo:   now.Add(horizonAfter),
 		serviceBit:  bitsOf(Services.Values),
 		publicBit:   bitsOf(append(append([]string(nil), Publics.Values...), PrisesEnCharge.Values...)),
+		fraisBit:    bitsOf(Frais.Values),
 		deptNum:     map[string]uint32{"": 0},
 		networks:    map[string]string{},
 		typoTag:     map[string]uint32{},
@@ -497,6 +502,13 @@ func (x *Index) compact() {
 		}
 	}
 	x.stops = remap(x.stops, eventMap)
+	for place, list := range x.placeEvents {
+		if list = remap(list, eventMap); list == nil {
+			delete(x.placeEvents, place)
+		} else {
+			x.placeEvents[place] = list
+		}
+	}
 	x.places, x.events = places, events
 	x.termNum, x.placeTerms, x.nameTerms, x.eventTerms = termNum, placeTerms, nameTerms, eventTerms
 	x.deadPlaces, x.deadEvents = 0, 0

@@ -2,6 +2,7 @@ package catalogue
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -11,6 +12,7 @@ type eventDoc struct {
 	debutNs, finNs int32
 	services       uint32
 	publics        uint32
+	frais          uint32 // bits of Frais.Values
 	alive          bool
 	id             string
 	place          string
@@ -64,7 +66,7 @@ func (x *Index) PutEvent(e *Event) {
 // PutEventEntry adds the event id to the index from its entry, made by
 // AppendEventEntry, as PutPlaceEntry does for a place.
 func (x *Index) PutEventEntry(id string, entry []byte) error {
-	var buf [2][8][]byte
+	var buf [3][8][]byte
 	var termBuf [64][]byte
 	r := entryReader{b: entry}
 	if v := r.byte(); r.err == nil && v != EntryVersion {
@@ -78,6 +80,7 @@ func (x *Index) PutEventEntry(id string, entry []byte) error {
 	fin, finNs := r.varint(), r.uvarint()
 	recurrence := r.bytes()
 	terms := r.list(termBuf[:0])
+	frais := r.list(buf[2][:0])
 	var stopDept []byte
 	var stop, hasPos bool
 	var lat, lon float64
@@ -117,6 +120,7 @@ func (x *Index) PutEventEntry(id string, entry []byte) error {
 	num := uint32(len(x.events))
 	doc.services = maskOf(x.serviceBit, services)
 	doc.publics = maskOf(x.publicBit, publics)
+	doc.frais = maskOf(x.fraisBit, frais)
 	doc.network = x.network(network)
 	if stop {
 		doc.stopDept = x.dept(stopDept)
@@ -140,6 +144,7 @@ func (x *Index) PutEventEntry(id string, entry []byte) error {
 	}
 	x.events = append(x.events, doc)
 	x.eventNum[id] = num
+	x.placeEvents[doc.place] = append(x.placeEvents[doc.place], num)
 	x.changes.Add(1)
 	return nil
 }
@@ -173,6 +178,12 @@ func (x *Index) removeEvent(id string) {
 		} else {
 			x.days[day] = list
 		}
+	}
+	place := x.events[num].place
+	if list := slices.DeleteFunc(x.placeEvents[place], func(n uint32) bool { return n == num }); len(list) == 0 {
+		delete(x.placeEvents, place)
+	} else {
+		x.placeEvents[place] = list
 	}
 	x.events[num] = eventDoc{}
 	delete(x.eventNum, id)

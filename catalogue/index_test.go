@@ -120,6 +120,8 @@ func TestIndexAfterCompaction(t *testing.T) {
 		{From: indexNow, Departement: "13"},
 		{From: indexNow.AddDate(2, 0, 0), To: indexNow.AddDate(2, 1, 0)},
 		{From: indexNow, Services: catalogue.Services.Values[:1], Place: "p0001"},
+		{From: indexNow, To: indexNow.AddDate(0, 2, 0), Near: &catalogue.LatLon{Lat: 48.8566, Lon: 2.3522}, RadiusKm: 30, Series: true},
+		{From: indexNow, To: indexNow.AddDate(0, 1, 0), Publics: []string{"Seniors"}, PublicsOpen: true, Frais: []string{"Gratuit"}},
 	}
 	for _, q := range eventQueries {
 		for page := 0; page < 4; page++ {
@@ -136,6 +138,10 @@ func TestIndexAfterCompaction(t *testing.T) {
 			}
 			q.Cursor = got.Next
 		}
+	}
+	groups := [][]string{{"p0001"}, {"p0003", "p0005"}, {"p0002"}}
+	if got, exp := x.NextAt(groups, indexNow, indexNow.AddDate(0, 3, 0), 3), want.NextAt(groups, indexNow, indexNow.AddDate(0, 3, 0), 3); !reflect.DeepEqual(got, exp) {
+		t.Fatalf("NextAt after compaction = %+v; want %+v", got, exp)
 	}
 }
 

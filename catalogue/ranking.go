@@ -15,6 +15,7 @@ type hit struct {
 	key       sortKey
 	secondary string
 	num       uint32
+	start     int64 // events only
 	end       int64 // events only
 }
 

@@ -71,22 +71,40 @@ type EventQuery struct {
 	PlaceRecords []string
 	// Places, without Place, are place ids: events at any of them match
 	// (the next events of a page of results, in one scan).
-	Places      []string
-	Network     string
-	Services    []string
-	Publics     []string
+	Places   []string
+	Network  string
+	Services []string
+	Publics  []string
+	// PublicsOpen, as PlaceQuery's, also matches the events for no
+	// public in particular (open to everyone) when Publics holds only
+	// publics; on each day they come after the events for those publics.
+	PublicsOpen bool
+	Frais       []string // any of these fees (Gratuit…)
 	Departement string
-	Limit       int
-	Cursor      string
+	// Near keeps the events held within RadiusKm of it (0: no limit),
+	// located by EventPoint.
+	Near     *LatLon
+	RadiusKm float64
+	// Series asks for one hit per event, its first occurrence in range,
+	// rather than one per occurrence: a weekly atelier is one result.
+	Series bool
+	Limit  int
+	Cursor string
 }
 
-// EventHit is one occurrence of an event.
+// EventHit is one occurrence of an event; DistanceKm is set when the
+// query had Near, Specific when it had PublicsOpen and the event is for
+// one of its publics.
 type EventHit struct {
 	ID         string
 	Debut, Fin time.Time
+	DistanceKm float64
+	Specific   bool
 }
 
-// EventHits is a page of occurrences, in order of start time.
+// EventHits is a page of occurrences, in order of start time; with Near
+// or PublicsOpen, in order of day, then events for the publics asked
+// for before those open to everyone, then distance, then start time.
 type EventHits struct {
 	Hits  []EventHit
 	Total int

@@ -133,6 +133,9 @@ func (s *Store) Event(ref string) (*catalogue.Event, error) {
 // per occurrence, with that occurrence's Debut and Fin.
 type EventPage struct {
 	Items []*catalogue.Event
+	// Hits are the index's hits of the items, in the same order: the
+	// distance of each with Near, whether it is for the publics asked for.
+	Hits  []catalogue.EventHit
 	Total int
 	Next  string
 }
@@ -162,7 +165,7 @@ func (s *Store) Events(q catalogue.EventQuery) (EventPage, error) {
 	if err != nil {
 		return EventPage{}, err
 	}
-	page := EventPage{Total: hits.Total, Next: hits.Next, Items: make([]*catalogue.Event, 0, len(hits.Hits))}
+	page := EventPage{Total: hits.Total, Next: hits.Next, Items: make([]*catalogue.Event, 0, len(hits.Hits)), Hits: hits.Hits}
 	err = s.db.View(func(tx *bolt.Tx) error {
 		for _, h := range hits.Hits {
 			e, err := getEvent(tx, h.ID)
@@ -276,4 +279,35 @@ func (s *Store) CurrentEvents(from time.Time, localOnly bool, after string, n in
 		s.decorateEvent(e)
 	}
 	return events, next, err
+}
+
+// NextEvents answers, for each group of place ids (a merged place's id
+// and its records' ids), up to n events held there with an occurrence
+// overlapping [from, to): each event once, with the Debut and Fin of its
+// first such occurrence, soonest first. It reads only those events.
+func (s *Store) NextEvents(groups [][]string, from, to time.Time, n int) ([][]*catalogue.Event, error) {
+	hits := s.index.NextAt(groups, from, to, n)
+	out := make([][]*catalogue.Event, len(groups))
+	err := s.db.View(func(tx *bolt.Tx) error {
+		for g, list := range hits {
+			for _, h := range list {
+				e, err := getEvent(tx, h.ID)
+				if err != nil {
+					return err
+				}
+				e.Debut, e.Fin = h.Debut, h.Fin
+				out[g] = append(out[g], e)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read next events: %w", err)
+	}
+	for _, list := range out {
+		for _, e := range list {
+			s.decorateEvent(e)
+		}
+	}
+	return out, nil
 }

@@ -104,11 +104,12 @@ func TestBadEventsAreRefused(t *testing.T) {
 func TestEventFilters(t *testing.T) {
 	in := uitest.NewInstance(t)
 	marseille := in.CreatePlace(nil)
-	toulon := in.CreatePlace(map[string]any{"nom": "Fablab de Toulon", "commune": "Toulon", "code_postal": "83000", "code_insee": "83137"})
+	toulon := in.CreatePlace(map[string]any{"nom": "Fablab de Toulon", "commune": "Toulon", "code_postal": "83000", "code_insee": "83137",
+		"latitude": 43.1242, "longitude": 5.9280})
 	in.CreateEvent(map[string]any{"nom": "Atelier impression 3D", "debut": "2026-07-16T14:00:00+02:00", "fin": "2026-07-16T17:00:00+02:00", "lieu": toulon.ID,
 		"services": []string{"Loisirs et créations numériques"}, "publics": []string{"Jeunes"}})
 	in.CreateEvent(map[string]any{"nom": "Permanence démarches en ligne", "debut": "2026-07-17T09:00:00+02:00", "fin": "2026-07-17T12:00:00+02:00", "lieu": marseille.ID,
-		"services": []string{"Aide aux démarches administratives"}, "publics": []string{"Seniors"}})
+		"services": []string{"Aide aux démarches administratives"}, "publics": []string{"Seniors"}, "frais_a_charge": []string{"Gratuit"}})
 	in.CreateEvent(map[string]any{"nom": "Permanence démarches en ligne", "debut": "2026-09-01T09:00:00+02:00", "fin": "2026-09-01T12:00:00+02:00", "lieu": marseille.ID})
 	in.CreateEvent(map[string]any{"nom": "Atelier passé", "debut": "2026-07-01T09:00:00+02:00", "fin": "2026-07-01T12:00:00+02:00", "lieu": marseille.ID})
 
@@ -128,6 +129,10 @@ func TestEventFilters(t *testing.T) {
 		{"network=local", 3},
 		{"from=" + url.QueryEscape("2026-06-01T00:00:00Z"), 4},
 		{"q=demarche&departement=13&from=" + url.QueryEscape("2026-08-01T00:00:00Z"), 1},
+		{"frais=Gratuit", 1},
+		{"near=43.2965,5.3698&radius_km=20", 2}, // around Marseille: not Toulon, 50 km away
+		{"near=43.2965,5.3698&radius_km=60", 3},
+		{"near=43.2965,5.3698&radius_km=20&frais=Gratuit", 1},
 	} {
 		if got := in.Events(c.query); got.Total != c.want || len(got.Items) != c.want {
 			t.Errorf("events?%s = %d (%d items); want %d", c.query, got.Total, len(got.Items), c.want)
@@ -136,6 +141,12 @@ func TestEventFilters(t *testing.T) {
 	var e server.APIError
 	if st := in.Do("GET", "/api/v1/events?from=2026-08-01T00:00:00Z&to=2026-07-01T00:00:00Z", nil, &e); st != 400 || e.Fields["to"] == "" {
 		t.Errorf("to before from = %d %+v; want 400 naming to", st, e)
+	}
+	for query, field := range map[string]string{"radius_km=20": "radius_km", "near=quai": "near", "frais=Cher": "frais"} {
+		e = server.APIError{}
+		if st := in.Do("GET", "/api/v1/events?"+query, nil, &e); st != 400 || e.Fields[field] == "" {
+			t.Errorf("events?%s = %d %+v; want 400 naming %s", query, st, e, field)
+		}
 	}
 }
 

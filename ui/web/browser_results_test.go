@@ -36,6 +36,7 @@ func TestBrowserResultsFirst(t *testing.T) {
 		{"/lieux?ou=Marseille&frais=Gratuit&public=Seniors&radius_km=10&service=" + svc, "ol.places > li", "Gratuit · Seniors"},
 		{"/orientation?ou=Marseille&frais=Gratuit&public=Seniors&service=" + svc, "ol.places > li", "Gratuit · Seniors"},
 		{"/evenements?q=smartphone&ou=Marseille&vue=semaine", "ul.events > li", "« smartphone » · Marseille (13)"},
+		{"/evenements?ou=Marseille&radius_km=20&frais=Gratuit&public=Seniors", "ul.events > li", "Marseille (13) · 20 km · Gratuit · Seniors"},
 	}
 	for _, size := range []struct{ w, h int64 }{{390, 844}, {1366, 900}} {
 		uitest.CDPDo(t, ctx, chromedp.EmulateViewport(size.w, size.h))

@@ -263,6 +263,8 @@ func TestBrowserAccessibilityAudit(t *testing.T) {
 		"/evenements", "/evenements?vue=mois", "/evenements?vue=liste", "/evenements/" + events.Items[0].ID,
 		"/reseaux", "/statistiques", "/statistiques?departement=13&tout=1", "/statistiques?departement=2C", "/orientation", "/orientation?service=" + svc + "&ou=Marseille",
 		"/orientation/fiche?lieu=" + id, "/widget/lieux", "/widget/evenements", "/page-inconnue",
+		"/evenements?ou=Marseille&radius_km=20&frais=Gratuit&public=Seniors", "/orientation?atelier=" + events.Items[0].ID,
+		"/orientation/fiche?lieu=" + id + "&atelier=" + events.Items[0].ID,
 	}
 	const audit = `axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})
 		.then(r => r.violations.map(v => ({id: v.id, impact: v.impact || '', help: v.help,

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/maillage/maillage/catalogue"
@@ -60,8 +61,9 @@ func (p *Module) placeCriteria(f placeForm, opts formOptions, commune string) []
 	return append(out, networkName(opts, f.Network)...)
 }
 
-// eventCriteria says what an agenda search asks for.
-func (p *Module) eventCriteria(f eventForm, opts formOptions, commune, place string) []string {
+// eventCriteria says what an agenda search asks for; radius is the
+// distance searched around "où ?", in km.
+func (p *Module) eventCriteria(f eventForm, opts formOptions, commune, place string, radius float64) []string {
 	var out []string
 	if f.Q != "" {
 		out = append(out, "« "+f.Q+" »")
@@ -70,6 +72,8 @@ func (p *Module) eventCriteria(f eventForm, opts formOptions, commune, place str
 	switch {
 	case place != "":
 		out = append(out, place)
+	case f.Near != "":
+		out = append(out, p.Msg.Get("criteria.near"))
 	case commune != "":
 		out = append(out, commune)
 	case f.Ou != "":
@@ -78,13 +82,20 @@ func (p *Module) eventCriteria(f eventForm, opts formOptions, commune, place str
 	if f.Departement != "" {
 		out = append(out, p.Msg.Get("criteria.departement", f.Departement))
 	}
+	if radius > 0 {
+		out = append(out, p.Msg.Get("search.radius.km", strconv.FormatFloat(radius, 'f', -1, 64)))
+	}
 	if f.Du != "" {
 		out = append(out, p.Msg.Get("criteria.from", p.day(f.Du)))
 	}
 	if f.Au != "" {
 		out = append(out, p.Msg.Get("criteria.to", p.day(f.Au)))
 	}
+	out = append(out, f.Frais...)
 	out = append(out, f.Publics...)
+	if f.Specialised && len(f.Publics) > 0 {
+		out = append(out, p.Msg.Get("criteria.specialised.events"))
+	}
 	return append(out, networkName(opts, f.Network)...)
 }
 

@@ -79,6 +79,36 @@ func BenchmarkPages(b *testing.B) {
 		}
 	}
 	b.Run("search", latency(searches))
+	// The next ateliers of a page of 20 results (issue 17), alone: from
+	// the index's events by place (what the page does), and as one event
+	// query over the page's places and 31 days (what it did before).
+	var pages [][][]string
+	for i := 0; i+20 <= len(res.Items) && len(pages) < 25; i += 20 {
+		var groups [][]string
+		for _, p := range res.Items[i : i+20] {
+			groups = append(groups, []string{p.ID, p.APID})
+		}
+		pages = append(pages, groups)
+	}
+	now := uitest.PagesBenchNow
+	b.Run("ateliers/by-place", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := st.NextEvents(pages[i%len(pages)], now, now.AddDate(0, 0, 31), 2); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("ateliers/one-query", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			var ids []string
+			for _, g := range pages[i%len(pages)] {
+				ids = append(ids, g[0])
+			}
+			if _, err := st.Events(catalogue.EventQuery{Places: ids, From: now, To: now.AddDate(0, 0, 31), Limit: catalogue.MaxLimit}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("place", latency(places))
 	b.Run("home", func(b *testing.B) {
 		srv := httptest.NewServer(h)

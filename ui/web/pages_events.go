@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,26 +22,37 @@ type eventItem struct {
 	Place      *catalogue.Place // nil when the place is not in the catalogue
 	PlaceURL   string
 	Series     string      // how the event recurs, in words; "" for a single one
-	OtherDates []time.Time // in a list, the series' other dates of the page
+	OtherDates []time.Time // a recurring event's next dates after Debut, in the list's span
 	Cancelled  bool
 	Free       bool
+	Distance   string   // from the agenda's "où ?"
+	Specific   []string // the publics asked for that the event is for
+	SheetURL   string   // adds it to an orientation sheet
 }
+
+// moreDates is how many next dates a recurring event's card shows after
+// the one it is listed at.
+const moreDates = 4
 
 // eventItems prepares events for a list. With collapse, the occurrences
 // of a recurring event after its first one on the page are gathered into
-// the first one's OtherDates.
-func (p *Module) eventItems(list []*catalogue.Event, collapse bool) []eventItem {
+// the first one's OtherDates. A recurring event's OtherDates are also its
+// next dates after the listed one, before until (none if zero).
+func (p *Module) eventItems(list []*catalogue.Event, collapse bool, until time.Time) []eventItem {
 	places := map[string]*catalogue.Place{}
 	seen := map[string]int{}
-	described := map[string]string{}
+	described := map[string]*catalogue.Event{}
 	out := make([]eventItem, 0, len(list))
 	for _, e := range list {
 		if i, ok := seen[e.ID]; ok && collapse {
-			out[i].OtherDates = append(out[i].OtherDates, e.Debut)
+			if len(out[i].OtherDates) < moreDates && !slices.ContainsFunc(out[i].OtherDates, e.Debut.Equal) {
+				out[i].OtherDates = append(out[i].OtherDates, e.Debut)
+			}
 			continue
 		}
 		it := eventItem{Event: e, URL: "/evenements/" + url.PathEscape(e.ID),
-			Cancelled: e.Statut == catalogue.StatusCancelled, Free: page.Has(e.Frais, "Gratuit")}
+			Cancelled: e.Statut == catalogue.StatusCancelled, Free: page.Has(e.Frais, "Gratuit"),
+			SheetURL: sheetURL(e.ID)}
 		pl, ok := places[e.Lieu]
 		if !ok {
 			pl, _ = p.Store.MergedPlace(e.Lieu) // a place not (yet) known shows no link
@@ -53,16 +65,24 @@ func (p *Module) eventItems(list []*catalogue.Event, collapse bool) []eventItem 
 		if e.Recurrence != "" {
 			// A list holds occurrences: the series is described from its
 			// record, whose Debut is the first occurrence.
-			series, ok := described[e.ID]
+			whole, ok := described[e.ID]
 			if !ok {
-				if whole, err := p.Store.Event(e.ID); err == nil {
-					series = p.describeRecurrence(whole)
-				} else {
-					series = p.describeRecurrence(e)
+				if whole, _ = p.Store.Event(e.ID); whole == nil {
+					whole = e
 				}
-				described[e.ID] = series
+				described[e.ID] = whole
 			}
-			it.Series = series
+			it.Series = p.describeRecurrence(whole)
+			if !until.IsZero() {
+				for _, o := range whole.Occurrences(e.Debut, until) {
+					if len(it.OtherDates) == moreDates {
+						break
+					}
+					if o.Debut.After(e.Debut) {
+						it.OtherDates = append(it.OtherDates, o.Debut)
+					}
+				}
+			}
 		}
 		seen[e.ID] = len(out)
 		out = append(out, it)
@@ -100,6 +120,9 @@ type agendaView struct {
 	ViewURLs  map[string]string
 	PlaceName string
 	Criteria  criteria
+	// ChoiceLinks are the communes "où ?" may mean, as searches.
+	ChoiceLinks []link
+	NearClear   string
 }
 
 func (p *Module) agenda(w http.ResponseWriter, r *http.Request) {
@@ -114,6 +137,12 @@ func (p *Module) agenda(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Where = es.Where
+	v.ChoiceLinks = choiceLinks("/evenements", f.values(), es.Where)
+	if f.Near != "" {
+		g := f.values()
+		g.Del("near")
+		v.NearClear = "/evenements" + queryString(g)
+	}
 	if f.Place != "" {
 		if pl, err := p.Store.MergedPlace(f.Place); err == nil {
 			v.PlaceName = pl.Nom
@@ -139,7 +168,7 @@ func (p *Module) agenda(w http.ResponseWriter, r *http.Request) {
 	if es.Where.Commune != nil {
 		commune = es.Where.Commune.Label()
 	}
-	v.Criteria.Active = p.eventCriteria(f, v.Options, commune, v.PlaceName)
+	v.Criteria.Active = p.eventCriteria(f, v.Options, commune, v.PlaceName, es.Query.RadiusKm)
 	v.Criteria.Fold = len(v.Criteria.Active) > 0
 	v.Total = res.Total
 	feed := queryString(es.API)
@@ -155,10 +184,23 @@ func (p *Module) agenda(w http.ResponseWriter, r *http.Request) {
 	if f.Cursor != "" {
 		v.FirstURL = "/evenements" + queryString(vals)
 	}
+	items := p.eventItems(res.Items, false, es.until())
+	for i, h := range res.Hits {
+		if es.Query.Near != nil {
+			items[i].Distance = formatKm(h.DistanceKm)
+		}
+		if h.Specific {
+			for _, pub := range f.Publics {
+				if page.Has(items[i].Publics, pub) {
+					items[i].Specific = append(items[i].Specific, pub)
+				}
+			}
+		}
+	}
 	if f.Vue == "liste" {
-		v.List = p.eventItems(res.Items, true)
+		v.List = items
 	} else {
-		v.Groups = p.groupEvents(p.eventItems(res.Items, false), f.Vue == "mois")
+		v.Groups = p.groupEvents(items, f.Vue == "mois")
 	}
 	p.Render(w, r, http.StatusOK, "agenda", v)
 }
@@ -226,7 +268,7 @@ func (p *Module) event(w http.ResponseWriter, r *http.Request) {
 	now := p.Now()
 	v := eventView{Layout: p.Layout(e.Nom, "evenements")}
 	v.Canonical = p.BaseURL() + "/evenements/" + url.PathEscape(e.ID)
-	v.Item = p.eventItems([]*catalogue.Event{e}, false)[0]
+	v.Item = p.eventItems([]*catalogue.Event{e}, false, time.Time{})[0]
 	v.OpenGraph = true
 	where := ""
 	if st := e.Etape; st != nil {

@@ -25,14 +25,23 @@ const maxSheetPlaces = 10
 type orientationView struct {
 	searchView
 	Picked []string
+	// Ateliers are the ateliers already chosen (checked), then those the
+	// search proposes.
+	Ateliers       []eventItem
+	PickedAteliers []string
 }
 
 func (p *Module) orientation(w http.ResponseWriter, r *http.Request) {
 	var v orientationView
 	status := http.StatusOK
-	if r.URL.RawQuery == "" {
+	picked := p.pickedAteliers(r.URL.Query())
+	for _, it := range picked {
+		v.PickedAteliers = append(v.PickedAteliers, it.ID)
+	}
+	if readPlaceForm(r.URL.Query()).empty() {
 		v.searchView = searchView{Options: p.options()}
 		v.Options.ShowRadii = true
+		v.Ateliers = picked
 	} else {
 		var err error
 		v.searchView, status, err = p.searchData(r, "/orientation", maxSheetPlaces)
@@ -45,6 +54,15 @@ func (p *Module) orientation(w http.ResponseWriter, r *http.Request) {
 			if i < 3 {
 				v.Picked = append(v.Picked, it.ID)
 			}
+		}
+		v.Ateliers = picked
+		if status == http.StatusOK {
+			proposed, err := p.proposedAteliers(v.query, picked)
+			if err != nil {
+				p.Fail(w, r, err)
+				return
+			}
+			v.Ateliers = append(v.Ateliers, proposed...)
 		}
 	}
 	v.Layout = p.Layout(p.Msg.Get("orientation.title"), "orientation")
@@ -63,6 +81,7 @@ type sheetPlace struct {
 type sheetView struct {
 	page.Layout
 	Places   []sheetPlace
+	Ateliers []sheetAtelier
 	Services []string
 	ShareURL string
 	QR       template.HTML
@@ -98,6 +117,14 @@ func (p *Module) orientationSheet(w http.ResponseWriter, r *http.Request) {
 			v.Map = true
 		}
 	}
+	for _, it := range p.pickedAteliers(q) {
+		sa := p.sheetAtelier(it, now)
+		v.Ateliers = append(v.Ateliers, sa)
+		share.Add("atelier", it.ID)
+		if sa.Lat != "" {
+			v.Map = true
+		}
+	}
 	for _, s := range q["service"] {
 		if c, ok := catalogue.Services.Canonical(s); ok && !page.Has(v.Services, c) {
 			v.Services = append(v.Services, c)
@@ -107,8 +134,9 @@ func (p *Module) orientationSheet(w http.ResponseWriter, r *http.Request) {
 	v.ShareURL = p.BaseURL() + "/orientation/fiche" + queryString(share)
 	back := url.Values{}
 	back["service"] = v.Services
+	back["atelier"] = share["atelier"]
 	v.BackURL = "/orientation" + queryString(back)
-	if len(v.Places) > 0 {
+	if len(v.Places)+len(v.Ateliers) > 0 {
 		svg, err := qrSVG(v.ShareURL, p.Msg.Get("sheet.qr.alt"))
 		if err != nil {
 			p.Fail(w, r, err)
@@ -117,7 +145,7 @@ func (p *Module) orientationSheet(w http.ResponseWriter, r *http.Request) {
 		v.QR = svg
 	}
 	status := http.StatusOK
-	if len(v.Places) == 0 {
+	if len(v.Places)+len(v.Ateliers) == 0 {
 		status = http.StatusNotFound
 	}
 	p.Render(w, r, status, "sheet", v)

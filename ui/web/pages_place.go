@@ -24,6 +24,9 @@ const staleAfter = 12 // months
 // placeEventDays is how far ahead a place page looks for its next events.
 const placeEventDays = 92
 
+// placeEvents is how many events a place page lists.
+const placeEvents = 5
+
 // placeView is the data of a place page.
 type placeView struct {
 	page.Layout
@@ -93,13 +96,18 @@ func (p *Module) placeData(id string) (placeView, error) {
 		v.Week, v.Status = page.Week(h, now)
 		v.HoursRead = true
 	}
-	// The index scans events by day: three months ahead keeps the page
-	// fast; the agenda link shows the rest.
-	events, err := p.Store.Events(catalogue.EventQuery{Place: pl.ID, From: now, To: now.AddDate(0, 0, placeEventDays), Limit: 5})
+	// A recurring atelier is listed once, with its next dates; the
+	// index's events by place make it cheap whatever the span.
+	to := now.AddDate(0, 0, placeEventDays)
+	ids := []string{pl.ID, pl.APID}
+	for _, s := range pl.Sources { // a merged place's events are at its records
+		ids = append(ids, s.ID, s.APID)
+	}
+	next, err := p.Store.NextEvents([][]string{ids}, now, to, placeEvents)
 	if err != nil {
 		return placeView{}, err
 	}
-	v.Events = p.eventItems(events.Items, true)
+	v.Events = p.eventItems(next[0], false, to)
 	v.AgendaURL = "/evenements?place=" + url.QueryEscape(pl.ID)
 	if d, err := time.ParseInLocation("2006-01-02", pl.DateMaj, catalogue.Paris); err == nil {
 		v.Updated = d

@@ -140,6 +140,10 @@ func (ps *placeSearch) problem(field, msg string) {
 	}
 }
 
+// defaultRadiusKm is how far around a commune a search looks when no
+// distance is chosen.
+const defaultRadiusKm = 10
+
 // pageFields maps the API's parameters to the form's fields.
 var pageFields = map[string]string{"near": "ou", "radius_km": "radius_km", "open_at": "date"}
 
@@ -165,7 +169,7 @@ func (p *Module) resolvePlaces(r *http.Request, f placeForm, limit int) (*placeS
 		case w.Commune != nil:
 			api.Set("near", strconv.FormatFloat(w.Commune.Lat, 'f', 5, 64)+","+strconv.FormatFloat(w.Commune.Lon, 'f', 5, 64))
 			if f.Radius == "" {
-				api.Set("radius_km", "10")
+				api.Set("radius_km", strconv.Itoa(defaultRadiusKm))
 			}
 		case w.Dept != "":
 			api.Set("departement", w.Dept)
@@ -297,12 +301,18 @@ func hoursText(pl *catalogue.Place) string {
 }
 
 // eventForm is the agenda's form: the API's parameters (q, service,
-// public, network, place, departement, from, to, cursor) plus the page's
-// own: ou, du and au (dates) and vue (semaine, mois or liste).
+// public, frais, network, place, departement, near, radius_km, from, to,
+// cursor) plus the page's own: ou (a commune, postal code or département,
+// searched around as /lieux does), specialise, du and au (dates) and vue
+// (semaine, mois or liste).
 type eventForm struct {
 	Q           string
 	Services    []string
 	Publics     []string
+	Specialised bool // "pour qui ?" keeps only the events for those publics
+	Frais       []string
+	Near        string
+	Radius      string
 	Network     string
 	Place       string
 	Departement string
@@ -318,6 +328,10 @@ func readEventForm(v url.Values) eventForm {
 		Q:           strings.TrimSpace(v.Get("q")),
 		Services:    nonEmpty(v["service"]),
 		Publics:     nonEmpty(v["public"]),
+		Specialised: v.Get("specialise") == "1",
+		Frais:       nonEmpty(v["frais"]),
+		Near:        strings.TrimSpace(v.Get("near")),
+		Radius:      strings.TrimSpace(v.Get("radius_km")),
 		Network:     strings.TrimSpace(v.Get("network")),
 		Place:       strings.TrimSpace(v.Get("place")),
 		Departement: strings.TrimSpace(v.Get("departement")),
@@ -350,7 +364,15 @@ func (f eventForm) values() url.Values {
 	}
 	if len(f.Publics) > 0 {
 		v["public"] = f.Publics
+		if f.Specialised {
+			v.Set("specialise", "1")
+		}
 	}
+	if len(f.Frais) > 0 {
+		v["frais"] = f.Frais
+	}
+	set("near", f.Near)
+	set("radius_km", f.Radius)
 	set("network", f.Network)
 	set("place", f.Place)
 	set("departement", f.Departement)
@@ -388,19 +410,22 @@ func (p *Module) resolveEvents(r *http.Request, f eventForm, limit int) (*eventS
 	api := url.Values{}
 	for k, list := range f.values() {
 		switch k {
-		case "q", "service", "public", "network", "place", "departement", "from", "to":
+		case "q", "service", "public", "frais", "network", "place", "departement", "near", "radius_km", "from", "to":
 			api[k] = list
 		}
 	}
-	if f.Ou != "" {
+	if f.Near == "" && f.Ou != "" {
 		w, err := p.Communes.Resolve(f.Ou)
 		if err != nil {
 			return nil, err
 		}
 		es.Where = w
 		switch {
-		case w.Commune != nil:
-			api.Set("departement", w.Commune.Dept)
+		case w.Commune != nil: // around it, as /lieux
+			api.Set("near", strconv.FormatFloat(w.Commune.Lat, 'f', 5, 64)+","+strconv.FormatFloat(w.Commune.Lon, 'f', 5, 64))
+			if f.Radius == "" {
+				api.Set("radius_km", strconv.Itoa(defaultRadiusKm))
+			}
 		case w.Dept != "":
 			api.Set("departement", w.Dept)
 		case w.Unknown:
@@ -408,6 +433,9 @@ func (p *Module) resolveEvents(r *http.Request, f eventForm, limit int) (*eventS
 		default:
 			es.problem("ou", p.Msg.Get("search.where.choose"))
 		}
+	}
+	if api.Get("near") == "" {
+		api.Del("radius_km")
 	}
 	day := func(field, s string) (time.Time, bool) {
 		if s == "" {
@@ -440,6 +468,8 @@ func (p *Module) resolveEvents(r *http.Request, f eventForm, limit int) (*eventS
 				field = "au"
 			case "from":
 				field = "du"
+			case "near":
+				field = "ou"
 			}
 			es.problem(field, msg)
 		}
@@ -448,9 +478,19 @@ func (p *Module) resolveEvents(r *http.Request, f eventForm, limit int) (*eventS
 	}
 	q.Limit = limit
 	q.Cursor = f.Cursor
+	q.PublicsOpen = !f.Specialised // events for everyone too, after those for the publics asked for
+	q.Series = true                // a weekly atelier is one card, with its next dates
 	es.Query = q
 	es.API = api
 	return es, nil
+}
+
+// until is the end of the search's span.
+func (es *eventSearch) until() time.Time {
+	if es.Query.To.IsZero() {
+		return es.Query.From.Add(catalogue.DefaultEventSpan)
+	}
+	return es.Query.To
 }
 
 func (p *Module) findEvents(es *eventSearch) (storage.EventPage, error) {

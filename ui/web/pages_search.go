@@ -72,14 +72,16 @@ type placeItem struct {
 // nextAtelier is one of a place's next events, as a result shows it.
 type nextAtelier struct {
 	Nom, URL string
+	SheetURL string // adds it to an orientation sheet
 	Debut    time.Time
 	Free     bool
 	Stop     *catalogue.Stop // a mobile unit's passage elsewhere; nil at the place
 }
 
 // resultAteliers is how many next events a result shows, within
-// resultAteliersDays: one query for the page scans the index's day lists
-// of that span (see BenchmarkPages).
+// resultAteliersDays. They come from the index's list of events by place:
+// the cost is that of the page's places' events, not of the span (see
+// BenchmarkPages).
 const (
 	resultAteliers     = 2
 	resultAteliersDays = 31
@@ -90,28 +92,24 @@ func (p *Module) addAteliers(items []placeItem) error {
 	if len(items) == 0 {
 		return nil
 	}
-	owner := map[string]int{} // a place or record id → its item
-	var ids []string
+	groups := make([][]string, len(items))
 	for i, it := range items {
-		owner[it.ID], owner[it.APID] = i, i // an event names its place by either
-		ids = append(ids, it.ID)
-		for _, s := range it.Sources { // a merged place's events are at its records
-			owner[s.ID], owner[s.APID] = i, i
-			ids = append(ids, s.ID)
+		ids := []string{it.ID, it.APID} // an event names its place by either
+		for _, s := range it.Sources {  // a merged place's events are at its records
+			ids = append(ids, s.ID, s.APID)
 		}
+		groups[i] = ids
 	}
 	now := p.Now()
-	res, err := p.Store.Events(catalogue.EventQuery{Places: ids, From: now, To: now.AddDate(0, 0, resultAteliersDays), Limit: catalogue.MaxLimit})
+	next, err := p.Store.NextEvents(groups, now, now.AddDate(0, 0, resultAteliersDays), resultAteliers)
 	if err != nil {
 		return err
 	}
-	for _, e := range res.Items {
-		i, ok := owner[e.Lieu]
-		if !ok || len(items[i].Ateliers) == resultAteliers {
-			continue
+	for i, list := range next {
+		for _, e := range list {
+			items[i].Ateliers = append(items[i].Ateliers, nextAtelier{Nom: e.Nom, URL: "/evenements/" + url.PathEscape(e.ID),
+				Debut: e.Debut, Free: page.Has(e.Frais, "Gratuit"), SheetURL: sheetURL(e.ID), Stop: e.Etape})
 		}
-		items[i].Ateliers = append(items[i].Ateliers, nextAtelier{Nom: e.Nom, URL: "/evenements/" + url.PathEscape(e.ID),
-			Debut: e.Debut, Free: page.Has(e.Frais, "Gratuit"), Stop: e.Etape})
 	}
 	return nil
 }
@@ -160,6 +158,8 @@ type searchView struct {
 	// ChoiceLinks are the communes "où ?" may mean, as searches.
 	ChoiceLinks []link
 	NearClear   string
+	// query is the search that ran, for the orientation's ateliers.
+	query catalogue.PlaceQuery
 }
 
 // link is a link to show.
@@ -250,6 +250,7 @@ func (p *Module) searchData(r *http.Request, path string, limit int) (searchView
 	v.Criteria.Active = p.placeCriteria(f, v.Options, commune)
 	v.Criteria.Fold = len(v.Criteria.Active) > 0
 	v.Total = res.Total
+	v.query = ps.Query
 	v.Items = p.placeItems(res.Items)
 	if err := p.addAteliers(v.Items); err != nil {
 		return v, 0, err

@@ -346,27 +346,31 @@ func TestReportForm(t *testing.T) {
 	in.WantPage("/lieux/"+p.ID+"?signalement=envoye", 200, "Merci ! Votre signalement a été transmis")
 }
 
+// TestAgendaViews: the agenda by week, month or as a list, a recurring
+// atelier once with its next dates in every view, and its filters.
 func TestAgendaViews(t *testing.T) {
 	in := uitest.NewInstance(t)
 	alcazar, _, atelier := in.Marseille()
-	in.WantPage("/evenements", 200, "11 dates à venir", "Semaine du lundi 13 juillet", "mercredi 15 juillet",
-		"Semaine du lundi 20 juillet", `aria-current="page">Par semaine`)
-	in.WantPage("/evenements?vue=mois", 200, "Juillet 2026", "Août 2026", `aria-current="page">Par mois`)
-	// The list shows a recurring atelier once, as a series with its dates.
-	body := in.WantPage("/evenements?vue=liste", 200, "Tous les mercredis, 14\u00a0h – 16\u00a0h, jusqu’au mercredi 16 septembre 2026", "Aussi le")
-	if n := strings.Count(body, `href="/evenements/`+atelier.ID+`"`); n != 1 {
-		t.Errorf("list shows the series %d times; want once", n)
+	in.WantPage("/evenements", 200, "2 événements à venir", "Semaine du lundi 13 juillet", "mercredi 15 juillet",
+		"Prochaines dates : <time", `aria-current="page">Par semaine`)
+	in.WantPage("/evenements?vue=mois", 200, "Juillet 2026", `aria-current="page">Par mois`)
+	body := in.WantPage("/evenements?vue=liste", 200, "Tous les mercredis, 14\u00a0h – 16\u00a0h, jusqu’au mercredi 16 septembre 2026", "Prochaines dates :")
+	for _, vue := range []string{"semaine", "mois", "liste"} {
+		_, body = in.Page("/evenements?vue=" + vue)
+		if n := strings.Count(body, `href="/evenements/`+atelier.ID+`"`); n != 1 {
+			t.Errorf("vue=%s shows the weekly atelier %d times; want once", vue, n)
+		}
 	}
 	// Filters, and the feeds with the same filter.
 	svc := url.QueryEscape("Aide aux démarches administratives")
-	body = in.WantPage("/evenements?service="+svc, 200, "1 date à venir", "Permanence impôts",
+	body = in.WantPage("/evenements?service="+svc, 200, "1 événement à venir", "Permanence impôts",
 		"/export/evenements.ics?service="+svc, "/feed/evenements.atom?service="+svc)
 	if strings.Contains(body, "Atelier smartphone") {
 		t.Error("service filter ignored")
 	}
-	in.WantPage("/evenements?du=2026-07-20&au=2026-07-26", 200, "1 date à venir", "mercredi 22 juillet")
-	in.WantPage("/evenements?place="+alcazar.ID, 200, "10 dates à venir", "Au lieu : Médiathèque de l&#39;Alcazar")
-	in.WantPage("/evenements?ou=Aix-en-Provence", 200, "11 dates à venir") // the département
+	in.WantPage("/evenements?du=2026-07-20&au=2026-07-26", 200, "1 événement à venir", "mercredi 22 juillet")
+	in.WantPage("/evenements?place="+alcazar.ID, 200, "1 événement à venir", "Au lieu : Médiathèque de l&#39;Alcazar")
+	in.WantPage("/evenements?ou=13", 200, "2 événements à venir") // the département
 	in.WantPage("/evenements?du=hier", http.StatusBadRequest, "date attendue")
 	in.WantPage("/evenements?du=2026-07-20&au=2026-07-10", http.StatusBadRequest, "doit être postérieur")
 }

@@ -64,6 +64,6 @@ func (p *Module) widgetEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Total = res.Total
-	v.Events = p.eventItems(res.Items, true)
+	v.Events = p.eventItems(res.Items, true, es.until())
 	p.Render(w, r, http.StatusOK, "widget_events", v)
 }

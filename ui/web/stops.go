@@ -2,6 +2,7 @@ package web
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/maillage/maillage/catalogue"
 )
@@ -34,7 +35,7 @@ func (p *Module) stopsNear(at catalogue.LatLon, radiusKm float64) ([]stopItem, i
 	if err != nil || res.Total == 0 {
 		return nil, 0, err
 	}
-	items := p.eventItems(res.Items, true)
+	items := p.eventItems(res.Items, true, time.Time{})
 	out := make([]stopItem, 0, len(items))
 	for _, it := range items {
 		si := stopItem{eventItem: it}

@@ -128,24 +128,32 @@ func (s *Server) PlaceQuery(r *http.Request) (catalogue.PlaceQuery, error) {
 	if v := p.V.Get("open_now"); v == "1" || v == "true" {
 		q.OpenAt = s.Now()
 	}
-	if near := p.V.Get("near"); near != "" {
-		lat, lon, ok := ParseLatLon(near)
+	q.Near, q.RadiusKm = p.NearRadius()
+	return q, p.Err()
+}
+
+// NearRadius reads near=LAT,LON and radius_km, which needs near.
+func (p *QueryParser) NearRadius() (*catalogue.LatLon, float64) {
+	var near *catalogue.LatLon
+	if s := p.V.Get("near"); s != "" {
+		lat, lon, ok := ParseLatLon(s)
 		if !ok {
 			p.Fail("near", "LAT,LON attendu, par exemple 43.2965,5.3698")
 		}
-		q.Near = &catalogue.LatLon{Lat: lat, Lon: lon}
+		near = &catalogue.LatLon{Lat: lat, Lon: lon}
 	}
+	var radius float64
 	if rs := p.V.Get("radius_km"); rs != "" {
 		r, err := strconv.ParseFloat(rs, 64)
 		switch {
 		case err != nil || r <= 0 || r > 2000:
 			p.Fail("radius_km", "nombre de kilomètres entre 0 et 2000 attendu")
-		case q.Near == nil:
+		case near == nil:
 			p.Fail("radius_km", "n'a de sens qu'avec near=LAT,LON")
 		}
-		q.RadiusKm = r
+		radius = r
 	}
-	return q, p.Err()
+	return near, radius
 }
 
 func ParseLatLon(s string) (lat, lon float64, ok bool) {
@@ -171,10 +179,12 @@ func (s *Server) EventQuery(r *http.Request) (catalogue.EventQuery, error) {
 		Network:     strings.TrimSpace(p.V.Get("network")),
 		Services:    p.Enum("service", catalogue.Services),
 		Publics:     p.Enums("public", false, catalogue.Publics, catalogue.PrisesEnCharge),
+		Frais:       p.Enum("frais", catalogue.Frais),
 		Departement: p.Departement(),
 		Limit:       p.Limit(),
 		Cursor:      p.V.Get("cursor"),
 	}
+	q.Near, q.RadiusKm = p.NearRadius()
 	if q.From.IsZero() {
 		q.From = s.Now()
 	}
