@@ -34,7 +34,7 @@ func (s *Store) UpdateEvent(id string, e *catalogue.Event) error {
 		if err := locateStop(e, true); err != nil {
 			return err
 		}
-				if err := resolveLocalPlace(tx, e); err != nil {
+		if err := resolveLocalPlace(tx, e); err != nil {
 			return err
 		}
 		e.ID, e.APID, e.Network = old.ID, old.APID, old.Network
@@ -207,7 +207,7 @@ func (s *Store) CreateEvents(es []*catalogue.Event) error {
 			if err := locateStop(e, true); err != nil {
 				return err
 			}
-						if err := resolveLocalPlace(tx, e); err != nil {
+			if err := resolveLocalPlace(tx, e); err != nil {
 				return err
 			}
 			if err := putRecord(tx, bucketEvents, e.ID, e, kindEvent, nil, eventEntries(e)); err != nil {
