@@ -1,0 +1,107 @@
+package admin_test
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/maillage/maillage/ui/internal/uitest"
+)
+
+// formHeight is the place form's page, measured in the browser.
+type formHeight struct {
+	Height, Screen float64
+}
+
+// maxFormScreens is how many screens the new place form may take.
+const maxFormScreens = 3
+
+// TestBrowserPlaceFormHeight: the new place form fits in a few screens,
+// at 1366×900 and 390×844: its sections are folded but the essential
+// two, and its 96 types of place are a filtered list. It was 5,237 px
+// (5.8 screens) at 1366×900 and 7,712 px (9.1 screens) at 390×844 with
+// every section open and every type shown; it is now about 1,900 and
+// 2,500 px (docs/BENCHMARKS.md).
+func TestBrowserPlaceFormHeight(t *testing.T) {
+	ctx := uitest.NewBrowser(t)
+	in := uitest.AdminInstance(t)
+	browserLogin(t, ctx, in, uitest.EditorEmail)
+	for _, size := range []struct{ w, h int64 }{{1366, 900}, {390, 844}} {
+		uitest.CDPDo(t, ctx, chromedp.EmulateViewport(size.w, size.h),
+			chromedp.Navigate(in.Srv.URL+"/admin/lieux/nouveau"), chromedp.WaitVisible(chromedp.ID("nom")),
+			chromedp.WaitVisible(chromedp.CSS("#carte-lieu.leaflet-container")))
+		got := uitest.CDPRun(t, ctx, chromedp.Evaluate[formHeight](`({Height: document.documentElement.scrollHeight, Screen: window.innerHeight})`))
+		t.Logf("%d×%d: %.0f px, %.1f screens", size.w, size.h, got.Height, got.Height/got.Screen)
+		if got.Height > maxFormScreens*got.Screen {
+			t.Errorf("%d×%d: the place form is %.0f px tall, %.1f screens; want at most %d", size.w, size.h, got.Height, got.Height/got.Screen, maxFormScreens)
+		}
+	}
+}
+
+// filterState is what a filtered list shows.
+type filterState struct {
+	Shown  int
+	Status string
+	Labels []string
+}
+
+// TestBrowserPlaceFormTypologyAndMap: the types of place are filtered as
+// the editor types (accents and case ignored, the ticked ones kept), the
+// count is announced, and a click on the map fills the latitude and
+// longitude; the form passes axe with the filter in use.
+func TestBrowserPlaceFormTypologyAndMap(t *testing.T) {
+	src := uitest.AxeSource(t)
+	ctx := uitest.NewBrowser(t)
+	in := uitest.AdminInstance(t)
+	browserLogin(t, ctx, in, uitest.EditorEmail)
+	const state = `(() => { const shown = Array.from(document.querySelectorAll('#typologie-options .check')).filter(e => e.getClientRects().length > 0);
+		return {Shown: shown.length, Status: document.getElementById('typologie-compte').textContent,
+			Labels: shown.map(e => e.textContent.trim())}; })()`
+	uitest.CDPDo(t, ctx, chromedp.EmulateViewport(1366, 900),
+		chromedp.Navigate(in.Srv.URL+"/admin/lieux/nouveau"), chromedp.WaitVisible(chromedp.ID("typologie-filtre")),
+		chromedp.WaitVisible(chromedp.CSS("#carte-lieu.leaflet-container")),
+		chromedp.SendKeys(chromedp.ID("typologie-filtre"), "MEDIATHEQUE"))
+	got := uitest.CDPRun(t, ctx, chromedp.Evaluate[filterState](state))
+	if got.Shown != 1 || got.Labels[0] != "Bibliothèque / Médiathèque" || got.Status != "1 choix affichés sur 96" {
+		t.Errorf("filtered by MEDIATHEQUE: %+v; want the library alone, announced", got)
+	}
+	// Enter sends nothing: it moves to the only match, which space ticks.
+	// (Enter's keydown alone: the DevTools protocol sends its keypress to
+	// the element focused meanwhile, which no keyboard does.)
+	uitest.CDPDo(t, ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById('typologie-filtre').dispatchEvent(
+		new KeyboardEvent('keydown', {key: 'Enter', bubbles: true, cancelable: true}))`), chromedp.KeyEvent(" "))
+	if checked := uitest.CDPRun(t, ctx, chromedp.Evaluate[bool](`document.querySelector('input[name=typologie][value=BIB]').checked`)); !checked {
+		t.Error("Enter then space did not tick the only match")
+	}
+	uitest.CDPDo(t, ctx, typeInto("typologie-filtre", "france serv"))
+	got = uitest.CDPRun(t, ctx, chromedp.Evaluate[filterState](state))
+	if got.Shown != 2 || !slices.Contains(got.Labels, "Bibliothèque / Médiathèque") {
+		t.Errorf("filtered by france serv: %+v; want France Services and the ticked library", got)
+	}
+	axeAudit(t, ctx, src, "/admin/lieux/nouveau with the filter in use")
+	uitest.CDPDo(t, ctx, typeInto("typologie-filtre", ""))
+	if got = uitest.CDPRun(t, ctx, chromedp.Evaluate[filterState](state)); got.Shown != 96 || got.Status != "" {
+		t.Errorf("filter emptied: %+v; want every type", got)
+	}
+
+	// A click on the map places the marker and fills the coordinates.
+	uitest.CDPDo(t, ctx, chromedp.ScrollIntoView(chromedp.ID("carte-lieu")), chromedp.Click(chromedp.ID("carte-lieu")),
+		chromedp.WaitVisible(chromedp.CSS("#carte-lieu .leaflet-marker-icon")))
+	type coords struct{ Lat, Lon string }
+	c := uitest.CDPRun(t, ctx, chromedp.Evaluate[coords](`({Lat: document.getElementById('latitude').value, Lon: document.getElementById('longitude').value})`))
+	lat, errLat := strconv.ParseFloat(c.Lat, 64)
+	lon, errLon := strconv.ParseFloat(c.Lon, 64)
+	if errLat != nil || errLon != nil || lat < 41 || lat > 52 || lon < -5 || lon > 10 {
+		t.Errorf("after a click on the map of France: latitude %q, longitude %q", c.Lat, c.Lon)
+	}
+}
+
+// typeInto replaces the value of the input of id as typing would, with
+// its input event.
+func typeInto(id, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => { const e = document.getElementById(%q); e.value = %q;
+		e.dispatchEvent(new Event('input', {bubbles: true})); })()`, id, value))
+}
