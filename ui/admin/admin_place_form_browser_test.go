@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -65,8 +66,8 @@ func TestBrowserPlaceFormTypologyAndMap(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#carte-lieu.leaflet-container")),
 		chromedp.SendKeys(chromedp.ID("typologie-filtre"), "MEDIATHEQUE"))
 	got := uitest.CDPRun(t, ctx, chromedp.Evaluate[filterState](state))
-	if got.Shown != 1 || got.Labels[0] != "Bibliothèque / Médiathèque" || got.Status != "1 choix affichés sur 96" {
-		t.Errorf("filtered by MEDIATHEQUE: %+v; want the library alone, announced", got)
+	if got.Shown != 1 || got.Labels[0] != "Bibliothèque / Médiathèque" || got.Status != "Un choix affiché sur 96" {
+		t.Errorf("filtered by MEDIATHEQUE: %q %q; want the library alone, announced", got.Status, got.Labels)
 	}
 	// Enter sends nothing: it moves to the only match, which space ticks.
 	// (Enter's keydown alone: the DevTools protocol sends its keypress to
@@ -104,4 +105,52 @@ func TestBrowserPlaceFormTypologyAndMap(t *testing.T) {
 func typeInto(id, value string) chromedp.Action[chromedp.Void] {
 	return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => { const e = document.getElementById(%q); e.value = %q;
 		e.dispatchEvent(new Event('input', {bubbles: true})); })()`, id, value))
+}
+
+// placeChoice is what the event form's place list shows.
+type placeChoice struct {
+	Shown    []string
+	Selected string
+	Status   string
+}
+
+// TestBrowserEventFormPlaceSearch: the event form's place list is
+// filtered by what the editor types (name or commune, accents ignored);
+// Enter picks the only match, and the list passes axe meanwhile.
+func TestBrowserEventFormPlaceSearch(t *testing.T) {
+	src := uitest.AxeSource(t)
+	ctx := uitest.NewBrowser(t)
+	in := uitest.AdminInstance(t)
+	alcazar, aix, _ := in.Marseille()
+	in.CreatePlace(map[string]any{"nom": "Cyberbase d'Aubagne", "pivot": "21130005300015", "commune": "Aubagne",
+		"code_postal": "13400", "code_insee": "13005"})
+	browserLogin(t, ctx, in, uitest.EditorEmail)
+	const state = `(() => { const s = document.getElementById('lieu');
+		return {Shown: Array.from(s.options).filter(o => o.value && !o.hidden).map(o => o.textContent),
+			Selected: s.value, Status: document.getElementById('lieu-compte').textContent}; })()`
+	uitest.CDPDo(t, ctx, chromedp.Navigate(in.Srv.URL+"/admin/evenements/nouveau"), chromedp.WaitVisible(chromedp.ID("lieu-filtre")),
+		chromedp.SendKeys(chromedp.ID("lieu-filtre"), "marseille"))
+	got := uitest.CDPRun(t, ctx, chromedp.Evaluate[placeChoice](state))
+	if len(got.Shown) != 1 || got.Shown[0] != alcazar.Nom+" (Marseille)" || got.Status != "Un lieu correspond sur 3" {
+		t.Errorf("filtered by marseille: %q %q; want the Alcazar alone, announced", got.Status, got.Shown)
+	}
+	axeAudit(t, ctx, src, "/admin/evenements/nouveau with the place filter in use")
+	uitest.CDPDo(t, ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById('lieu-filtre').dispatchEvent(
+		new KeyboardEvent('keydown', {key: 'Enter', bubbles: true, cancelable: true}))`))
+	if got = uitest.CDPRun(t, ctx, chromedp.Evaluate[placeChoice](state)); got.Selected != alcazar.ID {
+		t.Errorf("Enter on the only match: %+v; want the Alcazar chosen", got)
+	}
+	uitest.CDPDo(t, ctx, typeInto("lieu-filtre", "AIX"))
+	// The place chosen stays in the list, whatever the filter.
+	if got = uitest.CDPRun(t, ctx, chromedp.Evaluate[placeChoice](state)); strings.Join(got.Shown, "|") != aix.Nom+" (Aix-en-Provence)|"+alcazar.Nom+" (Marseille)" {
+		t.Errorf("filtered by AIX: %+v; want France Services d'Aix, and the Alcazar chosen", got)
+	}
+	uitest.CDPDo(t, ctx, typeInto("lieu-filtre", "nulle part"))
+	if got = uitest.CDPRun(t, ctx, chromedp.Evaluate[placeChoice](state)); len(got.Shown) != 1 || got.Status != "Aucun lieu ne correspond : essayez un autre mot." {
+		t.Errorf("filtered by nulle part: %+v", got)
+	}
+	uitest.CDPDo(t, ctx, typeInto("lieu-filtre", ""))
+	if got = uitest.CDPRun(t, ctx, chromedp.Evaluate[placeChoice](state)); len(got.Shown) != 3 || got.Selected != alcazar.ID {
+		t.Errorf("filter emptied: %+v; want the three places, the Alcazar still chosen", got)
+	}
 }

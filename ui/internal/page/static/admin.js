@@ -76,8 +76,9 @@
       }
       input.dataset.single = shown === 1 && lastShown ? String(items.indexOf(lastShown)) : '';
       if (count) {
+        var text = shown === 1 && count.dataset.count1 ? count.dataset.count1 : count.dataset.count;
         count.textContent = !words.length ? '' : shown === 0 ? count.dataset.none
-          : count.dataset.count.replace('{n}', shown).replace('{total}', items.length);
+          : text.replace('{n}', shown).replace('{total}', items.length);
       }
     };
     input.addEventListener('input', run);
