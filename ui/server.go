@@ -63,6 +63,10 @@ type Config struct {
 	// request matched ("/lieux/{id}", "/api/v1/places/{id}"), before its
 	// handler runs: the metrics' route label.
 	RouteMatched func(r *http.Request, template string)
+	// Sample, when set, fills an empty catalogue with the sample data of
+	// serve --demo-seed and returns how many places it added; the admin
+	// home of an empty catalogue then offers a button that calls it.
+	Sample func() (int, error)
 }
 
 // New returns the HTTP handler of an instance: the ActivityPub routes
@@ -70,7 +74,7 @@ type Config struct {
 // the public pages and the editors' pages, in that order.
 func New(cfg Config) http.Handler {
 	s := &server.Server{Store: cfg.Store, Log: cfg.Logger, Now: cfg.Now, MaxBody: cfg.MaxBody, Fed: cfg.Federation,
-		Proxies: server.Proxies(cfg.TrustedProxies)}
+		Proxies: server.Proxies(cfg.TrustedProxies), Sample: cfg.Sample}
 	if s.Log == nil {
 		s.Log = slog.Default()
 	}

@@ -21,6 +21,10 @@ type Server struct {
 	Fed     Federation
 	Figures StatsCache // ComputeStats
 	Proxies Proxies    // trusted reverse Proxies
+	// Sample, when set, fills an empty catalogue with the sample places
+	// and ateliers of serve --demo-seed and returns how many places it
+	// added: the admin home's "charger les données d'exemple".
+	Sample func() (int, error)
 }
 
 // Healthz answers the health checks.
