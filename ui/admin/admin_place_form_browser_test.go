@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/maillage/maillage/ui/internal/uitest"
@@ -24,8 +25,9 @@ const maxFormScreens = 3
 // at 1366×900 and 390×844: its sections are folded but the essential
 // two, and its 96 types of place are a filtered list. It was 5,237 px
 // (5.8 screens) at 1366×900 and 7,712 px (9.1 screens) at 390×844 with
-// every section open and every type shown; it is now about 1,900 and
-// 2,500 px (docs/BENCHMARKS.md).
+// every section open and every type shown; it is now 2,126 px (2.4
+// screens) and 2,468 px (2.9 screens), 2,123 px at 390×844 without
+// JavaScript (docs/BENCHMARKS.md).
 func TestBrowserPlaceFormHeight(t *testing.T) {
 	ctx := uitest.NewBrowser(t)
 	in := uitest.AdminInstance(t)
@@ -39,6 +41,30 @@ func TestBrowserPlaceFormHeight(t *testing.T) {
 		if got.Height > maxFormScreens*got.Screen {
 			t.Errorf("%d×%d: the place form is %.0f px tall, %.1f screens; want at most %d", size.w, size.h, got.Height, got.Height/got.Screen, maxFormScreens)
 		}
+	}
+	// Without JavaScript: the same sections, every type of place in its
+	// scrolled list, the coordinates typed (no filter box, no map). The
+	// page loads with scripts off; they are back on only to measure it.
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	uitest.CDPDo(t, ctx, chromedp.Navigate(in.Srv.URL+"/admin/lieux/nouveau"), chromedp.WaitReady(chromedp.ID("nom")))
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false}); err != nil {
+		t.Fatal(err)
+	}
+	type noScript struct {
+		Height, Screen      float64
+		Filter, Map, Checks bool
+	}
+	got := uitest.CDPRun(t, ctx, chromedp.Evaluate[noScript](`(() => { const drawn = sel => document.querySelector(sel).getClientRects().length > 0;
+		return {Height: document.documentElement.scrollHeight, Screen: window.innerHeight,
+			Filter: drawn('#typologie-filtre'), Map: drawn('#carte-lieu'), Checks: drawn('input[name=typologie]')}; })()`))
+	t.Logf("390×844 without JavaScript: %.0f px, %.1f screens", got.Height, got.Height/got.Screen)
+	if got.Filter || got.Map || !got.Checks {
+		t.Errorf("without JavaScript: filter shown %v, map shown %v, types shown %v; want only the types", got.Filter, got.Map, got.Checks)
+	}
+	if got.Height > maxFormScreens*got.Screen {
+		t.Errorf("390×844 without JavaScript: %.0f px, %.1f screens; want at most %d", got.Height, got.Height/got.Screen, maxFormScreens)
 	}
 }
 
