@@ -10,6 +10,8 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
+	"github.com/maillage/maillage/catalogue"
+	"github.com/maillage/maillage/storage"
 	"github.com/maillage/maillage/ui/internal/uitest"
 )
 
@@ -178,5 +180,53 @@ func TestBrowserEventFormPlaceSearch(t *testing.T) {
 	uitest.CDPDo(t, ctx, typeInto("lieu-filtre", ""))
 	if got = uitest.CDPRun(t, ctx, chromedp.Evaluate[placeChoice](state)); len(got.Shown) != 3 || got.Selected != alcazar.ID {
 		t.Errorf("filter emptied: %+v; want the three places, the Alcazar still chosen", got)
+	}
+}
+
+// TestBrowserEventFormFindsAPlaceBeyondTheList: with more of other
+// networks' places than the list offers (1,000), the filter box asks the
+// API for those that match, and one found that way can be chosen and
+// saved.
+func TestBrowserEventFormFindsAPlaceBeyondTheList(t *testing.T) {
+	ctx := uitest.NewBrowser(t)
+	in := uitest.AdminInstance(t)
+	const actor = "https://var.example/actor"
+	var objs []storage.Remote
+	for i := range 1001 {
+		lat, lon := 43.12, 5.93
+		objs = append(objs, storage.Remote{Place: &catalogue.Place{APID: fmt.Sprintf("https://var.example/lieux/%d", i),
+			Nom: fmt.Sprintf("Lieu varois %04d", i), Adresse: "1 rue X", CodePostal: "83000", Commune: "Toulon", CodeINSEE: "83137",
+			Latitude: &lat, Longitude: &lon, Network: catalogue.Network{Name: "Arsenic 83", Actor: actor}, Updated: in.Now}})
+	}
+	lat, lon := 43.12, 5.93
+	zebulon := &catalogue.Place{APID: "https://var.example/lieux/zebulon", Nom: "Zébulon numérique", Adresse: "2 rue Y",
+		CodePostal: "83000", Commune: "Toulon", CodeINSEE: "83137", Latitude: &lat, Longitude: &lon,
+		Network: catalogue.Network{Name: "Arsenic 83", Actor: actor}, Updated: in.Now}
+	objs = append(objs, storage.Remote{Place: zebulon})
+	if err := in.Store.PutRemote("https://var.example/activities/1", objs...); err != nil {
+		t.Fatal(err)
+	}
+	browserLogin(t, ctx, in, uitest.EditorEmail)
+	uitest.CDPDo(t, ctx, chromedp.Navigate(in.Srv.URL+"/admin/evenements/nouveau"), chromedp.WaitVisible(chromedp.ID("lieu-filtre")))
+	if n := uitest.CDPRun(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#lieu option[value]:not([value=""])').length`)); n != 1000 {
+		t.Fatalf("%d places offered; want the first 1,000", n)
+	}
+	uitest.CDPDo(t, ctx, chromedp.SendKeys(chromedp.ID("lieu-filtre"), "zebulon"),
+		chromedp.WaitReady(chromedp.CSS(`#lieu option[value="`+zebulon.ID+`"]`)))
+	if got := uitest.CDPRun(t, ctx, chromedp.Evaluate[string](`document.getElementById('lieu-compte').textContent`)); got != "Un lieu correspond sur 1001" {
+		t.Errorf("status after the API's answer: %q", got)
+	}
+	uitest.CDPDo(t, ctx,
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('lieu-filtre').dispatchEvent(
+			new KeyboardEvent('keydown', {key: 'Enter', bubbles: true, cancelable: true}))`),
+		chromedp.SendKeys(chromedp.ID("nom"), "Atelier au Zébulon"),
+		chromedp.SetValue(chromedp.ID("debut_date"), "2026-07-16"),
+		chromedp.SetValue(chromedp.ID("debut_heure"), "14:00"),
+		chromedp.SetValue(chromedp.ID("fin_heure"), "16:00"),
+		chromedp.Click(chromedp.CSS(`form[action="/admin/evenements/nouveau"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`p.notice.ok`)))
+	res, err := in.Store.Events(catalogue.EventQuery{Text: "Zébulon", From: in.Now, Limit: 1})
+	if err != nil || len(res.Items) != 1 || res.Items[0].Lieu != zebulon.ID {
+		t.Fatalf("event saved: %+v %v; want at the Zébulon (%s)", res.Items, err, zebulon.ID)
 	}
 }

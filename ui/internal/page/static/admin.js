@@ -81,7 +81,44 @@
           : text.replace('{n}', shown).replace('{total}', items.length);
       }
     };
+    // A select that lists only part of the other networks' places
+    // (data-search) asks the API for those matching what is typed, and
+    // adds them.
+    var more = isSelect && list.dataset.search && window.fetch ? list.querySelector('optgroup[data-remote]') : null;
+    var timer;
+    var fetchMore = function () {
+      clearTimeout(timer);
+      var q = input.value.trim();
+      if (!more || q.length < 3) {
+        return;
+      }
+      timer = setTimeout(function () {
+        fetch(list.dataset.search + '?limit=20&q=' + encodeURIComponent(q), { credentials: 'same-origin' })
+          .then(function (r) { return r.ok ? r.json() : { items: [] }; })
+          .then(function (page) {
+            var added = false;
+            (page.items || []).forEach(function (pl) {
+              if (!pl.network || pl.network.local || items.some(function (o) { return o.value === pl.id || o.value === pl.ap_id; })) {
+                return;
+              }
+              var o = document.createElement('option');
+              o.value = pl.id;
+              o.textContent = pl.nom + ' (' + (pl.commune || '') + ')';
+              more.appendChild(o);
+              items.push(o);
+              texts.push(fold(o.textContent + ' ' + o.value));
+              added = true;
+            });
+            if (added) {
+              last = null;
+              run();
+            }
+          })
+          .catch(function () {});
+      }, 250);
+    };
     input.addEventListener('input', run);
+    input.addEventListener('input', fetchMore);
     input.addEventListener('keypress', function (e) {
       if (e.key === 'Enter') {
         e.preventDefault();
