@@ -1,6 +1,7 @@
 // Package admin serves the editors' pages under /admin: login and
 // sessions (with the login limit), places and events with their forms,
 // merges, file import with a preview, error reports, API tokens, accounts,
-// and (when the instance federates) follows, followers and moderation.
+// the first start (loading the sample data into an empty catalogue), and
+// (when the instance federates) follows, followers and moderation.
 // Every form carries a CSRF token; every answer is marked no-store.
 package admin
