@@ -40,8 +40,9 @@ type placeListView struct {
 	// Drafts are our places "à compléter", which no search lists: shown
 	// on the first page of our places, with what each lacks.
 	Drafts []*catalogue.Place
-	// NoCoords says a place of this page has no coordinates: the page
-	// says what that costs it.
+	// NoCoords says one of our places on this page has no coordinates:
+	// the page says what that costs it (another network's place is
+	// placed by that network).
 	NoCoords bool
 }
 
@@ -67,7 +68,7 @@ func (p *Module) adminPlaces(w http.ResponseWriter, r *http.Request, a *adminSes
 	}
 	v.Total, v.Places = res.Total, res.Items
 	for _, pl := range v.Places {
-		v.NoCoords = v.NoCoords || !pl.HasCoordinates()
+		v.NoCoords = v.NoCoords || pl.Network.Local && !pl.HasCoordinates()
 	}
 	if !v.All && v.Q == "" && query.Cursor == "" {
 		if v.Drafts, err = p.Store.Drafts(); err != nil {
