@@ -4,14 +4,12 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/gorilla/mux"
 
 	"github.com/maillage/maillage/catalogue"
-	"github.com/maillage/maillage/catalogue/communes"
 	"github.com/maillage/maillage/storage"
 	"github.com/maillage/maillage/ui/admin/forms"
 	"github.com/maillage/maillage/ui/internal/page"
@@ -304,41 +302,6 @@ type placeFormView struct {
 	MapZoom   int
 }
 
-// placeSections are the form's sections in order; the first two (the
-// place, its address) are open, the others folded unless they hold a
-// problem.
-var placeSections = []string{"identity", "address", "contact", "hours", "presentation", "services", "labels"}
-
-// placeSectionOf gives the section of each field that can have a problem.
-var placeSectionOf = map[string]string{
-	"nom": "identity", "pivot": "identity", "structure_parente": "identity", "typologie": "identity",
-	"adresse": "address", "complement_adresse": "address", "code_postal": "address", "commune": "address",
-	"code_insee": "address", "latitude": "address", "longitude": "address",
-	"telephone": "contact", "courriels": "contact", "site_web": "contact", "prise_rdv": "contact", "fiche_acces_libre": "contact",
-	"grille": "hours", "horaires": "hours", "presentation_resume": "presentation", "presentation_detail": "presentation",
-	"services": "services", "publics_specifiquement_adresses": "services", "prise_en_charge_specifique": "services",
-	"frais_a_charge": "services", "modalites_acces": "services", "modalites_accompagnement": "services",
-	"itinerance": "services", "champs_intervention": "services",
-	"dispositif_programmes_nationaux": "labels", "formations_labels": "labels", "autres_formations_labels": "labels",
-	"equipements": "labels",
-}
-
-// mapStart is where the map of the place form opens: the place's
-// coordinates as typed (zoom 17), else its commune's centre (zoom 13),
-// else the whole of metropolitan France.
-func mapStart(values map[string]string) (center string, zoom int) {
-	lat, errLat := strconv.ParseFloat(strings.Replace(values["latitude"], ",", ".", 1), 64)
-	lon, errLon := strconv.ParseFloat(strings.Replace(values["longitude"], ",", ".", 1), 64)
-	if errLat == nil && errLon == nil && lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180 {
-		return strconv.FormatFloat(lat, 'f', -1, 64) + "," + strconv.FormatFloat(lon, 'f', -1, 64), 17
-	}
-	pl := catalogue.Place{CodeINSEE: values["code_insee"], CodePostal: values["code_postal"]}
-	if c, ok := communes.France().Locate(values["code_insee"], values["code_postal"], values["commune"], pl.Departement()); ok {
-		return strconv.FormatFloat(c.Lat, 'f', 5, 64) + "," + strconv.FormatFloat(c.Lon, 'f', 5, 64), 13
-	}
-	return "46.6,2.4", 5
-}
-
 // gridRow is a day of the hours grid.
 type gridRow struct {
 	Day   string
@@ -384,17 +347,7 @@ func (p *Module) placeFormView(w http.ResponseWriter, r *http.Request, a *adminS
 			cf.Options = append(cf.Options, option{Value: val, Label: lbl, Checked: page.Has(f.lists[name], val)})
 		}
 		if cf.Scroll {
-			// A long list shows its ticked values first, so that an
-			// editor sees them without scrolling or filtering.
-			slices.SortStableFunc(cf.Options, func(a, b option) int {
-				switch {
-				case a.Checked == b.Checked:
-					return 0
-				case a.Checked:
-					return -1
-				}
-				return 1
-			})
+			tickedFirst(cf.Options)
 		}
 		// Values the list does not know (from an import) stay visible, so
 		// the editor sees why the form is refused.
@@ -405,16 +358,7 @@ func (p *Module) placeFormView(w http.ResponseWriter, r *http.Request, a *adminS
 		}
 		v.Checks[name] = cf
 	}
-	v.Sections = map[string]formSection{}
-	for i, name := range placeSections {
-		v.Sections[name] = formSection{ID: name, Label: p.Msg.Get("admin.place.group." + name), Open: i < 2}
-	}
-	for name := range f.problems {
-		if sec, ok := v.Sections[placeSectionOf[name]]; ok {
-			sec.Open, sec.Fix = true, true
-			v.Sections[sec.ID] = sec
-		}
-	}
+	v.Sections = p.placeFormSections(f.problems)
 	v.Map = true
 	v.MapCenter, v.MapZoom = mapStart(f.values)
 	for d := range 7 {
