@@ -66,6 +66,10 @@ type Config struct {
 	// AllowPrivate lets the editors register a source (/admin/sources)
 	// at a loopback or private address, as serve's --allow-private.
 	AllowPrivate bool
+	// Sample, when set, fills an empty catalogue with the sample data of
+	// serve --demo-seed and returns how many places it added; the admin
+	// home of an empty catalogue then offers a button that calls it.
+	Sample func() (int, error)
 }
 
 // New returns the HTTP handler of an instance: the ActivityPub routes
@@ -73,7 +77,7 @@ type Config struct {
 // the public pages and the editors' pages, in that order.
 func New(cfg Config) http.Handler {
 	s := &server.Server{Store: cfg.Store, Log: cfg.Logger, Now: cfg.Now, MaxBody: cfg.MaxBody, Fed: cfg.Federation,
-		Proxies: server.Proxies(cfg.TrustedProxies), AllowPrivate: cfg.AllowPrivate}
+		Proxies: server.Proxies(cfg.TrustedProxies), AllowPrivate: cfg.AllowPrivate, Sample: cfg.Sample}
 	if s.Log == nil {
 		s.Log = slog.Default()
 	}

@@ -151,7 +151,7 @@ func (s *Server) Open(ctx context.Context) error {
 	}
 	var h http.Handler = ui.New(ui.Config{Store: st, Logger: s.Logger, Now: s.Now, Federation: s.fed, Reports: reportSink{s.fed},
 		TileURL: s.Config.Tiles, TrustedProxies: s.Config.TrustedProxies, RouteMatched: metrics.SetRoute,
-		AllowPrivate: s.Config.AllowPrivate})
+		AllowPrivate: s.Config.AllowPrivate, Sample: s.loadSample})
 	if s.Config.BackupDir != "" {
 		if err := os.MkdirAll(s.Config.BackupDir, 0o750); err != nil {
 			s.Close()

@@ -66,12 +66,15 @@ type Module struct {
 	*page.Site
 	limiter *loginLimiter // failed logins
 	uploads *uploads      // import files waiting for confirmation
+	// sampleMu makes the check that the catalogue is empty and the
+	// loading of the sample data one step: two clicks load it once.
+	sampleMu *sync.Mutex
 }
 
 // New returns the editors' pages on the shared part of the pages.
 func New(site *page.Site) *Module {
 	return &Module{Site: site.WithTemplates(templateFiles),
-		limiter: newLoginLimiter(loginMaxFailures, loginWindow), uploads: newUploads()}
+		limiter: newLoginLimiter(loginMaxFailures, loginWindow), uploads: newUploads(), sampleMu: &sync.Mutex{}}
 }
 
 // Route adds the /admin pages to r.
@@ -88,6 +91,7 @@ func (p *Module) Route(r *mux.Router) {
 	ar.HandleFunc("/deconnexion", p.adminHTML(p.logout)).Methods(http.MethodPost)
 	get("", server.RoleCatalogue, p.dashboard)
 	get("/", server.RoleCatalogue, p.dashboard)
+	post("/exemple", server.RoleCatalogue, p.loadSample)
 	p.registerAdminPlaces(get, post)
 	p.registerAdminSkills(get, post)
 	p.registerAdminMerge(post)

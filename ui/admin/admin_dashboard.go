@@ -15,6 +15,7 @@ type dashboardView struct {
 	Places, Remote, Events, Reports, Pending int // Reports: those waiting
 	Last                                     reportList
 	Empty                                    bool // no place at all: offer to import or load the sample
+	Sample                                   bool // the sample data can be loaded from here
 }
 
 // reportList is what the reportList template shows: reports, with the
@@ -63,6 +64,13 @@ func (p *Module) dashboard(w http.ResponseWriter, r *http.Request, a *adminSessi
 	v.Places, v.Remote, v.Events, v.Reports = local.Total, all.Total-local.Total, events.Total, len(open)
 	v.Last = reportList{Reports: open[:min(5, len(open))]}
 	v.Empty = all.Total == 0
+	if v.Empty {
+		if v.Empty, err = p.catalogueEmpty(); err != nil {
+			p.adminFail(w, r, a, err)
+			return
+		}
+	}
+	v.Sample = v.Empty && p.Sample != nil
 	if v.Federated && v.IsAdmin {
 		fs, err := p.Store.Followers()
 		if err != nil {

@@ -227,13 +227,16 @@ type eventFormView struct {
 	F             map[string]textField
 	Checks        map[string]checkField
 	Local, Remote []option
-	LieuProblem   string
-	AtAddress     bool // at another address than the place: a stop (admin_stops.go)
-	Cancelled     bool
-	Repeat        forms.RepeatForm
-	Kinds         []option
-	Ranks, Days   []option
-	WeekDays      checkField
+	// MorePlaces says other networks' places were left out of Remote:
+	// the filter box then asks the API for those that match.
+	MorePlaces  bool
+	LieuProblem string
+	AtAddress   bool // at another address than the place: a stop (admin_stops.go)
+	Cancelled   bool
+	Repeat      forms.RepeatForm
+	Kinds       []option
+	Ranks, Days []option
+	WeekDays    checkField
 }
 
 func (p *Module) eventFormView(w http.ResponseWriter, r *http.Request, a *adminSession, id, name string, f *eventEdit) (eventFormView, error) {
@@ -317,7 +320,7 @@ func (p *Module) eventFormView(w http.ResponseWriter, r *http.Request, a *adminS
 		if i >= maxRemotePlaces {
 			keep = append(keep, v.Remote[i])
 		}
-		v.Remote = keep
+		v.Remote, v.MorePlaces = keep, true
 	}
 	if lieu != "" && !found && v.LieuProblem == "" {
 		v.LieuProblem = p.Msg.Get("admin.event.place.unknown")

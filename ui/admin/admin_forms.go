@@ -21,3 +21,10 @@ type option struct {
 
 // problem is one line of a form's error summary.
 type problem struct{ ID, Label, Message string }
+
+// formSection is a folded part of a long form (a details element): open
+// when essential or when one of its fields has a problem (Fix).
+type formSection struct {
+	ID, Label string
+	Open, Fix bool
+}

@@ -38,6 +38,10 @@ type placeListView struct {
 	// Drafts are our places "à compléter", which no search lists: shown
 	// on the first page of our places, with what each lacks.
 	Drafts []*catalogue.Place
+	// NoCoords says one of our places on this page has no coordinates:
+	// the page says what that costs it (another network's place is
+	// placed by that network).
+	NoCoords bool
 }
 
 // adminPlaces lists this network's places (all networks' with tous=1),
@@ -61,6 +65,9 @@ func (p *Module) adminPlaces(w http.ResponseWriter, r *http.Request, a *adminSes
 		return
 	}
 	v.Total, v.Places = res.Total, res.Items
+	for _, pl := range v.Places {
+		v.NoCoords = v.NoCoords || pl.Network.Local && !pl.HasCoordinates()
+	}
 	if !v.All && v.Q == "" && query.Cursor == "" {
 		if v.Drafts, err = p.Store.Drafts(); err != nil {
 			p.adminFail(w, r, a, err)
@@ -285,6 +292,16 @@ type placeFormView struct {
 	// Approx says the stored place is at its commune's centre: the
 	// editor is asked to give its coordinates.
 	Approx bool
+	// NoCoords says the stored place has no coordinates at all (its
+	// commune is unknown): no search by place, map or orientation sheet
+	// finds it.
+	NoCoords bool
+	// Sections are the form's folded parts, by group name.
+	Sections map[string]formSection
+	// MapCenter ("lat,lon") and MapZoom are where the map to place the
+	// marker opens when the place has no coordinates yet.
+	MapCenter string
+	MapZoom   int
 }
 
 // gridRow is a day of the hours grid.
@@ -331,6 +348,9 @@ func (p *Module) placeFormView(w http.ResponseWriter, r *http.Request, a *adminS
 			}
 			cf.Options = append(cf.Options, option{Value: val, Label: lbl, Checked: page.Has(f.lists[name], val)})
 		}
+		if cf.Scroll {
+			tickedFirst(cf.Options)
+		}
 		// Values the list does not know (from an import) stay visible, so
 		// the editor sees why the form is refused.
 		for _, val := range f.lists[name] {
@@ -341,6 +361,9 @@ func (p *Module) placeFormView(w http.ResponseWriter, r *http.Request, a *adminS
 		v.Checks[name] = cf
 	}
 	v.Checks["competences"] = p.skillsField(f.lists["competences"], f.problems["competences"])
+	v.Sections = p.placeFormSections(f.problems)
+	v.Map = true
+	v.MapCenter, v.MapZoom = mapStart(f.values)
 	for d := range 7 {
 		row := gridRow{Day: p.Msg.Weekday(d)}
 		for n := range forms.GridSlots {
@@ -396,7 +419,7 @@ func (p *Module) editPlace(w http.ResponseWriter, r *http.Request, a *adminSessi
 		return
 	}
 	v := p.placeFormView(w, r, a, pl.ID, pl.Nom, placeEditOf(pl))
-	v.Approx = pl.PositionApproximative
+	v.Approx, v.NoCoords = pl.PositionApproximative, !pl.HasCoordinates()
 	if v.Merge, err = p.mergeBoxOf(pl.ID, v.CSRF); err != nil {
 		p.adminFail(w, r, a, err)
 		return

@@ -19,7 +19,8 @@ func TestAdminPlaceCreateAndEdit(t *testing.T) {
 	in := uitest.AdminInstance(t)
 	b := in.Browser()
 	b.Login(uitest.EditorEmail)
-	b.Get("/admin/lieux/nouveau").Want(t, "new place form", 200, `<legend>Le lieu</legend>`, `id="h-0-0-de"`,
+	b.Get("/admin/lieux/nouveau").Want(t, "new place form", 200, `<details class="group" id="section-identity" open>
+<summary>Le lieu</summary>`, `id="h-0-0-de"`,
 		`name="services" value="Aide aux démarches administratives"`, `<label for="nom">Nom du lieu`, `autocomplete="postal-code"`)
 
 	a := b.Post("/admin/lieux/nouveau", uitest.PlaceFields(nil))

@@ -39,6 +39,21 @@ type statsView struct {
 	Regions      []statsRegion
 	JSONURL      string
 	CSVURL       string
+	// Arr is the detail of a city by arrondissement (?commune=Marseille),
+	// shown after the communes; ArrProblem says why there is none.
+	Arr        *statsArrondissements
+	ArrProblem string
+}
+
+// statsArrondissements is a city's places, arrondissement by
+// arrondissement.
+type statsArrondissements struct {
+	City    string
+	Places  int // in the whole city
+	With    int // arrondissements with at least one place
+	Of      int // arrondissements in all
+	Rows    []statsRow
+	BackURL string // the page without the detail, at the communes
 }
 
 // statsOption is a choice of the filter form.
@@ -61,11 +76,14 @@ type statsTable struct {
 // statsRow is a table row: a label, its number of places and the bar's
 // length (its share of all places, in percent).
 type statsRow struct {
-	Label  string
-	URL    string // the search of these places, if any
-	Places int
-	Share  string // "12,5 %"
-	Bar    int
+	Label string
+	URL   string // the search of these places, if any
+	// Detail is the page with this city's arrondissements, for a city
+	// that has some; DetailLabel names the link.
+	Detail, DetailLabel string
+	Places              int
+	Share               string // "12,5 %"
+	Bar                 int
 }
 
 // statsNetwork is a network's row, and its stale places.
@@ -145,6 +163,7 @@ func (p *Module) statistics(w http.ResponseWriter, r *http.Request) {
 
 	st := v.Stats
 	v.FreshPct = percent(st.FreshPct)
+	byArrondissement := st.Communes
 	st.Communes = groupArrondissements(st.Communes)
 	v.Communes = len(st.Communes)
 	search := func(name, value string) string {
@@ -195,6 +214,31 @@ func (p *Module) statistics(w http.ResponseWriter, r *http.Request) {
 		table("publics", "stats.publics.", "public", st.Publics, key, false),
 		table("labels", "stats.labels.", "label", st.Labels, key, true),
 	}
+	// The cities with arrondissements link to their detail, shown with
+	// ?commune=.
+	detailURL := func(city arrondissements) string {
+		u := url.Values{}
+		for k, vs := range filter {
+			u[k] = vs
+		}
+		u.Set("commune", city.name)
+		return "/statistiques?" + u.Encode() + "#arrondissements"
+	}
+	for i := range v.Tables[1].Rows {
+		if city, ok := cityOfArrondissement(st.Communes[i].Key); ok {
+			v.Tables[1].Rows[i].Detail = detailURL(city)
+			v.Tables[1].Rows[i].DetailLabel = p.Msg.Get("stats.arr.detail.label", city.name)
+		}
+	}
+	if name := strings.TrimSpace(q.Get("commune")); name != "" {
+		v.Robots = "noindex"
+		if city, ok := cityNamed(name); ok {
+			v.Arr = p.arrondissementsView(city, byArrondissement)
+			v.Arr.BackURL = "/statistiques" + queryString(filter) + "#communes"
+		} else {
+			v.ArrProblem = p.Msg.Get("stats.arr.unknown", name)
+		}
+	}
 	for i, n := range st.Networks {
 		row := statsNetwork{Name: n.Network.Name, Places: n.Places, Events: n.Events, Fresh: n.Fresh,
 			Stale: len(n.Stale), Pct: percent(n.FreshPct), Bar: int(n.FreshPct*100 + 0.5), ID: "perimes-" + strconv.Itoa(i+1)}
@@ -234,6 +278,31 @@ func (p *Module) statistics(w http.ResponseWriter, r *http.Request) {
 		v.Regions = append(v.Regions, sr)
 	}
 	p.Render(w, r, status, "stats", v)
+}
+
+// arrondissementsView counts city's places by arrondissement: every
+// arrondissement, those without a place too, with its share of the
+// city's places.
+func (p *Module) arrondissementsView(city arrondissements, counts []server.Count) *statsArrondissements {
+	list, total := arrondissementsOf(counts, city)
+	v := &statsArrondissements{City: city.name, Places: total, Of: city.last - city.first + 1}
+	for _, a := range list {
+		var label string
+		switch a.N {
+		case 0:
+			label = p.Msg.Get("stats.arr.whole", city.code)
+		case 1:
+			label = p.Msg.Get("stats.arr.first", a.Postal)
+		default:
+			label = p.Msg.Get("stats.arr.nth", a.N, a.Postal)
+		}
+		if a.N > 0 && a.Places > 0 {
+			v.With++
+		}
+		v.Rows = append(v.Rows, statsRow{Label: label, Places: a.Places, Bar: bar(a.Places, total),
+			Share: percent(server.Share(a.Places, total))})
+	}
+	return v
 }
 
 // statsNetworkOptions are the networks the filter offers: this one, those

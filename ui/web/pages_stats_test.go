@@ -112,7 +112,7 @@ func TestStatisticsPage(t *testing.T) {
 	wantRows(t, "départements", section(t, body, "departements"),
 		"Département | Lieux | Part des lieux", "13 — Bouches-du-Rhône | 3 | 60 %", "83 — Var | 2 | 40 %")
 	wantRows(t, "communes", section(t, body, "communes"),
-		"Commune | Lieux | Part des lieux", "Marseille (13) | 2 | 40 %", "Aubagne (13) | 1 | 20 %",
+		"Commune | Lieux | Part des lieux", "Marseille (13) détail par arrondissement | 2 | 40 %", "Aubagne (13) | 1 | 20 %",
 		"Hyères (83) | 1 | 20 %", "Toulon (83) | 1 | 20 %")
 	wantRows(t, "services", section(t, body, "services"),
 		"Type d’aide | Lieux | Part des lieux",

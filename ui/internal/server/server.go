@@ -24,6 +24,10 @@ type Server struct {
 	// AllowPrivate lets an editor register a source at a loopback or
 	// private address (the instance's --allow-private).
 	AllowPrivate bool
+	// Sample, when set, fills an empty catalogue with the sample places
+	// and ateliers of serve --demo-seed and returns how many places it
+	// added: the admin home's "charger les données d'exemple".
+	Sample func() (int, error)
 }
 
 // Healthz answers the health checks.

@@ -56,7 +56,11 @@ func NewBrowser(t *testing.T) context.Context {
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(1280, 900),
-		chromedp.Flag("lang", "fr-FR"))
+		chromedp.Flag("lang", "fr-FR"),
+		// No request leaves the machine, whatever a page asks for (the
+		// maps' default tiles are OpenStreetMap's): only the loopback
+		// test servers resolve.
+		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"))
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelTab := chromedp.NewContext(allocCtx)
 	ctx, cancelTime := context.WithTimeout(ctx, 3*time.Minute)
