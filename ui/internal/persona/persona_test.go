@@ -187,6 +187,15 @@ func TestPersonaSocialWorker(t *testing.T) {
 	if got := uitest.CDPRun(t, ctx, chromedp.Text(chromedp.CSS(`.essentials a[href^="tel:"]`))); nbsp(got) != "04 91 00 12 34" {
 		t.Errorf("phone shown as %q", got)
 	}
+	// The map is far below on a phone: Leaflet loads only when she
+	// scrolls to it, and then shows the place.
+	if m := where(t, ctx, `#carte`); m.Top > m.Screen+300 {
+		if n := uitest.CDPRun(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('script[src*="leaflet"], link[href*="leaflet"]').length`)); n != 0 {
+			t.Errorf("the place page loads Leaflet (%d files) with its map %.0f px down", n, m.Top)
+		}
+	}
+	uitest.CDPDo(t, ctx, chromedp.ScrollIntoView(chromedp.ID("carte")))
+	uitest.CDPRun(t, ctx, chromedp.Poll[bool](`document.querySelectorAll('#carte .leaflet-marker-icon').length === 1`))
 	uitest.AxeAudit(t, ctx, src, "the place page")
 
 	// At her desk, she runs the same search on the orientation page,

@@ -145,7 +145,9 @@
     var map = L.map(box, { zoomControl: false, scrollWheelZoom: false });
     L.control.zoom({ zoomInTitle: box.dataset.zoomIn, zoomOutTitle: box.dataset.zoomOut }).addTo(map);
     map.attributionControl.setPrefix(false);
-    L.tileLayer(box.dataset.tiles, { maxZoom: 19, attribution: box.dataset.attribution }).addTo(map);
+    // On a high-density screen (most phones), tiles of the next zoom
+    // level at half size, so that the map is as sharp as the text.
+    L.tileLayer(box.dataset.tiles, { maxZoom: 19, detectRetina: true, attribution: box.dataset.attribution }).addTo(map);
     // Leaflet's marker without its shadow, which has no high-resolution
     // version and would be blurred on most phones.
     var icon = L.icon({ iconUrl: box.dataset.icon, iconRetinaUrl: box.dataset.iconRetina,
