@@ -109,7 +109,6 @@
       points.push({ lat: lat, lon: lon, name: name, href: link ? link.getAttribute("href") : "" });
     });
     if (points.length) {
-      box.classList.add("map-pending");
       var started = false;
       var load = function () {
         if (started) { return; }
@@ -141,7 +140,6 @@
   }
 
   function draw(box, points) {
-    box.classList.remove("map-pending");
     var map = L.map(box, { zoomControl: false, scrollWheelZoom: false });
     L.control.zoom({ zoomInTitle: box.dataset.zoomIn, zoomOutTitle: box.dataset.zoomOut }).addTo(map);
     map.attributionControl.setPrefix(false);
