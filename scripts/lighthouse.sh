@@ -173,4 +173,8 @@ for entry in "${pages[@]}"; do
     printf '%s\t%s\t%s\n' "$name" "$indexed" "$out/$name-$run.report.json" >>"$manifest"
   done
 done
+if [ ! -s "$manifest" ]; then
+  echo "lighthouse.sh: no page named$only(pages: home search place agenda event orientation admin-place)" >&2
+  exit 2
+fi
 node "$lh/summary.mjs" "$manifest"
