@@ -47,8 +47,15 @@ func ChromiumPath() string {
 }
 
 // newBrowser starts a headless Chromium for one test and returns the context
-// of its tab.
+// of its tab, which ends after three minutes.
 func NewBrowser(t *testing.T) context.Context {
+	t.Helper()
+	return NewBrowserFor(t, 3*time.Minute)
+}
+
+// NewBrowserFor is NewBrowser for a test that may take up to d, such as
+// a whole person's path on a loaded machine.
+func NewBrowserFor(t *testing.T, d time.Duration) context.Context {
 	t.Helper()
 	path := ChromiumPath()
 	if path == "" {
@@ -63,7 +70,7 @@ func NewBrowser(t *testing.T) context.Context {
 		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"))
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelTab := chromedp.NewContext(allocCtx)
-	ctx, cancelTime := context.WithTimeout(ctx, 3*time.Minute)
+	ctx, cancelTime := context.WithTimeout(ctx, d)
 	t.Cleanup(func() { cancelTime(); cancelTab(); cancelAlloc() })
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start %s: %v", path, err)

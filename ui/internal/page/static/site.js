@@ -93,9 +93,13 @@
     if (print) { print.addEventListener("click", function () { window.print(); }); }
   }
 
-  // Maps: the same places as the list next to them.
+  // Maps: the same places as the list next to them. Leaflet (150 kB of
+  // script and its style sheet) loads only when the map comes near the
+  // screen, so that a phone on which the map is far below the list or the
+  // contact details never pays for it; an orientation sheet, printed as a
+  // whole, loads it at once.
   var box = $("#carte");
-  if (box && window.L) {
+  if (box && box.dataset.leaflet) {
     var points = [];
     $$("[data-lat]").forEach(function (el) {
       var lat = parseFloat(el.dataset.lat), lon = parseFloat(el.dataset.lon);
@@ -105,23 +109,59 @@
       points.push({ lat: lat, lon: lon, name: name, href: link ? link.getAttribute("href") : "" });
     });
     if (points.length) {
-      var map = L.map(box, { zoomControl: false, scrollWheelZoom: false });
-      L.control.zoom({ zoomInTitle: box.dataset.zoomIn, zoomOutTitle: box.dataset.zoomOut }).addTo(map);
-      map.attributionControl.setPrefix(false);
-      L.tileLayer(box.dataset.tiles, { maxZoom: 19, attribution: box.dataset.attribution }).addTo(map);
-      var bounds = [];
-      points.forEach(function (p) {
-        // Markers are not tab stops: the list gives the same places.
-        var m = L.marker([p.lat, p.lon], { title: p.name, alt: p.name, keyboard: false }).addTo(map);
-        if (p.href) {
-          var a = document.createElement("a");
-          a.href = p.href;
-          a.textContent = p.name;
-          m.bindPopup(a);
-        }
-        bounds.push([p.lat, p.lon]);
-      });
-      if (bounds.length === 1) { map.setView(bounds[0], 15); } else { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 }); }
+      var started = false;
+      var load = function () {
+        if (started) { return; }
+        started = true;
+        // Draw once both the script and the style sheet are there.
+        var waiting = 2;
+        var ready = function () { if (--waiting === 0) { draw(box, points); } };
+        var css = document.createElement("link");
+        css.rel = "stylesheet";
+        css.href = box.dataset.leafletCss;
+        css.onload = ready;
+        document.head.appendChild(css);
+        var js = document.createElement("script");
+        js.src = box.dataset.leaflet;
+        js.onload = ready;
+        document.head.appendChild(js);
+      };
+      if (!window.IntersectionObserver || $(".sheet-places")) {
+        load();
+      } else {
+        var seen = new IntersectionObserver(function (entries) {
+          entries.forEach(function (e) {
+            if (e.isIntersecting) { seen.disconnect(); load(); }
+          });
+        }, { rootMargin: "300px 0px" });
+        seen.observe(box);
+      }
     }
+  }
+
+  function draw(box, points) {
+    var map = L.map(box, { zoomControl: false, scrollWheelZoom: false });
+    L.control.zoom({ zoomInTitle: box.dataset.zoomIn, zoomOutTitle: box.dataset.zoomOut }).addTo(map);
+    map.attributionControl.setPrefix(false);
+    // On a high-density screen (most phones), tiles of the next zoom
+    // level at half size, so that the map is as sharp as the text.
+    L.tileLayer(box.dataset.tiles, { maxZoom: 19, detectRetina: true, attribution: box.dataset.attribution }).addTo(map);
+    // Leaflet's marker without its shadow, which has no high-resolution
+    // version and would be blurred on most phones.
+    var icon = L.icon({ iconUrl: box.dataset.icon, iconRetinaUrl: box.dataset.iconRetina,
+      iconSize: [25, 41], iconAnchor: [12, 41], popupAnchor: [1, -34], tooltipAnchor: [16, -28] });
+    var bounds = [];
+    points.forEach(function (p) {
+      // Markers are not tab stops: the list gives the same places.
+      var m = L.marker([p.lat, p.lon], { icon: icon, title: p.name, alt: p.name, keyboard: false }).addTo(map);
+      if (p.href) {
+        var a = document.createElement("a");
+        a.href = p.href;
+        a.textContent = p.name;
+        m.bindPopup(a);
+      }
+      bounds.push([p.lat, p.lon]);
+    });
+    if (bounds.length === 1) { map.setView(bounds[0], 15); } else { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 }); }
   }
 })();
