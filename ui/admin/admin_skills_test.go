@@ -17,7 +17,7 @@ func TestAdminPlaceSkills(t *testing.T) {
 	in := uitest.AdminInstance(t)
 	b := in.Browser()
 	b.Login(uitest.EditorEmail)
-	b.Get("/admin/lieux/nouveau").Want(t, "new place form", 200, `<legend>Compétences partagées</legend>`,
+	b.Get("/admin/lieux/nouveau").Want(t, "new place form", 200, `<summary>Compétences partagées</summary>`,
 		`name="competences" value="impression-3d"`, `<label for="competences-1">Impression 3D</label>`, `href="/admin/competences"`)
 
 	a := b.Post("/admin/lieux/nouveau", uitest.PlaceFields(url.Values{"competences": {"impression-3d", "electronique"}}))
