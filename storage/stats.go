@@ -13,6 +13,7 @@ import (
 // merged, at its first record. An error from fn stops the walk and is
 // returned.
 func (s *Store) EachPlace(fn func(p *catalogue.Place) error) error {
+	defer s.releaseMap() // it read the pages of every place
 	return s.db.View(func(tx *bolt.Tx) error {
 		groups := tx.Bucket(bucketPlaceGroups)
 		seen := map[string]bool{}
