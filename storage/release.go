@@ -28,7 +28,7 @@ const ReleaseEvery = 250 * time.Millisecond
 
 // releaseBudget is how much the process's file-backed memory may grow
 // before the store gives the file's pages back.
-const releaseBudget = 16 << 20
+const releaseBudget = 4 << 20
 
 // startReleasing checks every interval how much of the file the process
 // holds, and gives it back past releaseBudget, until the returned
