@@ -3,6 +3,8 @@ package storage
 import (
 	"sync"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // bbolt reads the database through a memory map of the file: every page
@@ -24,7 +26,7 @@ import (
 
 // ReleaseEvery is how often a serving store checks how much of the file
 // it holds.
-const ReleaseEvery = 250 * time.Millisecond
+const ReleaseEvery = 100 * time.Millisecond
 
 // releaseBudget is how much the process's file-backed memory may grow
 // before the store gives the file's pages back.
@@ -62,4 +64,22 @@ func (s *Store) startReleasing(every time.Duration) func() {
 			<-done
 		})
 	}
+}
+
+// walkRelease gives the file's pages back during a long walk, in its
+// transaction, each time the walk has read walkBudget bytes of values: a
+// walk of every place or of the index snapshot then holds little of the
+// file at any time. The budget is smaller than releaseBudget because the
+// kernel maps up to 64 kB of cached file around each page a walk faults
+// in (fault-around), the pages of other buckets too.
+type walkRelease struct{ read int }
+
+const walkBudget = 1 << 20
+
+func (w *walkRelease) add(tx *bolt.Tx, n int) error {
+	if w.read += n; w.read < walkBudget {
+		return nil
+	}
+	w.read = 0
+	return releaseIn(tx)
 }

@@ -10,25 +10,28 @@ import (
 )
 
 // releaseMap drops the pages of the database's memory map from the
-// process (madvise MADV_DONTNEED; see release.go). The mapping is
-// read-only and shared: its content stays what the file holds, and a
-// later read maps the page again. It runs in a read transaction, which
-// holds bbolt's lock on the mapping: bbolt cannot remap it meanwhile.
+// process (madvise MADV_DONTNEED; see release.go).
 func (s *Store) releaseMap() {
-	err := s.db.View(func(tx *bolt.Tx) error {
-		data, size := s.db.Info().Data, tx.Size()
-		if data == 0 || size <= 0 {
-			return nil
-		}
-		_, _, errno := syscall.Syscall(syscall.SYS_MADVISE, data, uintptr(size), syscall.MADV_DONTNEED)
-		if errno != 0 {
-			return errno
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.db.View(releaseIn); err != nil {
 		s.log.Warn("release the database's pages", "err", err)
 	}
+}
+
+// releaseIn drops the pages of the memory map from the process, within
+// tx: a read transaction holds bbolt's lock on the mapping, so that bbolt
+// cannot remap it meanwhile. The mapping is read-only and shared: its
+// content stays what the file holds (slices of tx stay valid), and a
+// later read maps the page again.
+func releaseIn(tx *bolt.Tx) error {
+	data, size := tx.DB().Info().Data, tx.Size()
+	if data == 0 || size <= 0 {
+		return nil
+	}
+	_, _, errno := syscall.Syscall(syscall.SYS_MADVISE, data, uintptr(size), syscall.MADV_DONTNEED)
+	if errno != 0 {
+		return errno
+	}
+	return nil
 }
 
 // fileResident is how much file-backed (and shared) memory the process

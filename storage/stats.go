@@ -17,7 +17,11 @@ func (s *Store) EachPlace(fn func(p *catalogue.Place) error) error {
 	return s.db.View(func(tx *bolt.Tx) error {
 		groups := tx.Bucket(bucketPlaceGroups)
 		seen := map[string]bool{}
-		return tx.Bucket(bucketPlaces).ForEach(func(k, _ []byte) error {
+		var release walkRelease
+		return tx.Bucket(bucketPlaces).ForEach(func(k, v []byte) error {
+			if err := release.add(tx, len(v)); err != nil {
+				return err
+			}
 			get, id := getPlace, string(k)
 			if gid := groups.Get(memberKey(id)); gid != nil {
 				if seen[string(gid)] {
