@@ -222,7 +222,8 @@ func measureServer(dir string) error {
 			file, _ := procStatusField("RssFile")
 			anon, _ := procStatusField("RssAnon")
 			db, _ := mappedDBRSS()
-			fmt.Fprintf(os.Stderr, "trace %-60.60s file %+7.1f (db %+7.1f) anon %+7.1f MB\n", path, float64(file-lastFile)/(1<<20), float64(db-lastDB)/(1<<20), float64(anon-lastAnon)/(1<<20))
+			peak, _ := procStatusField("VmHWM")
+			fmt.Fprintf(os.Stderr, "trace %-60.60s file %+7.1f (db %+7.1f) anon %+7.1f MB, peak %.1f MB\n", path, float64(file-lastFile)/(1<<20), float64(db-lastDB)/(1<<20), float64(anon-lastAnon)/(1<<20), float64(peak)/(1<<20))
 			lastFile, lastAnon, lastDB = file, anon, db
 		}
 		return body, err
