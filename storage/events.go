@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -251,30 +252,26 @@ func (s *Store) publishEvent(tx *bolt.Tx, verb string, e *catalogue.Event) error
 // follower needs them. next is the cursor of the following page, empty at
 // the end.
 func (s *Store) CurrentEvents(from time.Time, localOnly bool, after string, n int) (events []*catalogue.Event, next string, err error) {
+	// The index knows which events are current: only the page's records
+	// are read, not every event (which would map the whole bucket into
+	// the process's memory).
+	ids, more, _ := s.index.CurrentEvents(from, localOnly, after, n)
 	err = s.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketEvents).Cursor()
-		k, _ := c.First()
-		if after != "" {
-			if k, _ = c.Seek([]byte(after)); k != nil && string(k) == after {
-				k, _ = c.Next()
+		for _, id := range ids {
+			e, err := getEvent(tx, id)
+			if errors.Is(err, ErrNotFound) {
+				continue // deleted since
 			}
-		}
-		for ; k != nil; k, _ = c.Next() {
-			e, err := getEvent(tx, string(k))
 			if err != nil {
 				return err
-			}
-			if localOnly && !e.Network.Local || e.Fin.Before(from) && (e.Recurrence == "" || len(e.Occurrences(from, from.AddDate(2, 0, 0))) == 0) {
-				continue
-			}
-			if len(events) == n {
-				next = events[n-1].ID
-				return nil
 			}
 			events = append(events, e)
 		}
 		return nil
 	})
+	if more && len(ids) > 0 {
+		next = ids[len(ids)-1]
+	}
 	for _, e := range events {
 		s.decorateEvent(e)
 	}
@@ -310,4 +307,11 @@ func (s *Store) NextEvents(groups [][]string, from, to time.Time, n int) ([][]*c
 		}
 	}
 	return out, nil
+}
+
+// CountCurrentEvents is the number of events CurrentEvents lists, all
+// pages together, from the index.
+func (s *Store) CountCurrentEvents(from time.Time, localOnly bool) int {
+	_, _, total := s.index.CurrentEvents(from, localOnly, "", 0)
+	return total
 }

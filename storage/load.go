@@ -71,7 +71,11 @@ func (s *Store) readEntries() (int, error) {
 			}
 			put = s.safePut(what, put)
 			var key []byte
+			var release walkRelease // the snapshot is read once: it need not stay
 			err := forEachSnapshot(tx, kind, func(id, entry []byte) error {
+				if err := release.add(tx, len(id)+len(entry)); err != nil {
+					return err
+				}
 				if journal > 0 {
 					key = append(append(key[:0], kind), id...)
 					if jb.Get(key) != nil {

@@ -88,6 +88,10 @@ func (s *Store) putOutbox(tx *bolt.Tx, apID string, activity []byte, t time.Time
 		return fmt.Errorf("compress activity: %w", err)
 	}
 	outbox := tx.Bucket(bucketOutbox)
+	// Its keys only grow: full pages, not the half-full ones a split
+	// leaves by default (the outbox of 125,000 activities took 225 MB of
+	// pages for 97 MB of data).
+	outbox.FillPercent = 1
 	seq, err := outbox.NextSequence()
 	if err != nil {
 		return err

@@ -13,10 +13,15 @@ import (
 // merged, at its first record. An error from fn stops the walk and is
 // returned.
 func (s *Store) EachPlace(fn func(p *catalogue.Place) error) error {
+	defer s.releaseMap() // it read the pages of every place
 	return s.db.View(func(tx *bolt.Tx) error {
 		groups := tx.Bucket(bucketPlaceGroups)
 		seen := map[string]bool{}
-		return tx.Bucket(bucketPlaces).ForEach(func(k, _ []byte) error {
+		var release walkRelease
+		return tx.Bucket(bucketPlaces).ForEach(func(k, v []byte) error {
+			if err := release.add(tx, len(v)); err != nil {
+				return err
+			}
 			get, id := getPlace, string(k)
 			if gid := groups.Get(memberKey(id)); gid != nil {
 				if seen[string(gid)] {

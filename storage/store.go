@@ -47,6 +47,10 @@ type Options struct {
 	// PruneEvery, when set, starts a goroutine that prunes the store
 	// (Prune) at this interval until Close; serve sets it.
 	PruneEvery time.Duration
+	// ReleaseEvery, when set, starts a goroutine that gives back the pages
+	// of the file the store has read (release.go) at this interval until
+	// Close; serve sets it to ReleaseEvery.
+	ReleaseEvery time.Duration
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 	// LockTimeout is how long Open waits for another process to release
@@ -81,9 +85,10 @@ type Store struct {
 	inbox *inboxLog
 	log   *slog.Logger
 
-	codecs    codecs // of the outbox's compression (outboxzip.go)
-	urlFixed  bool
-	stopPrune func() // stops the pruning goroutine and waits for it
+	codecs      codecs // of the outbox's compression (outboxzip.go)
+	urlFixed    bool
+	stopPrune   func() // stops the pruning goroutine and waits for it
+	stopRelease func() // stops the goroutine of releaseMap and waits for it
 }
 
 // Open opens (creating if needed) the database in the directory dir,
@@ -117,6 +122,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s.stopPrune = s.startPruning(opts.PruneEvery)
+	s.stopRelease = s.startReleasing(opts.ReleaseEvery)
 	return s, nil
 }
 
@@ -161,6 +167,7 @@ func (s *Store) openDB(path string, timeout time.Duration, opts Options) error {
 		db.Close()
 		return err
 	}
+	s.releaseMap() // the index is built: its entries are in memory now
 	return nil
 }
 
@@ -169,6 +176,7 @@ func (s *Store) openDB(path string, timeout time.Duration, opts Options) error {
 // fail with ErrClosed; other in-flight calls must have returned.
 func (s *Store) Close() error {
 	s.stopPrune()
+	s.stopRelease()
 	err := s.inbox.close()
 	s.group.close()
 	return errors.Join(err, s.db.Close())

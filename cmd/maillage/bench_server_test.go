@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -21,6 +22,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -76,7 +78,7 @@ func BenchmarkServer(b *testing.B) {
 					}
 				}
 			}
-			for _, k := range []string{"before-file-MB", "before-anon-MB", "open-file-MB", "open-anon-MB", "pages-file-MB", "pages-anon-MB", "startup-cpu-ms", "startup-ms", "RSS-MB", "RSS-scavenged-MB", "RSS-anon-MB", "RSS-file-MB", "heap-MB", "requests"} {
+			for _, k := range []string{"before-file-MB", "before-anon-MB", "open-file-MB", "open-anon-MB", "pages-file-MB", "pages-anon-MB", "startup-cpu-ms", "startup-ms", "RSS-MB", "RSS-peak-MB", "RSS-db-MB", "RSS-scavenged-MB", "RSS-anon-MB", "RSS-file-MB", "heap-MB", "requests"} {
 				b.ReportMetric(sum[k]/float64(b.N), k)
 			}
 			b.ReportMetric(float64(info.Size())/(1<<20), "db-MB")
@@ -84,10 +86,10 @@ func BenchmarkServer(b *testing.B) {
 	}
 }
 
-// benchServerData builds (or finds) an instance's data directory: places
+// buildServerData builds (or finds) an instance's data directory: places
 // and events stored as local records, each published to the outbox by the
 // federation's publisher, as an import and the editors' pages do.
-func benchServerData(b *testing.B, name string, places, events int) string {
+func buildServerData(b *testing.B, name string, places, events int) string {
 	b.Helper()
 	root := os.Getenv("MAILLAGE_BENCH_SERVER_DATA")
 	if root == "" {
@@ -134,6 +136,23 @@ func benchServerData(b *testing.B, name string, places, events int) string {
 	return dir
 }
 
+// benchServerData builds (or finds) an instance's data directory, and
+// opens it once more, as the first serve after an import does: the index
+// entries written by the import are folded into the snapshot then
+// (storage/load.go), and each measure starts from that state.
+func benchServerData(b *testing.B, name string, places, events int) string {
+	b.Helper()
+	dir := buildServerData(b, name, places, events)
+	again, err := storage.Open(dir, storage.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := again.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return dir
+}
+
 // serverChild starts the instance of dir, serves pages and federation
 // requests, prints its figures and returns the exit code.
 func serverChild(dir string) int {
@@ -151,7 +170,11 @@ func measureServer(dir string) error {
 			return err
 		}
 		anon, err := procStatusField("RssAnon")
-		fmt.Printf("%s-file-MB=%.1f\n%s-anon-MB=%.1f\n", name, float64(rss)/(1<<20), name, float64(anon)/(1<<20))
+		if err != nil {
+			return err
+		}
+		db, err := mappedDBRSS()
+		fmt.Printf("%s-file-MB=%.1f\n%s-anon-MB=%.1f\n%s-db-MB=%.1f\n", name, float64(rss)/(1<<20), name, float64(anon)/(1<<20), name, float64(db)/(1<<20))
 		return err
 	}
 	if err := stage("before"); err != nil { // the test binary's own pages
@@ -165,11 +188,18 @@ func measureServer(dir string) error {
 	}
 	startup, startupCPU := time.Since(began), cpuTime()-cpuBefore
 	defer srv.Close()
+	defer followHeap()() // as serve does
 	if err := stage("open"); err != nil {
 		return err
 	}
 	local := "http://" + srv.Addr()
 	requests := 0
+	// MAILLAGE_BENCH_SERVER_TRACE=1 prints, on stderr, how much each
+	// request grew the RSS.
+	trace := os.Getenv("MAILLAGE_BENCH_SERVER_TRACE") != ""
+	lastFile, _ := procStatusField("RssFile")
+	lastAnon, _ := procStatusField("RssAnon")
+	lastDB, _ := mappedDBRSS()
 	get := func(path string, activityPub bool) ([]byte, error) {
 		req, err := http.NewRequest("GET", local+strings.TrimPrefix(path, benchBaseURL), nil)
 		if err != nil {
@@ -188,6 +218,14 @@ func measureServer(dir string) error {
 			err = fmt.Errorf("GET %s = %d", path, resp.StatusCode)
 		}
 		requests++
+		if trace {
+			file, _ := procStatusField("RssFile")
+			anon, _ := procStatusField("RssAnon")
+			db, _ := mappedDBRSS()
+			peak, _ := procStatusField("VmHWM")
+			fmt.Fprintf(os.Stderr, "trace %-60.60s file %+7.1f (db %+7.1f) anon %+7.1f MB, peak %.1f MB\n", path, float64(file-lastFile)/(1<<20), float64(db-lastDB)/(1<<20), float64(anon-lastAnon)/(1<<20), float64(peak)/(1<<20))
+			lastFile, lastAnon, lastDB = file, anon, db
+		}
 		return body, err
 	}
 	// The pages people open.
@@ -235,10 +273,29 @@ func measureServer(dir string) error {
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
+	if path := os.Getenv("MAILLAGE_BENCH_SERVER_HEAPPROFILE"); path != "" { // the heap, for go tool pprof
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		err = errors.Join(pprof.Lookup("heap").WriteTo(f, 0), f.Close())
+		if err != nil {
+			return err
+		}
+	}
 	rss, err := procStatusField("VmRSS")
 	if err != nil {
 		return err
 	}
+	peak, err := procStatusField("VmHWM") // the most it held at any time
+	if err != nil {
+		return err
+	}
+	db, err := mappedDBRSS()
+	if err != nil {
+		return err
+	}
+	fmt.Printf("RSS-db-MB=%.1f\n", float64(db)/(1<<20))
 	debug.FreeOSMemory()
 	after := map[string]int64{}
 	for _, field := range []string{"VmRSS", "RssAnon", "RssFile"} {
@@ -246,10 +303,37 @@ func measureServer(dir string) error {
 			return err
 		}
 	}
+	fmt.Printf("RSS-peak-MB=%.1f\n", float64(peak)/(1<<20))
 	fmt.Printf("startup-cpu-ms=%d\nstartup-ms=%d\nrequests=%d\nRSS-MB=%.1f\nheap-MB=%.1f\nRSS-scavenged-MB=%.1f\nRSS-anon-MB=%.1f\nRSS-file-MB=%.1f\n",
 		startupCPU.Milliseconds(), startup.Milliseconds(), requests, float64(rss)/(1<<20), float64(ms.HeapInuse)/(1<<20),
 		float64(after["VmRSS"])/(1<<20), float64(after["RssAnon"])/(1<<20), float64(after["RssFile"])/(1<<20))
 	return nil
+}
+
+// mappedDBRSS is how much of the database's memory map is resident in
+// the process (from /proc/self/smaps), in bytes: the part of RssFile that
+// is not the program's own code and data.
+func mappedDBRSS() (int64, error) {
+	data, err := os.ReadFile("/proc/self/smaps")
+	if err != nil {
+		return 0, err
+	}
+	var total int64
+	inDB := false
+	for line := range strings.Lines(string(data)) {
+		f := strings.Fields(line)
+		switch {
+		case len(f) >= 5 && strings.Contains(f[0], "-"): // a mapping's first line
+			inDB = len(f) == 6 && strings.HasSuffix(f[5], "/"+storage.FileName)
+		case inDB && len(f) == 3 && f[0] == "Rss:" && f[2] == "kB":
+			kb, err := strconv.ParseInt(f[1], 10, 64)
+			if err != nil {
+				return 0, err
+			}
+			total += kb << 10
+		}
+	}
+	return total, nil
 }
 
 // procStatusField reads a size field of /proc/self/status, in bytes.

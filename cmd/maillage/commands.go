@@ -103,6 +103,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := srv.Open(ctx); err != nil {
 		return err
 	}
+	defer followHeap()() // memlimit.go
 	ver, _, _ := buildInfo()
 	log.Info("maillage started", "version", ver, "url", srv.BaseURL(), "listen", srv.Addr(), "http", srv.HTTPAddr(), "data", cfg.Data)
 	// The next steps are for a person at a terminal: with JSON logs, every

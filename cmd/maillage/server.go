@@ -110,7 +110,7 @@ func (s *Server) Open(ctx context.Context) error {
 	// must be it (storage/url.go).
 	st, err := storage.Open(s.Config.Data, storage.Options{BaseURL: s.Config.URL,
 		DefaultURL: "http://" + defaultHost(s.Config.Listen, ln.Addr()),
-		Now:        s.Now, Logger: s.Logger, PruneEvery: time.Hour})
+		Now:        s.Now, Logger: s.Logger, PruneEvery: time.Hour, ReleaseEvery: storage.ReleaseEvery})
 	if errors.Is(err, storage.ErrLocked) {
 		ln.Close()
 		return fmt.Errorf("la base de données de %s est déjà utilisée par un autre processus (une autre instance de maillage serve ?)", s.Config.Data)
