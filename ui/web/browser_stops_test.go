@@ -53,6 +53,8 @@ func TestBrowserMobileUnitStop(t *testing.T) {
 		t.Errorf("stops from Mane: %q / %q; want the stop at the village hall, by the bus", heading, item)
 	}
 	// On the map, with the places.
+	// The map loads Leaflet when it comes near the screen.
+	uitest.CDPDo(t, ctx, chromedp.ScrollIntoView(chromedp.ID("carte")))
 	uitest.CDPRun(t, ctx, chromedp.Poll[bool](`document.querySelectorAll('#carte .leaflet-marker-icon').length > 0`))
 	titles := uitest.CDPRun(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#carte .leaflet-marker-icon')].map(m => m.title)`))
 	found := false
@@ -71,6 +73,7 @@ func TestBrowserMobileUnitStop(t *testing.T) {
 			t.Errorf("event page's Où ? = %q; want %q", where, want)
 		}
 	}
+	uitest.CDPDo(t, ctx, chromedp.ScrollIntoView(chromedp.ID("carte")))
 	uitest.CDPRun(t, ctx, chromedp.Poll[bool](`document.querySelectorAll('#carte .leaflet-marker-icon').length === 1`))
 
 	// The unit's page lists its next passages.
