@@ -76,6 +76,29 @@ func texts(t *testing.T, ctx context.Context, sel string) []string {
 		`[...document.querySelectorAll(%q)].map(e => (e.innerText || e.textContent).trim())`, sel)))
 }
 
+// submit does act (a click that loads another page) and waits for that
+// page to be loaded and to show ready. The page shown before is marked
+// first, so that its own elements are never taken for the new page's.
+func submit(t *testing.T, ctx context.Context, act chromedp.Action[chromedp.Void], ready string) {
+	t.Helper()
+	uitest.CDPDo(t, ctx, chromedp.Evaluate[chromedp.Void](`window.maillageBefore = true`), act)
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		// While the new page loads, the evaluation may fail: ask again.
+		ask, cancel := context.WithTimeout(ctx, 20*time.Second)
+		loaded, err := chromedp.Run(ask, chromedp.Evaluate[bool](`!window.maillageBefore && document.readyState !== 'loading'`))
+		cancel()
+		if err == nil && loaded {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no new page after the click (last error: %v)", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	uitest.CDPDo(t, ctx, chromedp.WaitVisible(chromedp.CSS(ready)))
+}
+
 // check ticks the checkbox or radio sel, shown or folded away.
 func check(sel string) chromedp.Action[chromedp.Void] {
 	return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => {
@@ -126,9 +149,8 @@ func TestPersonaSocialWorker(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`input[name=public][value=Seniors]`)),
 		chromedp.Click(chromedp.CSS(`input[name=public][value=Seniors]`)),
 		chromedp.Click(chromedp.CSS(`input[name=frais][value=Gratuit]`)),
-		chromedp.Click(chromedp.CSS(`form.search button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.ID("resultats")),
 	)
+	submit(t, ctx, chromedp.Click(chromedp.CSS(`form.search button[type=submit]`)), "#resultats")
 	results := uitest.CDPRun(t, ctx, chromedp.Location())
 	u, err := url.Parse(results)
 	if err != nil {
@@ -139,7 +161,7 @@ func TestPersonaSocialWorker(t *testing.T) {
 		q.Get("radius_km") != "10" || q.Get("service") != smartphone {
 		t.Fatalf("the form searched %s; want its criteria in a shareable /lieux URL", results)
 	}
-	resultsFirst(t, ctx, in, u.RequestURI(), "#resultats", phone, laptop)
+	resultsFirst(t, ctx, in, u.RequestURI(), "#resultats", `ol.places > li`, phone, laptop)
 	uitest.AxeAudit(t, ctx, src, "the results")
 
 	// A senior's search keeps the places open to everyone, after the ones
@@ -201,7 +223,7 @@ func TestPersonaSocialWorker(t *testing.T) {
 	// At her desk, she runs the same search on the orientation page,
 	// keeps the club alone on the sheet and prints it.
 	orientation := "/orientation?" + u.RawQuery
-	resultsFirst(t, ctx, in, orientation, "#liste-courte", laptop)
+	resultsFirst(t, ctx, in, orientation, "#liste-courte", `ol.places > li`, laptop)
 	uitest.CDPDo(t, ctx,
 		chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('form[action="/orientation/fiche"] input[name=lieu]').forEach(e => e.checked = false)`),
 		check(fmt.Sprintf(`form[action="/orientation/fiche"] input[name=lieu][value=%q]`, club.ID)),
@@ -244,15 +266,15 @@ func TestPersonaSocialWorker(t *testing.T) {
 }
 
 // resultsFirst opens path on each screen and checks that the criteria are
-// folded into their one-line summary and that the first result's first
-// line is on the first screen, once the element ready is shown. It leaves
-// the page open on the last screen.
-func resultsFirst(t *testing.T, ctx context.Context, in *uitest.Instance, path, ready string, screens ...screen) {
+// folded into their one-line summary and that the first result (the
+// first element result)'s first line is on the first screen, once the
+// element ready is shown. It leaves the page open on the last screen.
+func resultsFirst(t *testing.T, ctx context.Context, in *uitest.Instance, path, ready, result string, screens ...screen) {
 	t.Helper()
 	for _, s := range screens {
 		uitest.CDPDo(t, ctx, chromedp.EmulateViewport(s.W, s.H), chromedp.Navigate(in.Srv.URL+path),
 			chromedp.WaitVisible(chromedp.CSS(ready)))
-		first := where(t, ctx, `ol.places > li`)
+		first := where(t, ctx, result)
 		open := uitest.CDPRun(t, ctx, chromedp.Evaluate[bool](`document.querySelector('details#criteres').open`))
 		switch {
 		case first.Top < 0:
