@@ -136,6 +136,11 @@ func TestPersonaSocialWorker(t *testing.T) {
 		"recurrence": "FREQ=WEEKLY;BYDAY=WE;COUNT=8", "services": []string{smartphone},
 		"publics": []string{"Seniors"}, "frais_a_charge": []string{"Gratuit"}, "capacite": 6,
 	})
+	forAll := in.CreateEvent(map[string]any{
+		"nom": "Smartphone pour tous", "description": "Questions libres sur son téléphone.",
+		"debut": "2026-07-16T10:00:00+02:00", "fin": "2026-07-16T12:00:00+02:00", "lieu": general.ID,
+		"services": []string{smartphone}, "frais_a_charge": []string{"Gratuit"},
+	})
 
 	// She fills the search form on her phone: what, where, how far, and
 	// "Plus de critères": seniors, free.
@@ -234,7 +239,7 @@ func TestPersonaSocialWorker(t *testing.T) {
 	if len(sheet) != 1 || !strings.Contains(sheet[0], club.Nom) || !strings.Contains(nbsp(sheet[0]), "04 91 00 12 34") {
 		t.Fatalf("the sheet holds %q; want the club alone, with its phone", sheet)
 	}
-	atelierOnSheet(t, ctx, in, atelier)
+	atelierOnSheet(t, ctx, in, club, atelier)
 	uitest.AxeAudit(t, ctx, src, "the orientation sheet")
 	uitest.CDPDo(t, ctx,
 		chromedp.SendKeys(chromedp.ID("b-nom"), "Mme Arlette Roux"),
@@ -249,10 +254,11 @@ func TestPersonaSocialWorker(t *testing.T) {
 	}
 	printed := uitest.CDPRun(t, ctx, chromedp.Evaluate[map[string]bool](`(() => {
 		const drawn = sel => { const e = document.querySelector(sel); return !!e && e.getClientRects().length > 0; };
-		return {place: drawn('.sheet-place'), person: drawn('.print-person'), nav: drawn('header.site'), fields: drawn('#beneficiaire')};
+		return {place: drawn('.sheet-place'), atelier: drawn('.sheet-atelier'), person: drawn('.print-person'),
+			nav: drawn('header.site'), fields: drawn('#beneficiaire')};
 	})()`))
-	if !printed["place"] || !printed["person"] || printed["nav"] || printed["fields"] {
-		t.Errorf("printed, the sheet draws %v; want the place and the person, not the navigation nor the fields", printed)
+	if !printed["place"] || !printed["atelier"] || !printed["person"] || printed["nav"] || printed["fields"] {
+		t.Errorf("printed, the sheet draws %v; want the place, the atelier and the person, not the navigation nor the fields", printed)
 	}
 	if pdf := uitest.CDPRun(t, ctx, chromedp.PrintToPDF()); !strings.HasPrefix(string(pdf), "%PDF") {
 		t.Error("no PDF printed")
@@ -262,7 +268,7 @@ func TestPersonaSocialWorker(t *testing.T) {
 	}
 
 	// The agenda, for the same need.
-	agendaForTheSenior(t, ctx, in, src, atelier)
+	agendaForTheSenior(t, ctx, in, src, atelier, forAll)
 }
 
 // resultsFirst opens path on each screen and checks that the criteria are
@@ -289,38 +295,141 @@ func resultsFirst(t *testing.T, ctx context.Context, in *uitest.Instance, path, 
 	}
 }
 
-// atelierOnSheet is the hook of "an atelier goes onto an orientation
-// sheet" (agenda work). Today the sheet holds places only: it checks
-// that the atelier's place is on it. Once the sheet takes ateliers, this
-// should add the atelier from its page or the agenda and check that the
-// sheet prints its next sessions and how to register.
-func atelierOnSheet(t *testing.T, ctx context.Context, in *uitest.Instance, atelier catalogue.Event) {
+// atelierOnSheet: the atelier goes onto an orientation sheet. From the
+// club's page, its "Ajouter à une fiche d'orientation" link opens the
+// orientation page with the atelier kept; she searches places for the
+// same need there, keeps the club, and the sheet holds both: the club
+// with its phone, the atelier with its next sessions and how to register
+// (by the club's phone, the atelier having no link of its own).
+func atelierOnSheet(t *testing.T, ctx context.Context, in *uitest.Instance, club catalogue.Place, atelier catalogue.Event) {
 	t.Helper()
-	sheet := strings.Join(texts(t, ctx, `.sheet-place h2`), "\n")
-	place, err := in.Store.Place(atelier.Lieu)
-	if err != nil {
-		t.Fatal(err)
+	uitest.CDPDo(t, ctx, chromedp.EmulateViewport(laptop.W, laptop.H),
+		chromedp.Navigate(in.Srv.URL+"/lieux/"+club.ID), chromedp.WaitVisible(chromedp.CSS(`article.place-page h1`)))
+	link := fmt.Sprintf(`article.place-page li.event a[href=%q]`, "/orientation?atelier="+atelier.ID)
+	if got := texts(t, ctx, link); len(got) != 1 || !strings.HasPrefix(got[0], "Ajouter à une fiche d’orientation") {
+		t.Fatalf("the club's page offers %q to put %q on a sheet; want one link", got, atelier.Nom)
 	}
-	if !strings.Contains(sheet, place.Nom) {
-		t.Errorf("the sheet lacks the atelier's place %q: %q", place.Nom, sheet)
+	submit(t, ctx, chromedp.Click(chromedp.CSS(link)), "#liste-courte")
+	kept := fmt.Sprintf(`form[action="/orientation/fiche"] input[name=atelier][value=%q]`, atelier.ID)
+	if !uitest.CDPRun(t, ctx, chromedp.Evaluate[bool](fmt.Sprintf(`!!document.querySelector(%q) && document.querySelector(%q).checked`, kept, kept))) {
+		t.Fatalf("/orientation from the atelier's link does not keep %q checked", atelier.Nom)
+	}
+	if notice := strings.Join(texts(t, ctx, `p.notice[role=status]`), "\n"); !strings.Contains(notice, "L’atelier choisi est gardé") {
+		t.Errorf("/orientation from the atelier's link says %q; want that the atelier is kept", notice)
+	}
+	// The same need, near Marseille; the atelier stays chosen.
+	uitest.CDPDo(t, ctx,
+		check(fmt.Sprintf(`form.search input[name=service][value=%q]`, smartphone)),
+		chromedp.SendKeys(chromedp.ID("ou"), "Marseille"),
+	)
+	submit(t, ctx, chromedp.Click(chromedp.CSS(`form.search button[type=submit]`)), `ol.places`)
+	uitest.CDPDo(t, ctx,
+		chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('form[action="/orientation/fiche"] input[name=lieu]').forEach(e => e.checked = false)`),
+		check(fmt.Sprintf(`form[action="/orientation/fiche"] input[name=lieu][value=%q]`, club.ID)),
+	)
+	if !uitest.CDPRun(t, ctx, chromedp.Evaluate[bool](fmt.Sprintf(`!!document.querySelector(%q) && document.querySelector(%q).checked`, kept, kept))) {
+		t.Fatalf("after the search for places, %q is no longer checked", atelier.Nom)
+	}
+	submit(t, ctx, chromedp.Click(chromedp.CSS(`form[action="/orientation/fiche"] button[type=submit]`)), `.sheet-atelier`)
+	if loc := uitest.CDPRun(t, ctx, chromedp.Location()); !strings.Contains(loc, "/orientation/fiche?") || !strings.Contains(loc, "atelier="+atelier.ID) {
+		t.Errorf("the sheet is at %s; want /orientation/fiche with the atelier", loc)
+	}
+	places := texts(t, ctx, `.sheet-place:not(.sheet-atelier) h2`)
+	if len(places) != 1 || places[0] != club.Nom {
+		t.Errorf("the sheet's places are %q; want the club alone", places)
+	}
+	ateliers := texts(t, ctx, `.sheet-atelier`)
+	if len(ateliers) != 1 {
+		t.Fatalf("the sheet holds %d ateliers; want %q", len(ateliers), atelier.Nom)
+	}
+	text := nbsp(ateliers[0])
+	for _, want := range []string{atelier.Nom, club.Nom, "Prochaines séances", "mercredi 15 juillet 2026", "mercredi 22 juillet 2026",
+		"Tarif : Gratuit", "S’inscrire", "Par téléphone : 04 91 00 12 34", "6 places"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the sheet's atelier lacks %q:\n%s", want, text)
+		}
+	}
+	if n := uitest.CDPRun(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('.sheet-atelier time').length`)); n < 2 {
+		t.Errorf("the sheet prints %d sessions of the weekly atelier; want its next ones", n)
 	}
 }
 
-// agendaForTheSenior: the agenda, searched for a smartphone atelier near
-// Marseille, lists the senior's atelier and opens its page, which gives
-// the place's phone. Hook (agenda work): add the price, audience and
-// distance filters here, and check that the weekly atelier is one card.
-func agendaForTheSenior(t *testing.T, ctx context.Context, in *uitest.Instance, src string, atelier catalogue.Event) {
+// agendaCard is what the agenda shows of the ateliers searched.
+type agendaCard struct {
+	Cards  int      // cards of the atelier
+	Dates  []string // the card's next dates (datetime)
+	Marked bool     // marked as specifically for an audience
+}
+
+// agendaForTheSenior: the agenda, searched through its form on her phone
+// for a free smartphone atelier for a senior within 10 km of Marseille.
+// The first result is on the first screen on both screens; the weekly
+// atelier for seniors is one card with its next dates; the atelier open
+// to everyone is kept, unmarked; every atelier listed is free and within
+// the radius. The atelier's page gives the place's phone.
+func agendaForTheSenior(t *testing.T, ctx context.Context, in *uitest.Instance, src string, atelier, forAll catalogue.Event) {
 	t.Helper()
-	path := "/evenements?q=smartphone&ou=Marseille"
-	uitest.CDPDo(t, ctx, chromedp.EmulateViewport(phone.W, phone.H), chromedp.Navigate(in.Srv.URL+path),
-		chromedp.WaitVisible(chromedp.CSS(`main h1`)))
-	links := texts(t, ctx, `main a[href^="/evenements/"]`)
-	if slices.Index(links, atelier.Nom) < 0 {
-		t.Fatalf("%s lacks %q: %q", path, atelier.Nom, links)
+	uitest.CDPDo(t, ctx, chromedp.EmulateViewport(phone.W, phone.H),
+		chromedp.Navigate(in.Srv.URL+"/evenements"),
+		chromedp.WaitVisible(chromedp.ID("ou")),
+		chromedp.SetValue(chromedp.ID("service"), smartphone),
+		chromedp.SendKeys(chromedp.ID("ou"), "Marseille"),
+		chromedp.SetValue(chromedp.ID("rayon"), "10"),
+		chromedp.Click(chromedp.CSS(`details.filters > summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`input[name=public][value=Seniors]`)),
+		chromedp.Click(chromedp.CSS(`input[name=public][value=Seniors]`)),
+		chromedp.Click(chromedp.CSS(`input[name=frais][value=Gratuit]`)),
+	)
+	submit(t, ctx, chromedp.Click(chromedp.CSS(`form.search button[type=submit]`)), "#resultats")
+	u, err := url.Parse(uitest.CDPRun(t, ctx, chromedp.Location()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	if u.Path != "/evenements" || q.Get("ou") != "Marseille" || q.Get("public") != "Seniors" || q.Get("frais") != "Gratuit" ||
+		q.Get("radius_km") != "10" || q.Get("service") != smartphone {
+		t.Fatalf("the agenda's form searched %s; want its criteria in a shareable /evenements URL", u)
+	}
+	resultsFirst(t, ctx, in, u.RequestURI(), "#resultats", `section.results li.event`, phone, laptop)
+
+	card := func(e catalogue.Event) agendaCard {
+		t.Helper()
+		return uitest.CDPRun(t, ctx, chromedp.Evaluate[agendaCard](fmt.Sprintf(`(() => {
+			const cards = [...document.querySelectorAll('section.results li.event')].filter(li => li.querySelector(':is(h3, h5) > a[href=%q]'));
+			const li = cards[0];
+			return {Cards: cards.length, Dates: li ? [...li.querySelectorAll('.dates time')].map(e => e.getAttribute('datetime')) : [],
+				Marked: !!li && !!li.querySelector('.specific')};
+		})()`, "/evenements/"+e.ID)))
+	}
+	senior, open := card(atelier), card(forAll)
+	if senior.Cards != 1 || len(senior.Dates) == 0 || !strings.HasPrefix(senior.Dates[0], "2026-07-22") || !senior.Marked {
+		t.Errorf("the weekly atelier for seniors shows as %+v; want one card, marked, with its next dates from 22 July", senior)
+	}
+	if open.Cards != 1 || open.Marked {
+		t.Errorf("the atelier open to everyone shows as %+v; want it kept in a senior's search, unmarked", open)
+	}
+	type shown struct {
+		Title string
+		Free  bool
+		Km    float64 // -1 when no distance is shown
+	}
+	for _, c := range uitest.CDPRun(t, ctx, chromedp.Evaluate[[]shown](`[...document.querySelectorAll('section.results li.event')].map(li => {
+		const d = li.querySelector('.where .muted');
+		const m = d && d.textContent.match(/([0-9]+(?:,[0-9]+)?)\s*(km|m)\b/);
+		return {Title: li.querySelector('a').textContent.trim(), Free: [...li.querySelectorAll('.badge')].some(b => b.textContent.trim() === 'Gratuit'),
+			Km: m ? parseFloat(m[1].replace(',', '.')) / (m[2] === 'm' ? 1000 : 1) : -1};
+	})`)) {
+		if !c.Free || c.Km < 0 || c.Km > 10 {
+			t.Errorf("the agenda lists %+v; want only free ateliers within 10 km, with their distance", c)
+		}
 	}
 	uitest.AxeAudit(t, ctx, src, "the agenda")
-	uitest.CDPDo(t, ctx, chromedp.Navigate(in.Srv.URL+"/evenements/"+atelier.ID), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+
+	// She opens the atelier: its page gives the place's phone.
+	submit(t, ctx, chromedp.Click(chromedp.CSS(fmt.Sprintf(`section.results li.event :is(h3, h5) > a[href=%q]`, "/evenements/"+atelier.ID))), `main h1`)
+	if h1 := uitest.CDPRun(t, ctx, chromedp.Text(chromedp.CSS(`main h1`))); h1 != atelier.Nom {
+		t.Fatalf("opened %q; want %q", h1, atelier.Nom)
+	}
 	if page := uitest.CDPRun(t, ctx, chromedp.Text(chromedp.CSS(`main`))); !strings.Contains(nbsp(page), "04 91 00 12 34") {
 		t.Errorf("the atelier's page lacks its place's phone:\n%.1500s", page)
 	}
