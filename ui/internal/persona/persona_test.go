@@ -9,10 +9,12 @@ package persona_test
 // on fixed sleeps, and allow minutes, not seconds: the machine that runs
 // them may be a loaded 2-core one.
 //
-// Hooks: the steps other work extends are functions named after what the
-// person does (atelierOnSheet, mobileStop, skillsAcrossNetworks,
-// placeFormFits, eventPlaceSearchable). Each says what it checks today
-// and what it should check once that work lands.
+// Each step is a function named after what the person does
+// (atelierOnSheet, agendaForTheSenior, placeFormFits,
+// eventPlaceSearchable, mobileStop, skillsAcrossNetworks), which acts
+// through the pages and checks what the person sees there. A click that
+// loads a page goes through submit, which waits for the new page, never
+// for an element the old one already shows.
 
 import (
 	"context"
@@ -114,7 +116,9 @@ func check(sel string) chromedp.Action[chromedp.Void] {
 // criteria; the first result is on the first screen, on her phone and on
 // her laptop; the places open to everyone stay in a senior's search,
 // after the one for seniors; she opens the place and sees its phone first;
-// she puts it on an orientation sheet and prints it.
+// she puts it on an orientation sheet with its Wednesday atelier and
+// prints it; the agenda, searched with the same criteria, gives the
+// atelier on the first screen too.
 func TestPersonaSocialWorker(t *testing.T) {
 	src := uitest.AxeSource(t)
 	ctx := uitest.NewBrowserFor(t, pathTimeout)
@@ -438,7 +442,10 @@ func agendaForTheSenior(t *testing.T, ctx context.Context, in *uitest.Instance, 
 // TestPersonaNetworkCoordinator: the coordinator of a departmental network
 // logs in, creates a place without a SIRET, creates a weekly atelier at
 // it, and finds both published: the place in the public search and its
-// page, the atelier in the agenda and on its page.
+// page, the atelier in the agenda and on its page. Her place form fits in
+// three screens, she finds the event's place by typing its name, and she
+// publishes a stop of the network's minibus in a village with no place,
+// which the public search from that village finds.
 func TestPersonaNetworkCoordinator(t *testing.T) {
 	src := uitest.AxeSource(t)
 	ctx := uitest.NewBrowserFor(t, pathTimeout)
@@ -676,7 +683,9 @@ func mobileStop(t *testing.T, ctx context.Context, in *uitest.Instance, src stri
 // follows a departmental network by its handle from /admin/reseaux. The
 // two instances are real servers that sign and deliver to each other;
 // the department's places then show in the region's aggregated search,
-// labelled with their network, and on their own pages.
+// labelled with their network, and on their own pages. A skill the
+// department adds to its fablab then reaches the region's "Qui sait
+// faire ?" page.
 func TestPersonaRegionalCoordinator(t *testing.T) {
 	src := uitest.AxeSource(t)
 	ctx := uitest.NewBrowserFor(t, pathTimeout)
@@ -685,8 +694,12 @@ func TestPersonaRegionalCoordinator(t *testing.T) {
 	joliette := a13.CreatePlace(map[string]any{"nom": "EPN de la Joliette", "pivot": "21130055300073",
 		"adresse": "10 place de la Joliette", "code_postal": "13002", "code_insee": "13202",
 		"latitude": 43.3045, "longitude": 5.3670})
-	a13.CreatePlace(map[string]any{"nom": "Fablab du Panier", "pivot": "21130055300081",
-		"adresse": "3 rue du Panier", "latitude": 43.2995, "longitude": 5.3695})
+	fablab := a13.CreatePlace(map[string]any{"nom": "Fablab du Panier", "pivot": "21130055300081",
+		"adresse": "3 rue du Panier", "latitude": 43.2995, "longitude": 5.3695,
+		"courriels": []string{"contact@fablab-panier.example"}, "competences": []string{"electronique"}})
+	paca.CreatePlace(map[string]any{"nom": "Médiathèque régionale", "pivot": "21130055300016",
+		"adresse": "2 rue de la Loge", "code_postal": "13002", "latitude": 43.2970, "longitude": 5.3650,
+		"competences": []string{"impression-3d"}})
 	paca.CreatePlace(map[string]any{"nom": "Tiers-lieu de Toulon", "pivot": "21830055300015",
 		"adresse": "1 place de la Liberté", "code_postal": "83000", "commune": "Toulon", "code_insee": "83137",
 		"latitude": 43.1242, "longitude": 5.9280})
@@ -732,14 +745,72 @@ func TestPersonaRegionalCoordinator(t *testing.T) {
 	if page := uitest.CDPRun(t, ctx, chromedp.Text(chromedp.CSS(`main`))); !strings.Contains(page, joliette.Nom) || !strings.Contains(page, "Arsenic 13") {
 		t.Errorf("the Joliette's page on the region lacks its name or its network:\n%.2000s", page)
 	}
-	skillsAcrossNetworks(t, ctx, a13, paca)
+	skillsAcrossNetworks(t, ctx, src, a13, paca, fablab)
 }
 
-// skillsAcrossNetworks is the hook of the skills map (skills work): a
-// skill one network's place offers, found by the region's "qui sait
-// faire ?" page. Today places list no skills, so there is nothing to check.
-func skillsAcrossNetworks(t *testing.T, ctx context.Context, from, region *uitest.Instance) {
+// skillsAcrossNetworks: the department's coordinator adds "Impression
+// 3D" to its fablab's skills through the place form; the change reaches
+// the region, whose coordinator asks "Qui sait faire ?" for 3D printing
+// around Marseille through the /competences form and finds, across the
+// two networks, the fablab with the department network's name and its
+// contact, and the region's own place.
+func skillsAcrossNetworks(t *testing.T, ctx context.Context, src string, dept, region *uitest.Instance, fablab catalogue.Place) {
 	t.Helper()
+	uitest.BrowserLogin(t, ctx, dept, uitest.EditorEmail)
+	uitest.CDPDo(t, ctx,
+		chromedp.Navigate(dept.Srv.URL+"/admin/lieux/"+fablab.ID),
+		chromedp.WaitVisible(chromedp.ID("nom")),
+		check(`input[name=competences][value="impression-3d"]`),
+	)
+	submit(t, ctx, chromedp.Click(chromedp.CSS(`form[action="/admin/lieux/`+fablab.ID+`"] button[type=submit]`)), `p.notice.ok`)
+	if msg := uitest.CDPRun(t, ctx, chromedp.Text(chromedp.CSS(`p.notice.ok`))); msg != "Le lieu a été enregistré." {
+		t.Fatalf("after adding the skill: %q", msg)
+	}
+
+	// The update reaches the region in its own time.
+	const search = "/competences?competence=impression-3d&ou=Marseille"
+	uitest.Eventually(t, ctx, region, search,
+		fmt.Sprintf(`[...document.querySelectorAll('ol.places > li h3 a')].some(a => a.innerText.trim() === %q)`, fablab.Nom), 2*time.Minute)
+
+	// The regional coordinator asks through the form.
+	uitest.CDPDo(t, ctx,
+		chromedp.Navigate(region.Srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`footer a[href="/competences"]`)),
+	)
+	submit(t, ctx, chromedp.Click(chromedp.CSS(`footer a[href="/competences"]`)), "#competence")
+	uitest.CDPDo(t, ctx,
+		chromedp.SetValue(chromedp.ID("competence"), "impression-3d"),
+		chromedp.SendKeys(chromedp.ID("ou"), "Marseille"),
+	)
+	submit(t, ctx, chromedp.Click(chromedp.CSS(`form.search button[type=submit]`)), "#resultats")
+	u, err := url.Parse(uitest.CDPRun(t, ctx, chromedp.Location()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Path != "/competences" || u.Query().Get("competence") != "impression-3d" || u.Query().Get("ou") != "Marseille" {
+		t.Errorf("the skills form searched %s; want a shareable %s", u, search)
+	}
+	names := texts(t, ctx, `ol.places > li h3 a`)
+	if !slices.Contains(names, "Médiathèque régionale") || !slices.Contains(names, fablab.Nom) {
+		t.Fatalf("who does 3D printing around Marseille: %q; want the region's place and the department's fablab", names)
+	}
+	item := nbsp(texts(t, ctx, `ol.places > li`)[slices.Index(names, fablab.Nom)])
+	for _, want := range []string{"Réseau : Arsenic 13", "Impression 3D", "Électronique et Arduino", "contact@fablab-panier.example", "04 91 55 90 00"} {
+		if !strings.Contains(item, want) {
+			t.Errorf("the fablab's result lacks %q:\n%s", want, item)
+		}
+	}
+	uitest.AxeAudit(t, ctx, src, "the skills found across networks")
+
+	// Its result leads to the fablab's page on the region, with its skills.
+	submit(t, ctx, chromedp.Click(chromedp.CSS(fmt.Sprintf(`ol.places > li:nth-child(%d) h3 a`, slices.Index(names, fablab.Nom)+1))), `article.place-page h1`)
+	if h1 := uitest.CDPRun(t, ctx, chromedp.Text(chromedp.CSS(`article.place-page h1`))); h1 != fablab.Nom {
+		t.Fatalf("opened %q; want %q", h1, fablab.Nom)
+	}
+	if page := uitest.CDPRun(t, ctx, chromedp.Text(chromedp.CSS(`article.place-page`))); !strings.Contains(page, "Compétences partagées") ||
+		!strings.Contains(page, "Impression 3D") || !strings.Contains(page, "Arsenic 13") {
+		t.Errorf("the fablab's page on the region lacks its skills or its network:\n%.2000s", page)
+	}
 }
 
 // nbsp reads the no-break spaces of a text (phone numbers are written
