@@ -226,13 +226,13 @@ func TestPersonaSocialWorker(t *testing.T) {
 		}
 	}
 	uitest.CDPDo(t, ctx, chromedp.ScrollIntoView(chromedp.ID("carte")))
-	uitest.CDPRun(t, ctx, chromedp.Poll[bool](`document.querySelectorAll('#carte .leaflet-marker-icon').length === 1`))
+	uitest.CDPRun(t, ctx, chromedp.Poll[bool](`document.querySelectorAll('#carte .leaflet-marker-icon').length === 1`, chromedp.WithPollingTimeout(2*time.Minute)))
 	uitest.AxeAudit(t, ctx, src, "the place page")
 
 	// At her desk, she runs the same search on the orientation page,
 	// keeps the club alone on the sheet and prints it.
 	orientation := "/orientation?" + u.RawQuery
-	resultsFirst(t, ctx, in, orientation, "#liste-courte", `ol.places > li`, laptop)
+	resultsFirst(t, ctx, in, orientation, "#liste-courte", `ol.places > li`, phone, laptop)
 	uitest.CDPDo(t, ctx,
 		chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('form[action="/orientation/fiche"] input[name=lieu]').forEach(e => e.checked = false)`),
 		check(fmt.Sprintf(`form[action="/orientation/fiche"] input[name=lieu][value=%q]`, club.ID)),
