@@ -37,7 +37,7 @@ func TestBrowserPlaceFormHeight(t *testing.T) {
 	for _, size := range []struct{ w, h int64 }{{1366, 900}, {390, 844}} {
 		uitest.CDPDo(t, ctx, chromedp.EmulateViewport(size.w, size.h),
 			chromedp.Navigate(in.Srv.URL+"/admin/lieux/nouveau"), chromedp.WaitVisible(chromedp.ID("nom")),
-			chromedp.WaitVisible(chromedp.CSS("#carte-lieu.leaflet-container")))
+			chromedp.ScrollIntoView(chromedp.ID("carte-lieu")), chromedp.WaitVisible(chromedp.CSS("#carte-lieu.leaflet-container")))
 		got := uitest.CDPRun(t, ctx, chromedp.Evaluate[formHeight](`({Height: document.documentElement.scrollHeight, Screen: window.innerHeight})`))
 		t.Logf("%d×%d: %.0f px, %.1f screens", size.w, size.h, got.Height, got.Height/got.Screen)
 		if got.Height > maxFormScreens*got.Screen {
@@ -91,7 +91,7 @@ func TestBrowserPlaceFormTypologyAndMap(t *testing.T) {
 			Labels: shown.map(e => e.textContent.trim())}; })()`
 	uitest.CDPDo(t, ctx, chromedp.EmulateViewport(1366, 900),
 		chromedp.Navigate(in.Srv.URL+"/admin/lieux/nouveau"), chromedp.WaitVisible(chromedp.ID("typologie-filtre")),
-		chromedp.WaitVisible(chromedp.CSS("#carte-lieu.leaflet-container")),
+		chromedp.ScrollIntoView(chromedp.ID("carte-lieu")), chromedp.WaitVisible(chromedp.CSS("#carte-lieu.leaflet-container")),
 		chromedp.SendKeys(chromedp.ID("typologie-filtre"), "MEDIATHEQUE"))
 	got := uitest.CDPRun(t, ctx, chromedp.Evaluate[filterState](state))
 	if got.Shown != 1 || got.Labels[0] != "Bibliothèque / Médiathèque" || got.Status != "Un choix affiché sur 96" {

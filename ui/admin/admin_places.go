@@ -362,7 +362,6 @@ func (p *Module) placeFormView(w http.ResponseWriter, r *http.Request, a *adminS
 	}
 	v.Checks["competences"] = p.skillsField(f.lists["competences"], f.problems["competences"])
 	v.Sections = p.placeFormSections(f.problems)
-	v.Map = true
 	v.MapCenter, v.MapZoom = mapStart(f.values)
 	for d := range 7 {
 		row := gridRow{Day: p.Msg.Weekday(d)}

@@ -556,7 +556,7 @@ func placeFormFits(t *testing.T, ctx context.Context, in *uitest.Instance) {
 		uitest.CDPDo(t, ctx, chromedp.EmulateViewport(s.W, s.H),
 			chromedp.Navigate(in.Srv.URL+"/admin/lieux/nouveau"),
 			chromedp.WaitVisible(chromedp.ID("nom")),
-			chromedp.WaitVisible(chromedp.CSS("#carte-lieu.leaflet-container")))
+			chromedp.ScrollIntoView(chromedp.ID("carte-lieu")), chromedp.WaitVisible(chromedp.CSS("#carte-lieu.leaflet-container")))
 		if where(t, ctx, `form[action="/admin/lieux/nouveau"]`).Top < 0 {
 			t.Fatal("no place form")
 		}

@@ -145,13 +145,44 @@
 
   // The place form's map: a click or a drag of the marker fills the
   // latitude and longitude fields; typed coordinates move the marker.
+  // Leaflet (150 kB of script and its style sheet) loads only when the
+  // map comes near the screen, as on the public pages.
   var box = document.getElementById('carte-lieu');
   var latIn = document.getElementById('latitude'), lonIn = document.getElementById('longitude');
-  if (box && window.L && latIn && lonIn) {
+  if (box && box.dataset.leaflet && latIn && lonIn) {
     var block = document.getElementById('carte-lieu-bloc');
     if (block) {
       block.hidden = false;
     }
+    var started = false;
+    var load = function () {
+      if (started) { return; }
+      started = true;
+      var waiting = 2;
+      var ready = function () { if (--waiting === 0) { drawPlaceMap(box, latIn, lonIn); } };
+      var css = document.createElement('link');
+      css.rel = 'stylesheet';
+      css.href = box.dataset.leafletCss;
+      css.onload = ready;
+      document.head.appendChild(css);
+      var js = document.createElement('script');
+      js.src = box.dataset.leaflet;
+      js.onload = ready;
+      document.head.appendChild(js);
+    };
+    if (!window.IntersectionObserver) {
+      load();
+    } else {
+      var seen = new IntersectionObserver(function (entries) {
+        entries.forEach(function (e) {
+          if (e.isIntersecting) { seen.disconnect(); load(); }
+        });
+      }, { rootMargin: '200px 0px' });
+      seen.observe(box);
+    }
+  }
+
+  function drawPlaceMap(box, latIn, lonIn) {
     var start = box.dataset.center.split(',').map(parseFloat);
     var map = L.map(box, { zoomControl: false, scrollWheelZoom: false });
     L.control.zoom({ zoomInTitle: box.dataset.zoomIn, zoomOutTitle: box.dataset.zoomOut }).addTo(map);
