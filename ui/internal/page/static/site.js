@@ -94,10 +94,11 @@
   }
 
   // Maps: the same places as the list next to them. Leaflet (150 kB of
-  // script and its style sheet) loads only when the map comes near the
-  // screen, so that a phone on which the map is far below the list or the
-  // contact details never pays for it; an orientation sheet, printed as a
-  // whole, loads it at once.
+  // script and its style sheet) loads only when a fifth of the map is on
+  // the screen, so that a phone on which the map is below the list or the
+  // contact details never pays for it (its 150 ms of script would block
+  // the first screen); an orientation sheet, printed as a whole, loads it
+  // at once.
   var box = $("#carte");
   if (box && box.dataset.leaflet) {
     var points = [];
@@ -133,7 +134,7 @@
           entries.forEach(function (e) {
             if (e.isIntersecting) { seen.disconnect(); load(); }
           });
-        }, { rootMargin: "300px 0px" });
+        }, { threshold: 0.2 });
         seen.observe(box);
       }
     }
