@@ -166,25 +166,40 @@ func (s *Store) Events(q catalogue.EventQuery) (EventPage, error) {
 	if err != nil {
 		return EventPage{}, err
 	}
-	page := EventPage{Total: hits.Total, Next: hits.Next, Items: make([]*catalogue.Event, 0, len(hits.Hits)), Hits: hits.Hits}
-	err = s.db.View(func(tx *bolt.Tx) error {
-		for _, h := range hits.Hits {
-			e, err := getEvent(tx, h.ID)
-			if err != nil {
-				return err
+	items, err := s.occurrences(hits.Hits)
+	if err != nil {
+		return EventPage{}, fmt.Errorf("read events: %w", err)
+	}
+	return EventPage{Total: hits.Total, Next: hits.Next, Items: items[0], Hits: hits.Hits}, nil
+}
+
+// occurrences reads the events of each list of hits, in one transaction,
+// each with the Debut and Fin of its hit's occurrence, decorated.
+func (s *Store) occurrences(lists ...[]catalogue.EventHit) ([][]*catalogue.Event, error) {
+	out := make([][]*catalogue.Event, len(lists))
+	err := s.db.View(func(tx *bolt.Tx) error {
+		for i, hits := range lists {
+			out[i] = make([]*catalogue.Event, 0, len(hits))
+			for _, h := range hits {
+				e, err := getEvent(tx, h.ID)
+				if err != nil {
+					return err
+				}
+				e.Debut, e.Fin = h.Debut, h.Fin
+				out[i] = append(out[i], e)
 			}
-			e.Debut, e.Fin = h.Debut, h.Fin
-			page.Items = append(page.Items, e)
 		}
 		return nil
 	})
 	if err != nil {
-		return EventPage{}, fmt.Errorf("read events: %w", err)
+		return nil, err
 	}
-	for _, e := range page.Items {
-		s.decorateEvent(e)
+	for _, list := range out {
+		for _, e := range list {
+			s.decorateEvent(e)
+		}
 	}
-	return page, nil
+	return out, nil
 }
 
 func (s *Store) decorateEvent(e *catalogue.Event) {
@@ -283,28 +298,9 @@ func (s *Store) CurrentEvents(from time.Time, localOnly bool, after string, n in
 // overlapping [from, to): each event once, with the Debut and Fin of its
 // first such occurrence, soonest first. It reads only those events.
 func (s *Store) NextEvents(groups [][]string, from, to time.Time, n int) ([][]*catalogue.Event, error) {
-	hits := s.index.NextAt(groups, from, to, n)
-	out := make([][]*catalogue.Event, len(groups))
-	err := s.db.View(func(tx *bolt.Tx) error {
-		for g, list := range hits {
-			for _, h := range list {
-				e, err := getEvent(tx, h.ID)
-				if err != nil {
-					return err
-				}
-				e.Debut, e.Fin = h.Debut, h.Fin
-				out[g] = append(out[g], e)
-			}
-		}
-		return nil
-	})
+	out, err := s.occurrences(s.index.NextAt(groups, from, to, n)...)
 	if err != nil {
 		return nil, fmt.Errorf("read next events: %w", err)
-	}
-	for _, list := range out {
-		for _, e := range list {
-			s.decorateEvent(e)
-		}
 	}
 	return out, nil
 }

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/maillage/maillage/catalogue"
 	"github.com/maillage/maillage/catalogue/communes"
 )
@@ -54,23 +52,9 @@ func locateStop(e *catalogue.Event, local bool) error {
 // radiusKm of at: the passages of mobile units near a commune.
 func (s *Store) StopsNear(at catalogue.LatLon, radiusKm float64, from, to time.Time, limit int) (EventPage, error) {
 	hits := s.index.StopsNear(at, radiusKm, from, to, limit)
-	page := EventPage{Total: hits.Total, Items: make([]*catalogue.Event, 0, len(hits.Hits))}
-	err := s.db.View(func(tx *bolt.Tx) error {
-		for _, h := range hits.Hits {
-			e, err := getEvent(tx, h.ID)
-			if err != nil {
-				return err
-			}
-			e.Debut, e.Fin = h.Debut, h.Fin
-			page.Items = append(page.Items, e)
-		}
-		return nil
-	})
+	items, err := s.occurrences(hits.Hits)
 	if err != nil {
 		return EventPage{}, fmt.Errorf("read stops: %w", err)
 	}
-	for _, e := range page.Items {
-		s.decorateEvent(e)
-	}
-	return page, nil
+	return EventPage{Total: hits.Total, Items: items[0]}, nil
 }
