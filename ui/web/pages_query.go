@@ -128,16 +128,46 @@ type placeSearch struct {
 	Itinerant bool
 	API       url.Values // the filters as the API's, for /catalogue.pdf
 	Where     page.Where
-	Problems  map[string]string // by form field
+	Problems  problems // by form field
 }
 
-func (ps *placeSearch) problem(field, msg string) {
-	if ps.Problems == nil {
-		ps.Problems = map[string]string{}
+// problems are a search form's problems, by form field: the first one
+// said of a field stays.
+type problems map[string]string
+
+func (pr *problems) add(field, msg string) {
+	if *pr == nil {
+		*pr = problems{}
 	}
-	if _, ok := ps.Problems[field]; !ok {
-		ps.Problems[field] = msg
+	if _, ok := (*pr)[field]; !ok {
+		(*pr)[field] = msg
 	}
+}
+
+// where reads a form's "Où ?" into the API's parameters: a commune is
+// searched around its centre (within defaultRadiusKm unless a radius was
+// chosen), a département code as that département. A name that is no
+// commune, or that several communes share, is a problem of the field ou.
+func (p *Module) where(ou, radius string, api url.Values, pr *problems) (page.Where, error) {
+	w, err := p.Communes.Resolve(ou)
+	if err != nil {
+		return w, err
+	}
+	switch {
+	case w.Commune != nil:
+		api.Set("near", strconv.FormatFloat(w.Commune.Lat, 'f', 5, 64)+","+strconv.FormatFloat(w.Commune.Lon, 'f', 5, 64))
+		if radius == "" {
+			api.Set("radius_km", strconv.Itoa(defaultRadiusKm))
+		}
+	case w.Dept != "":
+		api.Set("departement", w.Dept)
+		api.Del("radius_km")
+	case w.Unknown:
+		pr.add("ou", p.Msg.Get("search.where.unknown"))
+	default: // several communes of that name: the page offers them
+		pr.add("ou", p.Msg.Get("search.where.choose"))
+	}
+	return w, nil
 }
 
 // defaultRadiusKm is how far around a commune a search looks when no
@@ -160,25 +190,11 @@ func (p *Module) resolvePlaces(r *http.Request, f placeForm, limit int) (*placeS
 		}
 	}
 	if f.Near == "" && f.Ou != "" {
-		w, err := p.Communes.Resolve(f.Ou)
+		w, err := p.where(f.Ou, f.Radius, api, &ps.Problems)
 		if err != nil {
 			return nil, err
 		}
 		ps.Where = w
-		switch {
-		case w.Commune != nil:
-			api.Set("near", strconv.FormatFloat(w.Commune.Lat, 'f', 5, 64)+","+strconv.FormatFloat(w.Commune.Lon, 'f', 5, 64))
-			if f.Radius == "" {
-				api.Set("radius_km", strconv.Itoa(defaultRadiusKm))
-			}
-		case w.Dept != "":
-			api.Set("departement", w.Dept)
-			api.Del("radius_km")
-		case w.Unknown:
-			ps.problem("ou", p.Msg.Get("search.where.unknown"))
-		default: // several communes of that name: the page offers them
-			ps.problem("ou", p.Msg.Get("search.where.choose"))
-		}
 	}
 	if api.Get("near") == "" {
 		api.Del("radius_km")
@@ -192,7 +208,7 @@ func (p *Module) resolvePlaces(r *http.Request, f placeForm, limit int) (*placeS
 	case "date":
 		d, err := time.ParseInLocation("2006-01-02", f.Date, catalogue.Paris)
 		if err != nil {
-			ps.problem("date", p.Msg.Get("search.date.invalid"))
+			ps.Problems.add("date", p.Msg.Get("search.date.invalid"))
 			break
 		}
 		if f.Heure == "" {
@@ -201,13 +217,13 @@ func (p *Module) resolvePlaces(r *http.Request, f placeForm, limit int) (*placeS
 		}
 		hm, err := time.Parse("15:04", f.Heure)
 		if err != nil {
-			ps.problem("heure", p.Msg.Get("search.time.invalid"))
+			ps.Problems.add("heure", p.Msg.Get("search.time.invalid"))
 			break
 		}
 		at := time.Date(d.Year(), d.Month(), d.Day(), hm.Hour(), hm.Minute(), 0, 0, catalogue.Paris)
 		api.Set("open_at", at.Format(time.RFC3339))
 	default:
-		ps.problem("quand", p.Msg.Get("search.when.invalid"))
+		ps.Problems.add("quand", p.Msg.Get("search.when.invalid"))
 	}
 	req := r.Clone(r.Context())
 	req.URL = &url.URL{Path: r.URL.Path, RawQuery: api.Encode()}
@@ -218,7 +234,7 @@ func (p *Module) resolvePlaces(r *http.Request, f placeForm, limit int) (*placeS
 			if pf, ok := pageFields[field]; ok {
 				field = pf
 			}
-			ps.problem(field, msg)
+			ps.Problems.add(field, msg)
 		}
 	} else if err != nil {
 		return nil, err
@@ -393,16 +409,7 @@ type eventSearch struct {
 	Query    catalogue.EventQuery
 	API      url.Values // the query as the API and the feeds read it
 	Where    page.Where
-	Problems map[string]string
-}
-
-func (es *eventSearch) problem(field, msg string) {
-	if es.Problems == nil {
-		es.Problems = map[string]string{}
-	}
-	if _, ok := es.Problems[field]; !ok {
-		es.Problems[field] = msg
-	}
+	Problems problems
 }
 
 func (p *Module) resolveEvents(r *http.Request, f eventForm, limit int) (*eventSearch, error) {
@@ -415,24 +422,11 @@ func (p *Module) resolveEvents(r *http.Request, f eventForm, limit int) (*eventS
 		}
 	}
 	if f.Near == "" && f.Ou != "" {
-		w, err := p.Communes.Resolve(f.Ou)
+		w, err := p.where(f.Ou, f.Radius, api, &es.Problems)
 		if err != nil {
 			return nil, err
 		}
 		es.Where = w
-		switch {
-		case w.Commune != nil: // around it, as /lieux
-			api.Set("near", strconv.FormatFloat(w.Commune.Lat, 'f', 5, 64)+","+strconv.FormatFloat(w.Commune.Lon, 'f', 5, 64))
-			if f.Radius == "" {
-				api.Set("radius_km", strconv.Itoa(defaultRadiusKm))
-			}
-		case w.Dept != "":
-			api.Set("departement", w.Dept)
-		case w.Unknown:
-			es.problem("ou", p.Msg.Get("search.where.unknown"))
-		default:
-			es.problem("ou", p.Msg.Get("search.where.choose"))
-		}
 	}
 	if api.Get("near") == "" {
 		api.Del("radius_km")
@@ -443,7 +437,7 @@ func (p *Module) resolveEvents(r *http.Request, f eventForm, limit int) (*eventS
 		}
 		d, err := time.ParseInLocation("2006-01-02", s, catalogue.Paris)
 		if err != nil {
-			es.problem(field, p.Msg.Get("search.date.invalid"))
+			es.Problems.add(field, p.Msg.Get("search.date.invalid"))
 			return time.Time{}, false
 		}
 		return d, true
@@ -471,7 +465,7 @@ func (p *Module) resolveEvents(r *http.Request, f eventForm, limit int) (*eventS
 			case "near":
 				field = "ou"
 			}
-			es.problem(field, msg)
+			es.Problems.add(field, msg)
 		}
 	} else if err != nil {
 		return nil, err
